@@ -103,7 +103,7 @@ export class StorageClassFactory {
     try {
       doc = parseYaml(text);
     } catch (err) {
-      throw new StorageClassError(`Invalid YAML in ${source}: ${(err as Error).message}`);
+      throw new StorageClassError(`Invalid YAML in ${source}: ${(err as Error).message}`, { cause: err });
     }
     this.addFromConfig(doc, source);
   }

@@ -51,7 +51,7 @@ export class DimensionUniverse {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new Error(`Invalid JSON in ${source}: ${(err as Error).message}`);
+      throw new Error(`Invalid JSON in ${source}: ${(err as Error).message}`, { cause: err });
     }
     return DimensionUniverse.fromConfig(parsed, source);
   }
