@@ -11,13 +11,27 @@ export type FieldSet = Record<string, FieldSpec<unknown>>;
 
 type ValueOf<F> = F extends FieldSpec<infer T> ? T : never;
 export type ConfigValues<S extends FieldSet> = { -readonly [K in keyof S]: ValueOf<S[K]> };
-export type Config<S extends FieldSet> = ConfigInstance<S> & ConfigValues<S>;
+/** A config instance with its fields as typed properties (untyped configs get none, so that every
+ * concrete config is assignable to the generic Config<FieldSet>). */
+export type Config<S extends FieldSet> = ConfigInstance<S> & (string extends keyof S ? unknown : ConfigValues<S>);
+
+/** Any config class, type-erased (what generic code such as the registry and diff works with). */
+export interface AnyConfigClass {
+  readonly name: string;
+  readonly doc: string;
+  readonly fields: FieldSet;
+  readonly base: AnyConfigClass | undefined;
+  isSubclassOf(other: AnyConfigClass): boolean;
+  make(overrides?: Record<string, unknown>, source?: string): ConfigInstance<FieldSet>;
+  runValidators(config: ConfigInstance<FieldSet>): void;
+  jsonSchema(): JsonSchemaNode;
+}
 
 /** Something that runs with a config: the target of a configurable (subtask) field. */
-export interface ConfigurableTarget<S extends FieldSet = FieldSet> {
+export interface ConfigurableTarget {
   /** Registry name of the task, e.g. "OverscanCorrectionTask". */
   readonly taskName: string;
-  readonly ConfigClass: ConfigClass<S>;
+  readonly ConfigClass: AnyConfigClass;
 }
 
 const targetRegistry = new Map<string, ConfigurableTarget>();
@@ -39,6 +53,7 @@ const RESERVED = new Set([
 ]);
 
 type Validator<S extends FieldSet> = (config: Config<S>) => void;
+type ErasedHook = (config: ConfigInstance<FieldSet>) => void;
 
 export interface ConfigClassOptions<S extends FieldSet> {
   /** Cross-field rules (e.g. IsrTask: doFlat and doApplyGains are mutually exclusive); throw to reject. */
@@ -51,11 +66,13 @@ export class ConfigClass<S extends FieldSet> {
   readonly name: string;
   readonly doc: string;
   readonly fields: S;
-  readonly base: ConfigClass<FieldSet> | undefined;
-  private readonly validators: Validator<S>[];
-  private readonly defaultSetters: ((config: Config<S>) => void)[];
+  readonly base: AnyConfigClass | undefined;
+  // Stored type-erased so that ConfigClass stays covariant in S (a subclass's class is usable
+  // where the base class is expected).
+  private readonly validators: ErasedHook[];
+  private readonly defaultSetters: ErasedHook[];
 
-  constructor(name: string, doc: string, fields: S, options: ConfigClassOptions<S> = {}, base?: ConfigClass<FieldSet>) {
+  constructor(name: string, doc: string, fields: S, options: ConfigClassOptions<S> = {}, base?: AnyConfigClass) {
     for (const key of Object.keys(fields)) {
       if (RESERVED.has(key)) throw new ConfigUsageError(`${name}: field name "${key}" is reserved`);
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ConfigUsageError(`${name}: field name "${key}" is not an identifier`);
@@ -64,10 +81,9 @@ export class ConfigClass<S extends FieldSet> {
     this.doc = doc;
     this.fields = fields;
     this.base = base;
-    const baseValidators = (base?.validators ?? []) as unknown as Validator<S>[];
-    const baseSetters = (base?.defaultSetters ?? []) as unknown as ((config: Config<S>) => void)[];
-    this.validators = [...baseValidators, ...(options.validate ? [options.validate] : [])];
-    this.defaultSetters = [...baseSetters, ...(options.setDefaults ? [options.setDefaults] : [])];
+    const baseClass = base as ConfigClass<FieldSet> | undefined;
+    this.validators = [...(baseClass?.validators ?? []), ...(options.validate ? [options.validate as unknown as ErasedHook] : [])];
+    this.defaultSetters = [...(baseClass?.defaultSetters ?? []), ...(options.setDefaults ? [options.setDefaults as unknown as ErasedHook] : [])];
   }
 
   /** A subclass with more fields (pex_config subclassing), keeping this class's rules. */
@@ -75,18 +91,18 @@ export class ConfigClass<S extends FieldSet> {
     for (const key of Object.keys(fields)) {
       if (Object.hasOwn(this.fields, key)) throw new ConfigUsageError(`${name}: field "${key}" already exists in ${this.name}`);
     }
-    return new ConfigClass<S & S2>(name, doc, { ...this.fields, ...fields } as S & S2, options, this as unknown as ConfigClass<FieldSet>);
+    return new ConfigClass<S & S2>(name, doc, { ...this.fields, ...fields } as S & S2, options, this as unknown as AnyConfigClass);
   }
 
-  isSubclassOf(other: ConfigClass<FieldSet>): boolean {
-    for (let c: ConfigClass<FieldSet> | undefined = this as unknown as ConfigClass<FieldSet>; c; c = c.base) if (c === other) return true;
+  isSubclassOf(other: AnyConfigClass): boolean {
+    for (let c: AnyConfigClass | undefined = this as unknown as AnyConfigClass; c; c = c.base) if (c === other) return true;
     return false;
   }
 
   /** A new instance with defaults, then `overrides` (plain data as from YAML) applied. */
   make(overrides?: Record<string, unknown>, source?: string): Config<S> {
     const instance = new ConfigInstance<S>(this) as Config<S>;
-    for (const setDefaults of this.defaultSetters) setDefaults(instance);
+    for (const setDefaults of this.defaultSetters) setDefaults(instance as unknown as ConfigInstance<FieldSet>);
     instance.history.length = 0;
     if (overrides) instance.apply(overrides, source);
     return instance;
@@ -98,13 +114,13 @@ export class ConfigClass<S extends FieldSet> {
     return c;
   }
 
-  runValidators(config: Config<S>): void {
+  runValidators(config: ConfigInstance<FieldSet>): void {
     for (const v of this.validators) v(config);
   }
 
   /** JSON Schema (2020-12) of the config: the GUI renders it as a form. */
   jsonSchema(): JsonSchemaNode {
-    return configSchema(this as unknown as ConfigClass<FieldSet>);
+    return configSchema(this as unknown as AnyConfigClass);
   }
 }
 
@@ -129,7 +145,7 @@ export class NestedConfigField<S extends FieldSet> implements FieldSpec<Config<S
   }
   coerce(value: unknown, path: string): Config<S> {
     if (value instanceof ConfigInstance) {
-      if (!value.configClass.isSubclassOf(this.configClass as unknown as ConfigClass<FieldSet>)) {
+      if (!value.configClass.isSubclassOf(this.configClass as unknown as AnyConfigClass)) {
         throw new ConfigError(path, value.configClass.name, `is not a ${this.configClass.name}`);
       }
       return value.copy() as Config<S>;
@@ -151,7 +167,7 @@ export class NestedConfigField<S extends FieldSet> implements FieldSpec<Config<S
     return a.equals(b as unknown as ConfigInstance<FieldSet>);
   }
   jsonSchema(): JsonSchemaNode {
-    const node = configSchema(this.configClass as unknown as ConfigClass<FieldSet>);
+    const node = configSchema(this.configClass as unknown as AnyConfigClass);
     node.description = this.doc;
     if (this.group) node['x-group'] = this.group;
     return node;
@@ -161,9 +177,13 @@ export class NestedConfigField<S extends FieldSet> implements FieldSpec<Config<S
 /** The config of a configurable subtask (pex_config ConfigurableField); its target can be retargeted. */
 export class SubtaskField<S extends FieldSet> extends NestedConfigField<S> {
   override readonly kind = 'subtask' as const;
-  readonly target: ConfigurableTarget<S>;
-  constructor(target: ConfigurableTarget<S>, doc: string, group?: string) {
-    super(target.ConfigClass, doc, group);
+  readonly target: ConfigurableTarget;
+  /** `configClass` is the (typed) config class every target of this field must use or extend. */
+  constructor(target: ConfigurableTarget, configClass: ConfigClass<S>, doc: string, group?: string) {
+    super(configClass, doc, group);
+    if (!target.ConfigClass.isSubclassOf(configClass as unknown as AnyConfigClass)) {
+      throw new ConfigUsageError(`subtask target ${target.taskName} uses ${target.ConfigClass.name}, not a ${configClass.name}`);
+    }
     this.target = target;
   }
   override jsonSchema(): JsonSchemaNode {
@@ -175,8 +195,8 @@ export class SubtaskField<S extends FieldSet> extends NestedConfigField<S> {
 
 export const configField = <S extends FieldSet>(configClass: ConfigClass<S>, doc: string, group?: string): NestedConfigField<S> =>
   new NestedConfigField(configClass, doc, group);
-export const subtaskField = <S extends FieldSet>(target: ConfigurableTarget<S>, doc: string, group?: string): SubtaskField<S> =>
-  new SubtaskField(target, doc, group);
+export const subtaskField = <S extends FieldSet>(target: ConfigurableTarget, configClass: ConfigClass<S>, doc: string, group?: string): SubtaskField<S> =>
+  new SubtaskField(target, configClass, doc, group);
 
 function isNested(field: FieldSpec<unknown>): field is NestedConfigField<FieldSet> {
   return field instanceof NestedConfigField;
@@ -190,14 +210,14 @@ export interface HistoryEntry {
 }
 
 export class ConfigInstance<S extends FieldSet> {
-  readonly configClass: ConfigClass<S>;
+  readonly configClass: AnyConfigClass;
   readonly history: HistoryEntry[] = [];
   private readonly values = new Map<string, unknown>();
   private readonly targets = new Map<string, ConfigurableTarget>();
   private frozen = false;
 
   constructor(configClass: ConfigClass<S>) {
-    this.configClass = configClass;
+    this.configClass = configClass as unknown as AnyConfigClass;
     for (const [name, field] of Object.entries(configClass.fields)) {
       this.values.set(name, field.defaultValue());
       if (field instanceof SubtaskField) this.targets.set(name, field.target as ConfigurableTarget);
@@ -322,7 +342,7 @@ export class ConfigInstance<S extends FieldSet> {
     if (!(field instanceof SubtaskField)) throw new ConfigUsageError(`${name} is not a subtask field: cannot retarget it`);
     const t = typeof target === 'string' ? findConfigurable(target) : target;
     if (!t) throw new ConfigUsageError(`cannot retarget ${name}: no task named "${String(target)}" is registered`);
-    if (!t.ConfigClass.isSubclassOf(field.configClass as unknown as ConfigClass<FieldSet>)) {
+    if (!t.ConfigClass.isSubclassOf(field.configClass as unknown as AnyConfigClass)) {
       throw new ConfigUsageError(`cannot retarget ${name} to ${t.taskName}: its config ${t.ConfigClass.name} is not a ${field.configClass.name}`);
     }
     this.targets.set(name, t);
@@ -342,7 +362,7 @@ export class ConfigInstance<S extends FieldSet> {
       if (isNested(field)) (this.values.get(name) as ConfigInstance<FieldSet>).validate(`${prefix}${name}.`);
     }
     try {
-      this.configClass.runValidators(this as unknown as Config<S>);
+      this.configClass.runValidators(this as unknown as ConfigInstance<FieldSet>);
     } catch (e) {
       if (prefix && e instanceof Error && !(e instanceof ConfigError)) throw new ConfigUsageError(`${prefix.replace(/\.$/, '')}: ${e.message}`);
       throw e;
@@ -383,7 +403,7 @@ export class ConfigInstance<S extends FieldSet> {
   }
 
   copy(): Config<S> {
-    const c = this.configClass.make() as Config<S>;
+    const c = this.configClass.make() as unknown as Config<S>;
     for (const [name, t] of this.targets) if (t !== (this.configClass.fields[name] as SubtaskField<FieldSet>).target) c.retarget(name, t);
     c.apply(this.toPlain(), 'copy');
     c.history.length = 0;
@@ -444,7 +464,7 @@ function annotate(node: unknown, config: ConfigInstance<FieldSet>): void {
   }
 }
 
-function configSchema(cls: ConfigClass<FieldSet>): JsonSchemaNode {
+function configSchema(cls: AnyConfigClass): JsonSchemaNode {
   const properties: Record<string, JsonSchemaNode> = {};
   const groups: string[] = [];
   for (const [name, field] of Object.entries(cls.fields)) {
@@ -466,7 +486,7 @@ function configSchema(cls: ConfigClass<FieldSet>): JsonSchemaNode {
 }
 
 /** The full JSON Schema document for a config class. */
-export function configJsonSchema(cls: ConfigClass<FieldSet>): JsonSchemaNode {
+export function configJsonSchema(cls: AnyConfigClass): JsonSchemaNode {
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...configSchema(cls) };
 }
 

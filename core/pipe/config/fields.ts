@@ -240,7 +240,7 @@ class StringField extends ScalarField<string> {
 }
 
 export interface ChoiceOptions<C extends string> extends FieldOptions {
-  default: C;
+  default: NoInfer<C>;
   /** Allowed values, each with its own doc (as pex_config's ChoiceField `allowed`). */
   allowed: Record<C, string>;
 }
@@ -450,7 +450,7 @@ export const f = {
   float: (opts: NumberOptions<number>): FieldSpec<number> => new NumberField('float', opts),
   string: (opts: StringOptions): FieldSpec<string> => new StringField(opts),
   optionalString: (opts: Omit<StringOptions, 'optional'>): FieldSpec<string | null> => new StringField({ ...opts, optional: true }),
-  choice: <C extends string>(opts: ChoiceOptions<C>): FieldSpec<C> => new ChoiceField(opts),
+  choice: <const C extends string>(opts: ChoiceOptions<C>): FieldSpec<C> => new ChoiceField(opts),
   list: <K extends ItemKind>(opts: ListOptions<K>): FieldSpec<ItemType<K>[]> => new ListField(opts),
   dict: <K extends ItemKind>(opts: DictOptions<K>): FieldSpec<Record<string, ItemType<K>>> => new DictField(opts),
 };

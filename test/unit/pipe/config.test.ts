@@ -22,7 +22,7 @@ const Outer = defineConfig(
     name: f.string({ doc: 'name', default: 'raw' }),
     table: f.dict({ doc: 'fluxes', item: 'float', default: { Unknown: 1e11 } }),
     nested: configField(Inner, 'a nested config'),
-    sub: subtaskField(innerTask, 'a subtask'),
+    sub: subtaskField(innerTask, Inner, 'a subtask'),
   },
   {
     validate: (c) => {
