@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { loadCamera, shippedCameras } from '../../../core/camera/cameraData.js';
+import { parseCameraYaml } from '../../../core/camera/cameraYaml.js';
+import { detectorFocalPlaneCorners, focalPlaneToPixel, getAmplifier, getDetector, pixelToFocalPlane } from '../../../core/camera/geometry.js';
+
+describe('MegaPrime camera (YAML data)', () => {
+  const cam = loadCamera('megaprime');
+
+  it('ships 40 detectors: ccd00–ccd35 from obs_cfht plus the 40-CCD era ccd36–ccd39', () => {
+    expect(shippedCameras()).toContain('megaprime');
+    expect(cam.name).toBe('MegaPrime');
+    expect(cam.plateScale).toBe(13.7);
+    expect(cam.detectors).toHaveLength(40);
+    expect(cam.detectors.map((d) => d.name)).toEqual(Array.from({ length: 40 }, (_, i) => `ccd${String(i).padStart(2, '0')}`));
+    expect(cam.detectors.filter((d) => d.era === '40-ccd').map((d) => d.id)).toEqual([36, 37, 38, 39]);
+  });
+
+  it('has the amplifier geometry of isr.md §2.2', () => {
+    const d = getDetector(cam, 'ccd10');
+    expect(d.bbox.toJSON()).toEqual({ minX: 0, minY: 0, width: 2048, height: 4612 });
+    expect([d.rawWidth, d.rawHeight]).toEqual([2112, 4644]);
+    const a = getAmplifier(d, 'A');
+    const b = getAmplifier(d, 'B');
+    // Header sections of real raws: DSECA [33:1056,1:4612], BSECA [1:32,...], DSECB [1057:2080,...], BSECB [2081:2112,...].
+    expect(a.rawDataBBox.toFitsSection()).toBe('[33:1056,1:4612]');
+    expect(a.rawSerialOverscanBBox.toFitsSection()).toBe('[1:32,1:4613]');
+    expect(a.rawParallelOverscanBBox.toFitsSection()).toBe('[33:1055,4613:4643]');
+    expect(a.rawSerialPrescanBBox.isEmpty()).toBe(true);
+    expect(a.bbox.toFitsSection()).toBe('[1:1024,1:4612]');
+    expect(b.rawDataBBox.toFitsSection()).toBe('[1057:2080,1:4612]');
+    expect(b.rawSerialOverscanBBox.toFitsSection()).toBe('[2081:2112,1:4613]');
+    expect(b.bbox.toFitsSection()).toBe('[1025:2048,1:4612]');
+    expect([a.readoutCorner, b.readoutCorner]).toEqual(['LL', 'LR']);
+    expect([a.rawFlipX, a.rawFlipY, b.rawFlipX, b.rawFlipY]).toEqual([false, false, false, false]);
+    expect(a.saturation).toBe(65535);
+    expect(Number.isNaN(a.suspectLevel)).toBe(true);
+    expect(a.linearityType).toBe('None');
+    // Per-CCD gains from obs_cfht (ccd10 header says GAINA 1.58, GAINB 1.71, RDNOISEA/B 3/4).
+    expect([a.gain, b.gain, a.readNoise, b.readNoise]).toEqual([1.58, 1.71, 3, 4]);
+    const c0 = getDetector(cam, 0);
+    expect([c0.amplifiers[0].gain, c0.amplifiers[1].gain, c0.amplifiers[0].readNoise, c0.amplifiers[1].readNoise]).toEqual([1.54, 1.63, 3, 6]);
+    const c17 = getDetector(cam, 17);
+    expect([c17.amplifiers[0].gain, c17.amplifiers[1].gain]).toEqual([1.88, 2.07]);
+  });
+
+  it('places detectors on the focal plane: top two rows yawed 180°, bottom two 0°', () => {
+    expect(getDetector(cam, 'ccd00').orientation.yawDeg).toBe(180);
+    expect(getDetector(cam, 'ccd18').orientation.yawDeg).toBe(0);
+    const d = getDetector(cam, 'ccd00');
+    const centre = pixelToFocalPlane(d, 1023.5, 2305.5);
+    expect(centre).toEqual({ x: -114.399, y: 99.46125 });
+    // Yaw 180°: +x in pixels runs to −x on the focal plane.
+    const right = pixelToFocalPlane(d, 1023.5 + 100, 2305.5);
+    expect(right.x).toBeCloseTo(-114.399 - 1.35, 10);
+    const back = focalPlaneToPixel(d, right.x, right.y);
+    expect(back.x).toBeCloseTo(1123.5, 9);
+    expect(back.y).toBeCloseTo(2305.5, 9);
+    const corners = detectorFocalPlaneCorners(getDetector(cam, 'ccd22'));
+    const xs = corners.map((c) => c.x);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeCloseTo(2048 * 0.0135, 9);
+    // The 40-CCD-era ears sit left and right of the middle rows.
+    expect(getDetector(cam, 'ccd36').orientation.fpPosition.x).toBeLessThan(getDetector(cam, 'ccd09').orientation.fpPosition.x - 27);
+    expect(getDetector(cam, 'ccd39').orientation.fpPosition.x).toBeGreaterThan(getDetector(cam, 'ccd26').orientation.fpPosition.x + 27);
+  });
+
+  it('names the valid detectors when asked for a missing one', () => {
+    expect(() => getDetector(cam, 'ccd40')).toThrow(/MegaPrime has no detector "ccd40".*ccd00…ccd39/);
+    expect(() => getAmplifier(getDetector(cam, 1), 'C')).toThrow(/no amplifier 'C' \(amplifiers: A, B\)/);
+    expect(() => loadCamera('nocam')).toThrow(/no camera 'nocam' \(shipped cameras: .*megaprime/);
+  });
+});
+
+describe('camera YAML validation', () => {
+  const base = `
+name: Test
+plateScale: 10
+pixelSize: [0.01, 0.01]
+detectorDefaults:
+  bbox: [0, 0, 9, 9]
+  rawSize: [12, 10]
+  amplifiers:
+    - { name: A, bbox: [0, 0, 9, 9], rawBBox: [0, 0, 11, 9], rawDataBBox: [2, 0, 11, 9], rawSerialOverscanBBox: [0, 0, 1, 9], readoutCorner: LL, gain: 2, readNoise: 5, saturation: 1000 }
+detectors:
+  - { id: 0, name: d0, serial: x, offset: [0, 0], yaw: 0 }
+`;
+  it('parses a minimal camera', () => {
+    const cam = parseCameraYaml(base, 'test.yaml');
+    expect(cam.detectors[0].amplifiers[0].rawSerialOverscanBBox.width).toBe(2);
+    expect(cam.detectors[0].orientation.referencePoint).toEqual({ x: 4.5, y: 4.5 });
+  });
+
+  it('names the file, field and problem', () => {
+    expect(() => parseCameraYaml(base.replace('gain: 2', 'gain: -2'), 'test.yaml')).toThrow(/test\.yaml: detectorDefaults\.amplifiers\.0\.gain/);
+    expect(() => parseCameraYaml(base.replace('rawDataBBox: [2, 0, 11, 9]', 'rawDataBBox: [2, 0, 12, 9]'), 't.yaml')).toThrow(/amplifier A rawDataBBox .* outside the raw frame/);
+    expect(() => parseCameraYaml(base.replace('bbox: [0, 0, 9, 9], rawBBox', 'bbox: [0, 0, 8, 9], rawBBox'), 't.yaml')).toThrow(/rawDataBBox 10×10 differs from bbox 9×10/);
+    expect(() => parseCameraYaml(base + '  - { id: 0, name: d1, serial: y, offset: [0, 0], yaw: 0 }\n', 't.yaml')).toThrow(/duplicate detector id 0/);
+    expect(() => parseCameraYaml('name: [', 't.yaml')).toThrow(/t\.yaml: not valid YAML/);
+  });
+});
