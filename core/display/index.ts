@@ -10,3 +10,4 @@ export * from './downsample.js';
 export * from './maskPlanes.js';
 export * from './sections.js';
 export * from './render.js';
+export * from './wcs.js';

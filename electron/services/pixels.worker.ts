@@ -8,7 +8,7 @@ import { ampGeometryFromHeader } from '../../core/display/sections.js';
 import { maskPlanesFromHeader } from '../../core/display/maskPlanes.js';
 import type { ApiErrorPayload } from '../../core/api/errors.js';
 import { classifyCoreError } from './errors.js';
-import { hduRole, hduSummary, headerCards, headerRecord, wcsFromHeader, xy0FromHeader } from './pixelsHeader.js';
+import { hduRole, hduSummary, headerCards, headerRecord, wcsStatus, xy0FromHeader } from './pixelsHeader.js';
 import type { HduFacts, PixelReply, PixelRequest } from './pixelsProtocol.js';
 
 if (!parentPort) throw new Error('pixels.worker.ts must run as a worker thread');
@@ -89,7 +89,7 @@ function hduFacts(path: string, index: number): HduFacts {
   const maskInfo = summary.role === 'mask' ? info : file.hdus.find((h) => hduRole(h) === 'mask' && h.version === info.version) ?? null;
   const maskPlanes = maskInfo ? maskPlanesFromHeader(headerRecord(file.imageHeader(maskInfo.index))) : [];
   const record = headerRecord(header);
-  const { wcs, note } = wcsFromHeader(header);
+  const wcs = wcsStatus(header);
   const bunit = header.getString('BUNIT');
   return {
     index,
@@ -104,8 +104,8 @@ function hduFacts(path: string, index: number): HduFacts {
     maskHdu: maskInfo && maskInfo.axes[0] === summary.width && maskInfo.axes[1] === summary.height ? maskInfo.index : null,
     maskPlanes,
     amps: ampGeometryFromHeader(record),
-    wcs,
-    wcsNote: note,
+    celestialWcs: wcs.celestial,
+    wcsNote: wcs.note,
   };
 }
 

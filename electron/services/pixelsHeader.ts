@@ -1,10 +1,12 @@
 // What the viewer needs to know from FITS headers, besides pixels: each HDU's role in an LSST Exposure
 // (IMAGE/MASK/VARIANCE), the parent-frame origin xy0, the header as JSON cards, the amplifier sections of raws,
-// and the celestial WCS (TAN / TAN-SIP) parameters the renderer evaluates under the cursor.
+// and whether there is a celestial WCS (the renderer evaluates it from the header under the cursor).
 import type { Header } from '../../core/fits/header.js';
 import type { HduInfo } from '../../core/fits/fits-file.js';
 import type { FitsValue } from '../../core/fits/card.js';
-import type { HduRole, HduSummary, WcsParams } from '../../core/api/sections/viewer.js';
+import type { HduRole, HduSummary } from '../../core/api/sections/viewer.js';
+import { hasWcs } from '../../core/wcs/headerWcs.js';
+import { SkyWcs } from '../../core/wcs/skyWcs.js';
 import type { HeaderRecord, HeaderValue } from '../../core/display/maskPlanes.js';
 
 export function hduRole(h: HduInfo): HduRole {
@@ -70,50 +72,13 @@ export function xy0FromHeader(h: Header): { x: number; y: number } {
   return { x: 0, y: 0 };
 }
 
-/** The TAN / TAN-SIP celestial WCS of a header, or a note saying why there is none usable. */
-export function wcsFromHeader(h: Header): { wcs: WcsParams | null; note: string | null } {
-  const c1 = h.getString('CTYPE1');
-  const c2 = h.getString('CTYPE2');
-  if (c1 === undefined || c2 === undefined) return { wcs: null, note: 'no celestial WCS in this header' };
-  const t1 = c1.trim().toUpperCase();
-  const t2 = c2.trim().toUpperCase();
-  const celestial = /^(RA--|DEC-)/.test(t1) && /^(RA--|DEC-)/.test(t2);
-  if (!celestial) return { wcs: null, note: `CTYPE1/2 = ${c1}/${c2} is not a celestial RA/Dec WCS` };
-  const proj1 = t1.slice(5);
-  if (proj1 !== 'TAN' && proj1 !== 'TAN-SIP') return { wcs: null, note: `projection ${proj1 || '(none)'} is not supported (TAN and TAN-SIP are)` };
-  if (t1.startsWith('DEC')) return { wcs: null, note: 'swapped axes (CTYPE1 = DEC) are not supported' };
-  const num = (k: string, fallback?: number): number => {
-    const v = h.getNumber(k);
-    if (v === undefined) {
-      if (fallback === undefined) throw new Error(`WCS keyword ${k} is missing`);
-      return fallback;
-    }
-    return v;
-  };
+/** Whether the header has a celestial WCS core/wcs can evaluate, or why not (for the readout). */
+export function wcsStatus(h: Header): { celestial: boolean; note: string | null } {
+  if (!hasWcs(h)) return { celestial: false, note: 'no celestial WCS in this header' };
   try {
-    let cd: WcsParams['cd'];
-    if (h.has('CD1_1') || h.has('CD2_2') || h.has('CD1_2') || h.has('CD2_1')) {
-      cd = [[num('CD1_1', 0), num('CD1_2', 0)], [num('CD2_1', 0), num('CD2_2', 0)]];
-    } else {
-      const d1 = num('CDELT1');
-      const d2 = num('CDELT2');
-      cd = [[num('PC1_1', 1) * d1, num('PC1_2', 0) * d1], [num('PC2_1', 0) * d2, num('PC2_2', 1) * d2]];
-    }
-    const sip = (prefix: 'A' | 'B'): Array<[number, number, number]> => {
-      if (proj1 !== 'TAN-SIP') return [];
-      const order = num(`${prefix}_ORDER`);
-      const out: Array<[number, number, number]> = [];
-      for (let p = 0; p <= order; p++) for (let q = 0; q + p <= order; q++) {
-        const v = h.getNumber(`${prefix}_${p}_${q}`);
-        if (v !== undefined && v !== 0) out.push([p, q, v]);
-      }
-      return out;
-    };
-    return {
-      wcs: { ctype: [c1.trim(), c2.trim()], crpix: [num('CRPIX1'), num('CRPIX2')], crval: [num('CRVAL1'), num('CRVAL2')], cd, sipA: sip('A'), sipB: sip('B') },
-      note: null,
-    };
+    const wcs = SkyWcs.fromHeader(h);
+    return wcs.isCelestial ? { celestial: true, note: null } : { celestial: false, note: 'the WCS is not celestial (linear axes)' };
   } catch (err) {
-    return { wcs: null, note: (err as Error).message };
+    return { celestial: false, note: (err as Error).message };
   }
 }

@@ -43,19 +43,6 @@ export const maskPlaneSchema = z.object({ name: z.string(), bit: z.number().int(
 
 export const ampSchema = z.object({ name: z.string(), amp: rectSchema.nullable(), data: rectSchema, bias: rectSchema.nullable() });
 
-/** A celestial FITS-WCS (TAN or TAN-SIP) as header numbers, evaluated in the renderer. */
-export const wcsParamsSchema = z.object({
-  ctype: z.tuple([z.string(), z.string()]),
-  crpix: z.tuple([z.number(), z.number()]),
-  crval: z.tuple([z.number(), z.number()]),
-  /** CD matrix [[CD1_1, CD1_2], [CD2_1, CD2_2]] in degrees per pixel. */
-  cd: z.tuple([z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number()])]),
-  /** SIP forward polynomials: [p, q, coefficient] lists for A and B (empty for plain TAN). */
-  sipA: z.array(z.tuple([z.number().int(), z.number().int(), z.number()])),
-  sipB: z.array(z.tuple([z.number().int(), z.number().int(), z.number()])),
-});
-export type WcsParams = z.infer<typeof wcsParamsSchema>;
-
 export const hduViewSchema = z.object({
   key: z.string(),
   index: z.number().int(),
@@ -74,8 +61,9 @@ export const hduViewSchema = z.object({
   maskPlanes: z.array(maskPlaneSchema),
   /** Amplifier geometry from the section keywords (raws), in this HDU's pixel coordinates. */
   amps: z.array(ampSchema),
-  wcs: wcsParamsSchema.nullable(),
-  /** Why there is no WCS, when there is none (shown in the readout instead of RA/Dec). */
+  /** The header has a celestial TAN/TAN-SIP WCS (the renderer evaluates it with core/wcs via core/display). */
+  celestialWcs: z.boolean(),
+  /** Why there is no usable WCS, when there is none (shown in the readout instead of RA/Dec). */
   wcsNote: z.string().nullable(),
   /** Binary route names: float32 LE pixels ("pixels") and int32 LE mask ("pixels-mask"). */
   routes: z.object({ pixels: z.string(), mask: z.string() }),

@@ -38,8 +38,8 @@ describe('pixel service', () => {
     expect(v.maskPlanes.find((p) => p.name === 'BAD')).toEqual({ name: 'BAD', bit: 0, color: 'red' });
     expect(v.maskPlanes.find((p) => p.name === 'DETECTED')?.color).toBe('blue');
     expect(v.maskPlanes.find((p) => p.name === 'UNMASKEDNAN')?.bit).toBe(9);
-    expect(v.wcs?.ctype).toEqual(['RA---TAN-SIP', 'DEC--TAN-SIP']);
-    expect(v.wcs?.sipA).toContainEqual([2, 0, 2e-5]);
+    expect(v.celestialWcs).toBe(true);
+    expect(v.wcsNote).toBeNull();
     expect(v.header.find((c) => c.keyword === 'EXTNAME')?.value).toBe('IMAGE');
     expect(v.amps).toEqual([]);
     expect(v.routes).toEqual({ pixels: 'pixels', mask: 'pixels-mask' });
@@ -76,7 +76,7 @@ describe('pixel service', () => {
       { name: 'A', amp: { x0: 0, y0: 0, x1: 39, y1: 29 }, data: { x0: 4, y0: 0, x1: 39, y1: 27 }, bias: { x0: 0, y0: 0, x1: 3, y1: 29 } },
       { name: 'B', amp: { x0: 40, y0: 0, x1: 79, y1: 29 }, data: { x0: 40, y0: 0, x1: 75, y1: 27 }, bias: { x0: 76, y0: 0, x1: 79, y1: 29 } },
     ]);
-    expect(v.wcs).toBeNull();
+    expect(v.celestialWcs).toBe(false);
     expect(v.wcsNote).toMatch(/no celestial WCS/);
     const px = floats((await svc.pixels(new URLSearchParams({ key: opened.key, hdu: '1' }), 'pixels')).bytes);
     expect(px[5 * 80 + 50]).toBe(65535);
@@ -91,5 +91,25 @@ describe('pixel service', () => {
     await expect(svc.hdu('nope', 1)).rejects.toThrow(/no opened image with key "nope"/);
     await expect(svc.pixels(new URLSearchParams({ key, hdu: 'x' }), 'pixels')).rejects.toThrow(/hdu must be an integer/);
     await expect(svc.open(noRepository, { dataset: '00000000-0000-0000-0000-000000000000', component: null })).rejects.toThrow(/no repository is open/);
+  });
+});
+
+describe('cursor WCS readout', () => {
+  it('evaluates the header WCS (via core/display → core/wcs) at parent pixels like astropy', async () => {
+    const { skyWcsFromCards, formatSexagesimal } = await import('../../../core/display/index.js');
+    const { key } = await svc.open(noRepository, { file: fx.exposure });
+    const v = await svc.hdu(key, 1);
+    const { wcs, note } = skyWcsFromCards(v.header, v.xy0);
+    expect(note).toBeNull();
+    for (const p of fx.sky) {
+      // The readout works in parent coordinates: array pixel + xy0.
+      const [ra, dec] = wcs!.pixelToWorld(p.x + v.xy0.x, p.y + v.xy0.y);
+      expect(Math.abs(ra - p.ra)).toBeLessThan(1e-9);
+      expect(Math.abs(dec - p.dec)).toBeLessThan(1e-9);
+    }
+    expect(formatSexagesimal(150.1, -2.2)).toEqual({ ra: '10:00:24.000', dec: '-02:12:00.00' });
+    const raw = await svc.open(noRepository, { file: fx.raw });
+    const rv = await svc.hdu(raw.key, 1);
+    expect(skyWcsFromCards(rv.header, rv.xy0).wcs).toBeNull();
   });
 });
