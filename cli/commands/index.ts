@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { conformanceCommands } from './conformance.js';
+import { wcsCommands } from './wcs.js';
 
 /** A group of CLI commands for one area, in its own file. */
 export type CommandGroup = (program: Command) => void;
 
-const groups: CommandGroup[] = [conformanceCommands];
+const groups: CommandGroup[] = [conformanceCommands, wcsCommands];
 
 export function registerCommandGroups(program: Command): void {
   for (const register of groups) register(program);
