@@ -1,0 +1,319 @@
+// Random access to the HDUs of a FITS file: opening scans only the headers (seeking past each
+// data unit by its computed size), and reading an image or table reads only that HDU's bytes
+// (for an image sub-region, only the rows it covers).
+import { Header } from './header.js';
+import { FitsError, type FitsErrorLocation } from './errors.js';
+import { BLOCK_SIZE, axesOf, checkBitpix, dataSizeOf, padToBlock, type Bitpix } from './layout.js';
+import { bytesPerPixel, decodePhysical, decodeToFloat32, scalingOf, type PixelArray, type Scaling } from './pixels.js';
+import { FileSource, MemorySource, type ByteSource } from './source.js';
+import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
+import { parseTable, type Table } from './table.js';
+import { verifyChecksums, type ChecksumStatus } from './checksum.js';
+
+export type HduKind = 'image' | 'bintable' | 'table' | 'compressed-image' | 'other';
+
+export interface HduInfo {
+  index: number;
+  /** EXTNAME, or 'PRIMARY' for HDU 0 without one. */
+  name: string;
+  /** EXTVER (1 when absent). */
+  version: number;
+  kind: HduKind;
+  /** The header as stored in the file (for a compressed image: the binary table's header). */
+  header: Header;
+  headerOffset: number;
+  dataOffset: number;
+  /** Data size in bytes without padding. */
+  dataSize: number;
+  /** Image BITPIX (for a compressed image, ZBITPIX); 8 for tables. */
+  bitpix: Bitpix;
+  /** Image axes NAXIS1..n (for a compressed image, ZNAXISn; for a table, [row bytes, rows]). */
+  axes: number[];
+  /** ZCMPTYPE of a tile-compressed image. */
+  compression?: string;
+  /** The data unit extends past the end of the file. */
+  truncated: boolean;
+}
+
+/** A rectangle of an image in 0-based pixel coordinates; `plane` indexes the axes beyond the second. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  plane?: number;
+}
+
+export interface ImageData<T extends PixelArray = PixelArray> {
+  /** NAXIS1..n of the returned array (the region's width and height when a region was read). */
+  axes: number[];
+  /** Row-major pixels: index = x + axes[0] · (y + axes[1] · plane). */
+  data: T;
+  /** The scaling that turned stored into physical values. */
+  scaling: Scaling;
+}
+
+export type HduRef = number | string;
+
+export class FitsFile {
+  readonly hdus: HduInfo[];
+  /** Bytes after the last HDU that do not start a valid extension (kept as a warning, not an error). */
+  readonly trailingBytes: number;
+
+  private constructor(private readonly source: ByteSource) {
+    const { hdus, trailingBytes } = scanHdus(source);
+    this.hdus = hdus;
+    this.trailingBytes = trailingBytes;
+  }
+
+  /** Opens a file and reads its headers (only). */
+  static open(path: string): FitsFile {
+    let source: FileSource;
+    try {
+      source = new FileSource(path);
+    } catch (err) {
+      throw new FitsError(`cannot open: ${(err as Error).message}`, { file: path });
+    }
+    try {
+      return new FitsFile(source);
+    } catch (err) {
+      source.close();
+      throw err;
+    }
+  }
+
+  /** The same API over bytes already in memory. */
+  static fromBytes(bytes: Uint8Array, name = '<memory>'): FitsFile {
+    return new FitsFile(new MemorySource(bytes, name));
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+
+  get size(): number {
+    return this.source.size;
+  }
+
+  close(): void {
+    this.source.close();
+  }
+
+  /** An HDU by index, by EXTNAME (case-insensitive), or by "EXTNAME,EXTVER". */
+  hdu(ref: HduRef): HduInfo {
+    if (typeof ref === 'number' || /^\d+$/.test(ref)) {
+      const i = Number(ref);
+      const h = this.hdus[i];
+      if (!h) throw new FitsError(`no HDU ${i}: the file has ${this.hdus.length} (0..${this.hdus.length - 1})`, { file: this.name });
+      return h;
+    }
+    const [nameText, verText] = ref.split(',');
+    const name = nameText.trim().toUpperCase();
+    const version = verText === undefined ? undefined : Number(verText);
+    const found = this.hdus.find((h) => h.name.toUpperCase() === name && (version === undefined || h.version === version));
+    if (!found) {
+      const names = this.hdus.map((h) => `${h.index}:${h.name}`).join(', ');
+      throw new FitsError(`no HDU named ${ref} (HDUs: ${names})`, { file: this.name });
+    }
+    return found;
+  }
+
+  /** Reads raw bytes of the file (fresh, aligned buffer). */
+  readBytes(offset: number, length: number): Uint8Array {
+    return this.source.read(offset, length);
+  }
+
+  /** The header of the image an HDU holds: for a compressed image the reconstructed image header. */
+  imageHeader(ref: HduRef): Header {
+    const h = this.hdu(ref);
+    if (h.kind === 'compressed-image') return compressedImageInfo(h.header, this.where(h)).imageHeader;
+    return h.header;
+  }
+
+  /** Pixels in the physical type astropy gives (uint16 for BZERO 32768, float when scaled, ...). */
+  readImage(ref: HduRef, options: { region?: Region } = {}): ImageData {
+    const h = this.requireImage(ref);
+    if (h.kind === 'compressed-image') return readCompressedImage(this, h, options.region, 'physical');
+    const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
+    return { axes, data: decodePhysical(bytes, scaling), scaling };
+  }
+
+  /** Physical values as float32 (BLANK → NaN), the fast path for display and processing. */
+  readImageFloat32(ref: HduRef, options: { region?: Region } = {}): ImageData<Float32Array> {
+    const h = this.requireImage(ref);
+    if (h.kind === 'compressed-image') return readCompressedImage(this, h, options.region, 'float32') as ImageData<Float32Array>;
+    const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
+    return { axes, data: decodeToFloat32(bytes, scaling), scaling };
+  }
+
+  /** A binary or ASCII table. */
+  readTable(ref: HduRef): Table {
+    const h = this.hdu(ref);
+    if (h.kind !== 'bintable' && h.kind !== 'table' && h.kind !== 'compressed-image') {
+      throw new FitsError(`HDU ${h.index} (${h.name}) is ${h.kind}, not a table`, this.where(h));
+    }
+    return parseTable(h.header, this.readData(h), this.where(h));
+  }
+
+  /** The whole (unpadded) data unit of an HDU. */
+  readData(h: HduInfo): Uint8Array {
+    this.checkComplete(h);
+    return this.source.read(h.dataOffset, h.dataSize);
+  }
+
+  /** DATASUM/CHECKSUM status of an HDU (reads its header and data). */
+  verifyChecksum(ref: HduRef): ChecksumStatus {
+    const h = this.hdu(ref);
+    this.checkComplete(h);
+    const headerBytes = this.source.read(h.headerOffset, h.dataOffset - h.headerOffset);
+    const data = this.source.read(h.dataOffset, padToBlock(h.dataSize));
+    return verifyChecksums(h.header, headerBytes, data);
+  }
+
+  where(h: HduInfo, extra: FitsErrorLocation = {}): FitsErrorLocation {
+    return { file: this.name, hdu: h.index, ...extra };
+  }
+
+  private requireImage(ref: HduRef): HduInfo {
+    const h = this.hdu(ref);
+    if (h.kind !== 'image' && h.kind !== 'compressed-image') {
+      throw new FitsError(`HDU ${h.index} (${h.name}) is ${h.kind}, not an image`, this.where(h));
+    }
+    return h;
+  }
+
+  private checkComplete(h: HduInfo): void {
+    if (h.truncated) {
+      throw new FitsError(
+        `data unit is truncated: needs ${h.dataSize} bytes from byte ${h.dataOffset}, the file ends at byte ${this.size}`,
+        this.where(h, { offset: this.size }),
+      );
+    }
+  }
+
+  private readImageBytes(h: HduInfo, region: Region | undefined): { bytes: Uint8Array; axes: number[]; scaling: Scaling } {
+    this.checkComplete(h);
+    const scaling = scalingOf(h.header, h.bitpix);
+    const bpp = bytesPerPixel(h.bitpix);
+    if (!region) return { bytes: this.source.read(h.dataOffset, h.dataSize), axes: h.axes.slice(), scaling };
+    const [nx, ny] = [h.axes[0] ?? 0, h.axes[1] ?? 1];
+    checkRegion(region, h.axes, this.where(h));
+    const plane = region.plane ?? 0;
+    const rowBytes = nx * bpp;
+    const start = h.dataOffset + (plane * ny + region.y) * rowBytes;
+    const rows = this.source.read(start, region.height * rowBytes);
+    if (region.x === 0 && region.width === nx) return { bytes: rows, axes: [nx, region.height], scaling };
+    const out = new Uint8Array(new ArrayBuffer(region.width * region.height * bpp));
+    const cut = region.width * bpp;
+    for (let r = 0; r < region.height; r++) {
+      const from = r * rowBytes + region.x * bpp;
+      out.set(rows.subarray(from, from + cut), r * cut);
+    }
+    return { bytes: out, axes: [region.width, region.height], scaling };
+  }
+}
+
+export function checkRegion(region: Region, axes: number[], where: FitsErrorLocation): void {
+  const [nx, ny] = [axes[0] ?? 0, axes[1] ?? 1];
+  const planes = axes.slice(2).reduce((a, b) => a * b, 1);
+  const plane = region.plane ?? 0;
+  const ok =
+    [region.x, region.y, region.width, region.height, plane].every(Number.isInteger) &&
+    region.x >= 0 && region.y >= 0 && region.width > 0 && region.height > 0 &&
+    region.x + region.width <= nx && region.y + region.height <= ny && plane >= 0 && plane < planes;
+  if (!ok) {
+    throw new FitsError(
+      `region x=${region.x} y=${region.y} width=${region.width} height=${region.height} plane=${plane} is outside the ${axes.join('×')} image`,
+      where,
+    );
+  }
+}
+
+function scanHdus(source: ByteSource): { hdus: HduInfo[]; trailingBytes: number } {
+  const hdus: HduInfo[] = [];
+  let offset = 0;
+  while (offset < source.size) {
+    const index = hdus.length;
+    const where = { file: source.name, hdu: index };
+    const first = source.read(offset, 80);
+    const firstText = Buffer.from(first.buffer, first.byteOffset, first.byteLength).toString('latin1');
+    if (index === 0 && !firstText.startsWith('SIMPLE  ')) {
+      throw new FitsError(`not a FITS file: the first card must be SIMPLE, found "${printable(firstText.slice(0, 30))}"`, { ...where, card: 1, offset: 0 });
+    }
+    // Anything after the last HDU that is not an extension (zero padding, junk) ends the scan.
+    if (index > 0 && !firstText.startsWith('XTENSION')) break;
+
+    const headerText = readHeaderText(source, offset, where);
+    const header = Header.parse(headerText, { ...where, offset });
+    const headerSize = padToBlock(headerText.length);
+    const dataOffset = offset + headerSize;
+    const info = describeHdu(index, header, offset, dataOffset, source.size, where);
+    hdus.push(info);
+    offset = dataOffset + padToBlock(info.dataSize);
+  }
+  return { hdus, trailingBytes: Math.max(0, source.size - offset) };
+}
+
+function readHeaderText(source: ByteSource, offset: number, where: FitsErrorLocation): string {
+  let text = '';
+  for (let block = offset; ; block += BLOCK_SIZE) {
+    const bytes = source.read(block, BLOCK_SIZE);
+    if (bytes.length < BLOCK_SIZE) {
+      throw new FitsError(`header has no END card before the end of the file (truncated at byte ${block + bytes.length})`, {
+        ...where,
+        card: (block - offset) / 80 + Math.floor(bytes.length / 80) + 1,
+        offset: block + bytes.length,
+      });
+    }
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    text += chunk;
+    for (let c = 0; c < BLOCK_SIZE; c += 80) {
+      if (chunk.startsWith('END', c) && chunk.slice(c + 3, c + 80).trim() === '') return text;
+    }
+  }
+}
+
+function describeHdu(index: number, header: Header, headerOffset: number, dataOffset: number, fileSize: number, where: FitsErrorLocation): HduInfo {
+  const firstKey = header.cards[0]?.keyword;
+  const hduWhere = { ...where, offset: headerOffset };
+  let kind: HduKind = 'image';
+  if (index > 0) {
+    if (firstKey !== 'XTENSION') throw new FitsError('extension header does not start with XTENSION', { ...hduWhere, card: 1 });
+    const xtension = (header.getString('XTENSION') ?? '').trim().toUpperCase();
+    if (xtension === 'IMAGE') kind = 'image';
+    else if (xtension === 'BINTABLE' || xtension === 'A3DTABLE') kind = header.get('ZIMAGE') === true ? 'compressed-image' : 'bintable';
+    else if (xtension === 'TABLE') kind = 'table';
+    else kind = 'other';
+  }
+  const dataSize = dataSizeOf(header, hduWhere);
+  let bitpix = checkBitpix(header.requireInt('BITPIX', hduWhere), hduWhere);
+  let axes = axesOf(header, hduWhere);
+  let compression: string | undefined;
+  let naming = header;
+  if (kind === 'compressed-image') {
+    const info = compressedImageInfo(header, hduWhere);
+    bitpix = info.bitpix;
+    axes = info.axes;
+    compression = info.compression;
+    naming = info.imageHeader;
+  }
+  const extname = naming.getString('EXTNAME');
+  return {
+    index,
+    name: extname !== undefined ? extname : index === 0 ? 'PRIMARY' : '',
+    version: naming.getNumber('EXTVER') ?? 1,
+    kind,
+    header,
+    headerOffset,
+    dataOffset,
+    dataSize,
+    bitpix,
+    axes,
+    compression,
+    truncated: dataOffset + dataSize > fileSize,
+  };
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?').trimEnd();
+}

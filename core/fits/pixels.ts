@@ -1,0 +1,328 @@
+// Pixel arrays and the conversion between FITS's big-endian stored values and native typed arrays,
+// including BZERO/BSCALE (unsigned 16/32/64-bit and general scaling) and BLANK. Byte order is
+// swapped in place with Buffer.swapNN (native) and the conversions are single flat loops.
+import { FitsError } from './errors.js';
+import type { Bitpix } from './layout.js';
+import type { Header } from './header.js';
+
+export type PixelArray =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+export type PixelType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
+
+export function pixelTypeOf(data: PixelArray): PixelType {
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Int16Array) return 'int16';
+  if (data instanceof Uint16Array) return 'uint16';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Uint32Array) return 'uint32';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof BigUint64Array) return 'uint64';
+  if (data instanceof Float32Array) return 'float32';
+  return 'float64';
+}
+
+/** How stored values map to physical ones: physical = stored · bscale + bzero; `blank` marks undefined integers. */
+export interface Scaling {
+  bitpix: Bitpix;
+  bzero: number;
+  bscale: number;
+  blank?: number;
+}
+
+export function scalingOf(header: Header, bitpix: Bitpix, prefix = ''): Scaling {
+  const bzero = header.getNumber(prefix + 'BZERO') ?? 0;
+  const bscale = header.getNumber(prefix + 'BSCALE') ?? 1;
+  const blankValue = header.getNumber(prefix + 'BLANK');
+  // BLANK only has meaning for integer data.
+  const blank = bitpix > 0 && blankValue !== undefined && Number.isInteger(blankValue) ? blankValue : undefined;
+  return { bitpix, bzero, bscale, blank };
+}
+
+/** The physical type astropy gives this data: unsigned for the standard offsets, float when scaled. */
+export function physicalTypeOf(s: Scaling): PixelType {
+  const unscaled = s.bscale === 1 && s.bzero === 0;
+  switch (s.bitpix) {
+    case 8:
+      if (unscaled) return 'uint8';
+      if (s.bscale === 1 && s.bzero === -128) return 'int8';
+      return 'float32';
+    case 16:
+      if (unscaled) return 'int16';
+      if (s.bscale === 1 && s.bzero === 32768) return 'uint16';
+      return 'float32';
+    case 32:
+      if (unscaled) return 'int32';
+      if (s.bscale === 1 && s.bzero === 2147483648) return 'uint32';
+      return 'float64';
+    case 64:
+      if (unscaled) return 'int64';
+      if (s.bscale === 1 && s.bzero === 9223372036854775808) return 'uint64';
+      return 'float64';
+    case -32:
+      return 'float32';
+    case -64:
+      return 'float64';
+  }
+}
+
+export function bytesPerPixel(bitpix: Bitpix): number {
+  return Math.abs(bitpix) / 8;
+}
+
+/** A fresh, 8-byte-aligned buffer (typed-array views need alignment). */
+export function alignedBytes(length: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(length));
+}
+
+/** Swaps big-endian stored values to native order in place and views them as the stored type. */
+export function storedView(bytes: Uint8Array, bitpix: Bitpix): PixelArray {
+  if (bytes.byteOffset % 8 !== 0) throw new FitsError('internal: pixel bytes are not 8-byte aligned');
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.byteLength / bytesPerPixel(bitpix);
+  switch (bitpix) {
+    case 8:
+      return bytes;
+    case 16:
+      buf.swap16();
+      return new Int16Array(bytes.buffer, bytes.byteOffset, n);
+    case 32:
+      buf.swap32();
+      return new Int32Array(bytes.buffer, bytes.byteOffset, n);
+    case 64:
+      buf.swap64();
+      return new BigInt64Array(bytes.buffer, bytes.byteOffset, n);
+    case -32:
+      buf.swap32();
+      return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+    case -64:
+      buf.swap64();
+      return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+  }
+}
+
+/**
+ * Decodes big-endian stored bytes (consumed: swapped in place) to float32 physical values.
+ * BLANK becomes NaN. This is the fast path for display and ISR.
+ */
+export function decodeToFloat32(bytes: Uint8Array, s: Scaling): Float32Array {
+  return storedToFloat32(storedView(bytes, s.bitpix), s);
+}
+
+/** Decodes to the physical type astropy would give (see physicalTypeOf). Consumes `bytes`. */
+export function decodePhysical(bytes: Uint8Array, s: Scaling): PixelArray {
+  return storedToPhysical(storedView(bytes, s.bitpix), s);
+}
+
+/**
+ * Native stored values (Uint8/Int16/Int32/BigInt64/Float32/Float64 per BITPIX) to the physical
+ * type; integer results reuse the stored array's memory.
+ */
+export function storedToPhysical(stored: PixelArray, s: Scaling): PixelArray {
+  const type = physicalTypeOf(s);
+  const n = stored.length;
+  switch (type) {
+    case 'uint8':
+    case 'int16':
+    case 'int32':
+    case 'int64':
+      return stored;
+    case 'int8': {
+      const out = new Int8Array(stored.buffer, stored.byteOffset, n);
+      for (let i = 0; i < n; i++) out[i] = (stored as Uint8Array)[i] - 128;
+      return out;
+    }
+    case 'uint16': {
+      // int16 + 32768 is the int16 bit pattern with its sign bit flipped.
+      const u = new Uint16Array(stored.buffer, stored.byteOffset, n);
+      for (let i = 0; i < n; i++) u[i] ^= 0x8000;
+      return u;
+    }
+    case 'uint32': {
+      const u = new Uint32Array(stored.buffer, stored.byteOffset, n);
+      for (let i = 0; i < n; i++) u[i] = (u[i] ^ 0x80000000) >>> 0;
+      return u;
+    }
+    case 'uint64': {
+      const u = new BigUint64Array(stored.buffer, stored.byteOffset, n);
+      const flip = 1n << 63n;
+      for (let i = 0; i < n; i++) u[i] ^= flip;
+      return u;
+    }
+    case 'float32':
+    case 'float64': {
+      if (s.bscale === 1 && s.bzero === 0 && s.bitpix < 0) return stored;
+      const out = type === 'float32' ? new Float32Array(n) : new Float64Array(n);
+      fillPhysical(stored, s, out);
+      return out;
+    }
+  }
+}
+
+/** Native stored values to float32 physical values (BLANK → NaN). */
+export function storedToFloat32(stored: PixelArray, s: Scaling): Float32Array {
+  if (stored instanceof Float32Array && s.bscale === 1 && s.bzero === 0) return stored;
+  const out = new Float32Array(stored.length);
+  fillPhysical(stored, s, out);
+  return out;
+}
+
+function fillPhysical(stored: PixelArray, s: Scaling, out: Float32Array | Float64Array): void {
+  const n = stored.length;
+  const { bzero, bscale } = s;
+  if (stored instanceof BigInt64Array) {
+    const blank = s.blank === undefined ? undefined : BigInt(s.blank);
+    for (let i = 0; i < n; i++) out[i] = stored[i] === blank ? NaN : Number(stored[i]) * bscale + bzero;
+    return;
+  }
+  const src = stored as Exclude<PixelArray, BigInt64Array | BigUint64Array>;
+  if (s.blank !== undefined) {
+    const blank = s.blank;
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      out[i] = v === blank ? NaN : v * bscale + bzero;
+    }
+  } else if (bscale === 1) {
+    for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+  }
+}
+
+/** The BITPIX/BZERO a typed array is written with by default (FITS 4.0 §5.3 unsigned conventions). */
+export function defaultScalingFor(data: PixelArray): Scaling {
+  switch (pixelTypeOf(data)) {
+    case 'uint8':
+      return { bitpix: 8, bzero: 0, bscale: 1 };
+    case 'int8':
+      return { bitpix: 8, bzero: -128, bscale: 1 };
+    case 'int16':
+      return { bitpix: 16, bzero: 0, bscale: 1 };
+    case 'uint16':
+      return { bitpix: 16, bzero: 32768, bscale: 1 };
+    case 'int32':
+      return { bitpix: 32, bzero: 0, bscale: 1 };
+    case 'uint32':
+      return { bitpix: 32, bzero: 2147483648, bscale: 1 };
+    case 'int64':
+      return { bitpix: 64, bzero: 0, bscale: 1 };
+    case 'uint64':
+      return { bitpix: 64, bzero: 9223372036854775808, bscale: 1 };
+    case 'float32':
+      return { bitpix: -32, bzero: 0, bscale: 1 };
+    case 'float64':
+      return { bitpix: -64, bzero: 0, bscale: 1 };
+  }
+}
+
+/**
+ * Encodes physical values to big-endian stored bytes under a scaling. The natural pairs
+ * (typed array with its default scaling) are byte copies plus a swap; other pairs convert
+ * value by value: stored = round((physical − bzero) / bscale), NaN → BLANK (required then).
+ */
+export function encodePixels(data: PixelArray, s: Scaling): Uint8Array {
+  const n = data.length;
+  const natural = defaultScalingFor(data);
+  const out = alignedBytes(n * bytesPerPixel(s.bitpix));
+  const buf = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  if (natural.bitpix === s.bitpix && natural.bzero === s.bzero && natural.bscale === s.bscale) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    switch (pixelTypeOf(data)) {
+      case 'int8':
+        for (let i = 0; i < n; i++) out[i] ^= 0x80;
+        break;
+      case 'uint16':
+        // uint16 − 32768 as int16 is the bit pattern with the sign bit flipped.
+        for (let i = 1; i < out.length; i += 2) out[i] ^= 0x80;
+        break;
+      case 'uint32':
+        for (let i = 3; i < out.length; i += 4) out[i] ^= 0x80;
+        break;
+      case 'uint64':
+        for (let i = 7; i < out.length; i += 8) out[i] ^= 0x80;
+        break;
+      default:
+        break;
+    }
+    swapToBigEndian(buf, s.bitpix);
+    return out;
+  }
+  const view = storedArrayOver(out, s.bitpix, n);
+  convertInto(data, s, view);
+  swapToBigEndian(buf, s.bitpix);
+  return out;
+}
+
+function swapToBigEndian(buf: Buffer, bitpix: Bitpix): void {
+  const size = bytesPerPixel(bitpix);
+  if (size === 2) buf.swap16();
+  else if (size === 4) buf.swap32();
+  else if (size === 8) buf.swap64();
+}
+
+function storedArrayOver(bytes: Uint8Array, bitpix: Bitpix, n: number): PixelArray {
+  switch (bitpix) {
+    case 8:
+      return bytes;
+    case 16:
+      return new Int16Array(bytes.buffer, bytes.byteOffset, n);
+    case 32:
+      return new Int32Array(bytes.buffer, bytes.byteOffset, n);
+    case 64:
+      return new BigInt64Array(bytes.buffer, bytes.byteOffset, n);
+    case -32:
+      return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+    case -64:
+      return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+  }
+}
+
+const RANGES: Record<number, [number, number]> = { 8: [0, 255], 16: [-32768, 32767], 32: [-2147483648, 2147483647] };
+
+function convertInto(data: PixelArray, s: Scaling, stored: PixelArray): void {
+  const n = data.length;
+  const { bzero, bscale } = s;
+  if (s.bitpix < 0) {
+    const dst = stored as Float32Array | Float64Array;
+    for (let i = 0; i < n; i++) dst[i] = (Number(data[i]) - bzero) / bscale;
+    return;
+  }
+  if (stored instanceof BigInt64Array) {
+    for (let i = 0; i < n; i++) {
+      const v = data[i];
+      if (typeof v === 'bigint') stored[i] = BigInt.asIntN(64, v - BigInt(bzero));
+      else if (Number.isNaN(v)) stored[i] = BigInt(requireBlank(s));
+      else stored[i] = BigInt(Math.round((v - bzero) / bscale));
+    }
+    return;
+  }
+  const [lo, hi] = RANGES[s.bitpix];
+  const dst = stored as Uint8Array | Int16Array | Int32Array;
+  for (let i = 0; i < n; i++) {
+    const v = Number(data[i]);
+    if (Number.isNaN(v)) {
+      dst[i] = requireBlank(s);
+      continue;
+    }
+    const q = Math.round((v - bzero) / bscale);
+    if (q < lo || q > hi) {
+      throw new FitsError(`pixel ${i} = ${v} does not fit BITPIX ${s.bitpix} with BZERO ${bzero}, BSCALE ${bscale} (stored ${q} outside ${lo}..${hi})`);
+    }
+    dst[i] = q;
+  }
+}
+
+function requireBlank(s: Scaling): number {
+  if (s.blank === undefined) throw new FitsError(`NaN pixels need a BLANK value to be written as integers (BITPIX ${s.bitpix})`);
+  return s.blank;
+}

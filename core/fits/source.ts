@@ -1,0 +1,62 @@
+// Where FITS bytes come from: a file read through a handle at computed offsets (never the whole
+// file), or a buffer already in memory. Reads return fresh 8-byte-aligned buffers that the
+// caller may modify (pixel decoding swaps bytes in place).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { alignedBytes } from './pixels.js';
+
+export interface ByteSource {
+  readonly name: string;
+  readonly size: number;
+  /** Reads up to `length` bytes at `offset` (fewer only at end of file). */
+  read(offset: number, length: number): Uint8Array;
+  close(): void;
+}
+
+export class FileSource implements ByteSource {
+  readonly name: string;
+  readonly size: number;
+  private fd: number | undefined;
+
+  constructor(path: string) {
+    this.name = path;
+    this.fd = openSync(path, 'r');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    if (this.fd === undefined) throw new Error(`${this.name}: file is closed`);
+    const n = Math.max(0, Math.min(length, this.size - offset));
+    const out = alignedBytes(n);
+    let done = 0;
+    while (done < n) {
+      const got = readSync(this.fd, out, done, n - done, offset + done);
+      if (got === 0) break;
+      done += got;
+    }
+    return done === n ? out : out.subarray(0, done);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export class MemorySource implements ByteSource {
+  readonly name: string;
+  readonly size: number;
+
+  constructor(private readonly bytes: Uint8Array, name = '<memory>') {
+    this.name = name;
+    this.size = bytes.byteLength;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const n = Math.max(0, Math.min(length, this.size - offset));
+    const out = alignedBytes(n);
+    out.set(this.bytes.subarray(offset, offset + n));
+    return out;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,195 @@
+// Writing FITS files: each HDU is a header (the caller's cards, with the structural keywords put
+// in their required order and values) and a data unit padded to 2880 bytes. Files are written
+// atomically (temporary file in the same directory, fsync, rename), optionally with DATASUM/CHECKSUM.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { FitsValue } from './card.js';
+import { setOrDrop, withStructure } from './header-structure.js';
+import { FitsError } from './errors.js';
+import { Header } from './header.js';
+import { BLOCK_SIZE, padToBlock, type Bitpix } from './layout.js';
+import { defaultScalingFor, encodePixels, type PixelArray, type Scaling } from './pixels.js';
+import { complement32, encodeChecksum, onesComplementSum } from './checksum.js';
+import { encodeBinTable, type ColumnSpec } from './table-write.js';
+import { encodeCompressedImage, type CompressOptions } from './compressed-write.js';
+
+export interface ImageHduSpec {
+  type: 'image';
+  /** Extra cards (EXTNAME, WCS, ...). Structural keywords in it are replaced by the real ones. */
+  header?: Header;
+  /** Pixels, row-major with NAXIS1 fastest. Omit for a header-only HDU. */
+  data?: PixelArray;
+  /** NAXIS1..n; defaults to [data.length]. */
+  axes?: number[];
+  /** Stored type and scaling; default: the typed array's natural type (uint16 → BITPIX 16 + BZERO 32768). */
+  bitpix?: Bitpix;
+  bzero?: number;
+  bscale?: number;
+  /** Stored value for NaN when writing floats as integers. */
+  blank?: number;
+}
+
+export interface BinTableHduSpec {
+  type: 'bintable';
+  header?: Header;
+  columns: ColumnSpec[];
+  /** Number of rows (defaults to the first column's length). */
+  rows?: number;
+}
+
+export interface CompressedImageHduSpec {
+  type: 'compressed-image';
+  header?: Header;
+  data: PixelArray;
+  axes: number[];
+  compression?: CompressOptions;
+}
+
+/** Bytes already encoded elsewhere (e.g. an HDU copied unchanged). `data` is the unpadded data unit. */
+export interface RawHduSpec {
+  type: 'raw';
+  header: Header;
+  data: Uint8Array;
+}
+
+export type HduSpec = ImageHduSpec | BinTableHduSpec | CompressedImageHduSpec | RawHduSpec;
+
+export interface WriteOptions {
+  /** Add (or update) DATASUM and CHECKSUM in every HDU. */
+  checksum?: boolean;
+}
+
+/** One HDU ready to write: its final header and unpadded data. */
+export interface EncodedHdu {
+  header: Header;
+  data: Uint8Array;
+}
+
+/** Encodes HDUs to their final headers and data (an empty primary is added before a leading table). */
+export function encodeHdus(specs: HduSpec[], options: WriteOptions = {}): EncodedHdu[] {
+  const list = specs.slice();
+  if (list.length === 0 || (list[0].type !== 'image' && !(list[0].type === 'raw' && list[0].header.cards[0]?.keyword === 'SIMPLE'))) {
+    list.unshift({ type: 'image' });
+  }
+  return list.map((spec, index) => {
+    const encoded = encodeOne(spec, index, list.length);
+    if (options.checksum) addChecksums(encoded);
+    return encoded;
+  });
+}
+
+/** The whole file as one buffer. */
+export function encodeFits(specs: HduSpec[], options: WriteOptions = {}): Uint8Array {
+  const hdus = encodeHdus(specs, options);
+  const parts: Uint8Array[] = [];
+  for (const h of hdus) parts.push(h.header.toBytes(), padData(h.data));
+  return Buffer.concat(parts);
+}
+
+/** Writes the file atomically: a temporary file beside the target, fsync, then rename. */
+export function writeFits(path: string, specs: HduSpec[], options: WriteOptions = {}): void {
+  const hdus = encodeHdus(specs, options);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const h of hdus) {
+      writeAll(fd, h.header.toBytes());
+      writeAll(fd, h.data);
+      const pad = padToBlock(h.data.length) - h.data.length;
+      if (pad > 0) writeAll(fd, new Uint8Array(pad));
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw err;
+  }
+  renameSync(tmp, path);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+function padData(data: Uint8Array): Uint8Array {
+  const size = padToBlock(data.length);
+  if (size === data.length) return data;
+  const out = new Uint8Array(size);
+  out.set(data);
+  return out;
+}
+
+function encodeOne(spec: HduSpec, index: number, count: number): EncodedHdu {
+  switch (spec.type) {
+    case 'image':
+      return encodeImage(spec, index, count);
+    case 'bintable': {
+      const { header, data } = encodeBinTable(spec.columns, spec.header ?? new Header(), spec.rows);
+      return { header, data };
+    }
+    case 'compressed-image':
+      return encodeCompressedImage(spec.data, spec.axes, spec.header ?? new Header(), spec.compression ?? {});
+    case 'raw':
+      return { header: spec.header, data: spec.data };
+  }
+}
+
+function encodeImage(spec: ImageHduSpec, index: number, count: number): EncodedHdu {
+  const data = spec.data;
+  const axes = spec.axes ?? (data ? [data.length] : []);
+  const pixels = axes.length ? axes.reduce((a, b) => a * b, 1) : 0;
+  if ((data?.length ?? 0) !== pixels) {
+    throw new FitsError(`image data has ${data?.length ?? 0} pixels but axes ${axes.join('×') || '(none)'} need ${pixels}`);
+  }
+  const natural: Scaling = data ? defaultScalingFor(data) : { bitpix: spec.bitpix ?? 8, bzero: 0, bscale: 1 };
+  const bitpix = spec.bitpix ?? natural.bitpix;
+  const scaling: Scaling = {
+    bitpix,
+    bzero: spec.bzero ?? (bitpix === natural.bitpix ? natural.bzero : 0),
+    bscale: spec.bscale ?? 1,
+    blank: spec.blank,
+  };
+  const bytes = data ? encodePixels(data, scaling) : new Uint8Array(0);
+  const header = imageHeader(spec.header ?? new Header(), index, count, scaling, axes);
+  return { header, data: bytes };
+}
+
+/** The caller's header with the structural cards of an image HDU in front, in the required order. */
+export function imageHeader(source: Header, index: number, count: number, scaling: Scaling, axes: number[]): Header {
+  const structural: Array<[string, FitsValue, string]> = [];
+  if (index === 0) structural.push(['SIMPLE', true, 'conforms to FITS standard']);
+  else structural.push(['XTENSION', 'IMAGE', 'Image extension']);
+  structural.push(['BITPIX', scaling.bitpix, 'array data type']);
+  structural.push(['NAXIS', axes.length, 'number of array dimensions']);
+  axes.forEach((n, i) => structural.push([`NAXIS${i + 1}`, n, '']));
+  if (index === 0 && count > 1) structural.push(['EXTEND', true, '']);
+  if (index > 0) {
+    structural.push(['PCOUNT', 0, 'number of parameters']);
+    structural.push(['GCOUNT', 1, 'number of groups']);
+  }
+  const drop = new Set(['SIMPLE', 'XTENSION', 'BITPIX', 'NAXIS', 'EXTEND', 'PCOUNT', 'GCOUNT', 'GROUPS']);
+  const header = withStructure(source, structural, (k) => drop.has(k) || /^NAXIS\d+$/.test(k));
+  const scaled = scaling.bzero !== 0 || scaling.bscale !== 1;
+  setOrDrop(header, 'BZERO', scaled ? scaling.bzero : undefined, true);
+  setOrDrop(header, 'BSCALE', scaled ? scaling.bscale : undefined, true);
+  if (scaling.bitpix > 0 && scaling.blank !== undefined) header.set('BLANK', scaling.blank);
+  else if (scaling.bitpix < 0) header.delete('BLANK');
+  return header;
+}
+
+/** Sets DATASUM and CHECKSUM so the HDU verifies (FITS 4.0 Appendix J). */
+export function addChecksums(hdu: EncodedHdu): void {
+  const dataSum = onesComplementSum(padData(hdu.data));
+  const h = hdu.header;
+  if (h.has('CHECKSUM')) h.set('CHECKSUM', '0000000000000000');
+  else h.set('CHECKSUM', '0000000000000000', 'HDU checksum');
+  if (h.has('DATASUM')) h.set('DATASUM', String(dataSum));
+  else h.set('DATASUM', String(dataSum), 'data unit checksum', { after: 'CHECKSUM' });
+  const headerBytes = h.toBytes();
+  const sum = onesComplementSum(headerBytes, dataSum);
+  h.set('CHECKSUM', encodeChecksum(complement32(sum)));
+}
+
+export { BLOCK_SIZE };
