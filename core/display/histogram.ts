@@ -40,9 +40,8 @@ export function histogram(sel: PixelSelection, lo: number, hi: number, bins: num
       if (v - v !== 0) continue;
       if (v < lo) { below++; continue; }
       if (v > hi) { above++; continue; }
-      let b = Math.floor((v - lo) * scale);
-      if (b >= bins) b = bins - 1;
-      counts[b]++;
+      const b = ((v - lo) * scale) | 0; // v ≥ lo here, so truncation is floor
+      counts[b >= bins ? bins - 1 : b]++;
     }
   }
   return { lo, hi, counts, below, above };

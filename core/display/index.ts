@@ -10,4 +10,5 @@ export * from './downsample.js';
 export * from './maskPlanes.js';
 export * from './sections.js';
 export * from './render.js';
+export * from './analysis.js';
 export * from './wcs.js';

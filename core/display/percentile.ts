@@ -18,14 +18,15 @@ export function valuesAtRanks(sel: PixelSelection, ranks: readonly number[], sum
   }
   const { data, runs } = sel;
   const scale = RANK_BINS / (max - min);
-  const binOf = (v: number): number => Math.min(RANK_BINS - 1, Math.floor((v - min) * scale));
-  const counts = new Float64Array(RANK_BINS);
+  const last = RANK_BINS - 1;
+  const counts = new Uint32Array(RANK_BINS);
   for (let r = 0; r < runs.length; r += 2) {
     const end = runs[r + 1];
     for (let i = runs[r]; i < end; i++) {
       const v = data[i];
       if (v - v !== 0) continue;
-      counts[binOf(v)]++;
+      const b = ((v - min) * scale) | 0;
+      counts[b > last ? last : b]++;
     }
   }
   // For each rank: its bin and its rank inside that bin.
@@ -34,34 +35,35 @@ export function valuesAtRanks(sel: PixelSelection, ranks: readonly number[], sum
   for (let b = 0; b < RANK_BINS; b++) { cumulativeBefore[b] = acc; acc += counts[b]; }
   const binOfRank = ranks.map((r) => {
     let lo = 0;
-    let hi = RANK_BINS - 1;
+    let hi = last;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (cumulativeBefore[mid] <= r) lo = mid; else hi = mid - 1;
     }
     return lo;
   });
-  const wanted = new Map<number, Float64Array>();
-  for (const b of binOfRank) if (!wanted.has(b)) wanted.set(b, new Float64Array(counts[b]));
-  const fill = new Map<number, number>();
-  for (const b of wanted.keys()) fill.set(b, 0);
+  // Second pass: copy out only the values of the wanted bins (slot[b] ≥ 0 marks one).
+  const slot = new Int32Array(RANK_BINS).fill(-1);
+  const bins: number[] = [];
+  for (const b of binOfRank) if (slot[b] < 0) { slot[b] = bins.length; bins.push(b); }
+  const stores = bins.map((b) => new Float64Array(counts[b]));
+  const fill = new Int32Array(bins.length);
   for (let r = 0; r < runs.length; r += 2) {
     const end = runs[r + 1];
     for (let i = runs[r]; i < end; i++) {
       const v = data[i];
       if (v - v !== 0) continue;
-      const b = binOf(v);
-      const target = wanted.get(b);
-      if (target === undefined) continue;
-      const k = fill.get(b) as number;
-      target[k] = v;
-      fill.set(b, k + 1);
+      let b = ((v - min) * scale) | 0;
+      if (b > last) b = last;
+      const k = slot[b];
+      if (k < 0) continue;
+      stores[k][fill[k]++] = v;
     }
   }
-  for (const arr of wanted.values()) arr.sort();
+  for (const arr of stores) arr.sort();
   return ranks.map((r, k) => {
     const b = binOfRank[k];
-    return (wanted.get(b) as Float64Array)[r - cumulativeBefore[b]];
+    return stores[slot[b]][r - cumulativeBefore[b]];
   });
 }
 
