@@ -1,0 +1,134 @@
+// The datasets table: a column per dimension, run, type and UUID; virtualised rows (only what is on screen
+// is in the DOM); pages fetched on demand; sorting done by the server (a header click re-queries).
+import { useEffect, useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type SortingState, type Updater } from '@tanstack/react-table';
+import type { DatasetRow } from '../../../core/api/sections/repository.js';
+import type { PagedRows } from './usePagedRows.js';
+
+const ROW_HEIGHT = 26;
+const features = tableFeatures({ rowSortingFeature });
+
+interface IndexedRow {
+  index: number;
+  row: DatasetRow;
+}
+
+const helper = createColumnHelper<typeof features, IndexedRow>();
+
+export interface DatasetTableProps {
+  dimensions: string[];
+  total: number;
+  rows: PagedRows<DatasetRow>;
+  sorting: SortingState;
+  onSortingChange: (s: SortingState) => void;
+  onOpen: (row: DatasetRow) => void;
+}
+
+export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange, onOpen }: DatasetTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer's functions are meant to be called on every render; nothing here memoises them.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { request } = rows;
+
+  useEffect(() => {
+    request(first, last);
+  }, [request, first, last, total]);
+
+  const columns = useMemo(
+    () =>
+      helper.columns([
+      ...dimensions.map((d) =>
+        helper.accessor((r) => String(r.row.dataId[d] ?? ''), { id: d, header: d }),
+      ),
+      helper.accessor((r) => r.row.run, { id: 'run', header: 'run' }),
+      helper.accessor((r) => r.row.datasetType, { id: 'datasetType', header: 'type', enableSorting: false }),
+      helper.accessor((r) => r.row.id, { id: 'id', header: 'UUID', cell: (c) => <span className="mono small">{c.getValue()}</span> }),
+      ]),
+    [dimensions],
+  );
+
+  // Only the loaded rows in the visible window go into the table model, never the whole result.
+  const windowRows = useMemo(() => {
+    const out: IndexedRow[] = [];
+    for (const it of items) {
+      const row = rows.get(it.index);
+      if (row) out.push({ index: it.index, row });
+    }
+    return out;
+    // rows.version changes when a page lands.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [items, rows.version]);
+
+  const table = useTable({
+    features,
+    columns,
+    data: windowRows,
+    manualSorting: true,
+    enableSortingRemoval: true,
+    state: { sorting },
+    onSortingChange: (updater: Updater<SortingState>) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
+    getRowId: (r) => String(r.index),
+  });
+
+  const byIndex = new Map(table.getRowModel().rows.map((r) => [r.original.index, r]));
+  const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  const template = `${dimensions.map(() => 'minmax(90px, 1fr)').join(' ')} minmax(140px, 2fr) minmax(90px, 1fr) minmax(280px, 2fr)`;
+
+  return (
+    <div className="dataset-table" role="table" aria-rowcount={total} data-testid="datasets-table">
+      <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
+        {headers.map((h) => {
+          const sorted = h.column.getIsSorted();
+          const canSort = h.column.getCanSort();
+          return (
+            <div key={h.id} role="columnheader" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+              <button className="header-button" disabled={!canSort} onClick={h.column.getToggleSortingHandler()} title={canSort ? 'Sort (shift-click adds a key)' : undefined}>
+                <table.FlexRender header={h} />
+                {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+              </button>
+            </div>
+          );
+        })}
+      </div>
+      <div className="tbody" ref={scrollRef}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((it) => {
+            const r = byIndex.get(it.index);
+            return (
+              <div
+                key={it.key}
+                role="row"
+                aria-rowindex={it.index + 1}
+                className={`tr ${it.index % 2 ? 'odd' : ''} ${r ? '' : 'pending'}`}
+                style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: template }}
+                tabIndex={r ? 0 : -1}
+                onClick={() => r && onOpen(r.original.row)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && r) onOpen(r.original.row);
+                }}
+                data-dataset-id={r?.original.row.id}
+              >
+                {r
+                  ? r.getAllCells().map((cell) => (
+                      <div key={cell.id} role="cell">
+                        <table.FlexRender cell={cell} />
+                      </div>
+                    ))
+                  : headers.map((h) => (
+                      <div key={h.id} role="cell" className="muted">
+                        …
+                      </div>
+                    ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// Datasets of one type in one collection: where box, find-first toggle, total count, virtual table.
+import { useCallback, useMemo } from 'react';
+import { useConnection } from '../api/context.js';
+import { useQuery } from '../api/useQuery.js';
+import type { Route } from '../state/routes.js';
+import { useRouteStore, useSessionStore } from '../state/stores.js';
+import type { DatasetRow } from '../../../core/api/sections/repository.js';
+import { ErrorBox } from '../components/ErrorBox.js';
+import { WhereBox } from './WhereBox.js';
+import { DatasetTable } from './DatasetTable.js';
+import { sortingToTerms, termsToSorting } from './sorting.js';
+import { usePagedRows } from './usePagedRows.js';
+
+type DatasetsRoute = Extract<Route, { view: 'datasets' }>;
+
+export function DatasetsView({ route }: { route: DatasetsRoute }) {
+  const { api } = useConnection();
+  const navigate = useRouteStore((s) => s.navigate);
+  const generation = useSessionStore((s) => s.generation);
+  const base = { datasetType: route.datasetType, collections: [route.collection], where: route.where, findFirst: route.findFirst };
+  const count = useQuery('datasets.count', base);
+  const types = useQuery('datasetTypes.list', {});
+  const datasetType = types.data?.find((t) => t.name === route.datasetType);
+  const dimensions = useMemo(() => datasetType?.dimensions ?? [], [datasetType]);
+  const total = count.data?.count ?? 0;
+  const queryKey = JSON.stringify({ ...base, sort: route.sort, generation });
+
+  const fetchPage = useCallback(
+    async (offset: number, limit: number): Promise<DatasetRow[]> => {
+      const page = await api.call('datasets.query', { ...(JSON.parse(queryKey) as typeof base), orderBy: route.sort, offset, limit });
+      return page.rows;
+    },
+    // queryKey covers every input of the query.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, queryKey],
+  );
+  const rows = usePagedRows(queryKey, total, fetchPage);
+
+  const update = (patch: Partial<DatasetsRoute>) => navigate({ ...route, ...patch });
+
+  return (
+    <section className="datasets-view">
+      <header className="view-header">
+        <h1>
+          {route.datasetType}{' '}
+          <span className="muted small">
+            in{' '}
+            <button className="link" onClick={() => navigate({ view: 'collection', collection: route.collection })}>
+              {route.collection}
+            </button>
+          </span>
+        </h1>
+        {datasetType && (
+          <span className="muted small">
+            storage class {datasetType.storageClass} · dimensions {datasetType.dimensions.join(', ') || 'none'}
+          </span>
+        )}
+      </header>
+      <div className="query-bar">
+        <WhereBox value={route.where} error={count.error?.code === 'QUERY_SYNTAX' || count.error?.code === 'QUERY_ERROR' ? count.error : null} onApply={(where) => update({ where })} />
+        <label className="toggle" title="Keep only the first dataset found for each data ID, searching the collections (or chain) in order">
+          <input type="checkbox" checked={route.findFirst} onChange={(e) => update({ findFirst: e.target.checked })} /> find-first
+        </label>
+        <span className="status" data-testid="datasets-count" role="status">
+          {count.loading ? 'counting…' : count.data ? `${total.toLocaleString()} dataset${total === 1 ? '' : 's'}` : ''}
+        </span>
+      </div>
+      {count.error && count.error.code !== 'QUERY_SYNTAX' && count.error.code !== 'QUERY_ERROR' && <ErrorBox error={count.error} />}
+      {rows.error && <div className="error-box">{rows.error}</div>}
+      {count.data && total === 0 && <p className="muted">No datasets match.</p>}
+      {count.data && total > 0 && (
+        <DatasetTable
+          dimensions={dimensions}
+          total={total}
+          rows={rows}
+          sorting={termsToSorting(route.sort)}
+          onSortingChange={(s) => update({ sort: sortingToTerms(s) })}
+          onOpen={(row) => navigate({ view: 'dataset', id: row.id })}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+// Hash routes: every view is a deep link (#/datasets?c=…&t=…&w=…), so a browser-mode URL can be shared
+// over an SSH tunnel and the back button works.
+export type Route =
+  | { view: 'home' }
+  | { view: 'collection'; collection: string }
+  | { view: 'datasets'; collection: string; datasetType: string; where: string; findFirst: boolean; sort: string[] }
+  | { view: 'dataset'; id: string }
+  | { view: 'types'; datasetType: string | null }
+  | { view: 'dimensions'; element: string | null };
+
+export function parseRoute(hash: string): Route {
+  const text = hash.replace(/^#/, '');
+  const [path, query = ''] = text.split('?', 2);
+  const q = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  switch (parts[0]) {
+    case 'collection':
+      return parts[1] ? { view: 'collection', collection: parts.slice(1).join('/') } : { view: 'home' };
+    case 'datasets': {
+      const collection = q.get('c');
+      const datasetType = q.get('t');
+      if (!collection || !datasetType) return { view: 'home' };
+      return {
+        view: 'datasets',
+        collection,
+        datasetType,
+        where: q.get('w') ?? '',
+        findFirst: q.get('ff') === '1',
+        sort: (q.get('s') ?? '').split(',').filter(Boolean),
+      };
+    }
+    case 'dataset':
+      return parts[1] ? { view: 'dataset', id: parts[1] } : { view: 'home' };
+    case 'types':
+      return { view: 'types', datasetType: parts[1] ?? null };
+    case 'dimensions':
+      return { view: 'dimensions', element: parts[1] ?? null };
+    default:
+      return { view: 'home' };
+  }
+}
+
+export function formatRoute(route: Route): string {
+  switch (route.view) {
+    case 'home':
+      return '#/';
+    case 'collection':
+      return `#/collection/${route.collection.split('/').map(encodeURIComponent).join('/')}`;
+    case 'datasets': {
+      const q = new URLSearchParams({ c: route.collection, t: route.datasetType });
+      if (route.where) q.set('w', route.where);
+      if (route.findFirst) q.set('ff', '1');
+      if (route.sort.length) q.set('s', route.sort.join(','));
+      return `#/datasets?${q.toString()}`;
+    }
+    case 'dataset':
+      return `#/dataset/${encodeURIComponent(route.id)}`;
+    case 'types':
+      return route.datasetType ? `#/types/${encodeURIComponent(route.datasetType)}` : '#/types';
+    case 'dimensions':
+      return route.element ? `#/dimensions/${encodeURIComponent(route.element)}` : '#/dimensions';
+  }
+}
