@@ -124,7 +124,8 @@ export function parseCard(image: string): Card {
 export function formatValue(kind: CardKind, value: FitsValue): string {
   switch (kind) {
     case 'string':
-      return "'" + String(value).replace(/'/g, "''").padEnd(8) + "'";
+      // astropy's layout: at least 8 characters inside the quotes, the field padded to 20.
+      return ("'" + String(value).replace(/'/g, "''").padEnd(8) + "'").padEnd(20);
     case 'logical':
       return (value ? 'T' : 'F').padStart(20);
     case 'integer':

@@ -30,7 +30,8 @@ export interface CompressedImageInfo {
 }
 
 // Keywords that describe the table, not the image; dropped when rebuilding the image header.
-const TABLE_KEYS = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|TNULL\d+|TSCAL\d+|TZERO\d+|TDISP\d+|ZIMAGE|ZCMPTYPE|ZBITPIX|ZNAXIS\d*|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZSIMPLE|ZTENSION|ZEXTEND|ZBLOCKED|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|ZMASKCMP|ZBLANK|CHECKSUM|DATASUM)$/;
+// The table's CHECKSUM/DATASUM stay unless ZHECKSUM/ZDATASUM replace them (astropy does the same).
+const TABLE_KEYS = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|TNULL\d+|TSCAL\d+|TZERO\d+|TDISP\d+|ZIMAGE|ZCMPTYPE|ZBITPIX|ZNAXIS\d*|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZSIMPLE|ZTENSION|ZEXTEND|ZBLOCKED|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|ZMASKCMP|ZBLANK)$/;
 
 export function compressedImageInfo(header: Header, where: FitsErrorLocation): CompressedImageInfo {
   const bitpix = checkBitpix(header.requireInt('ZBITPIX', where), where);
@@ -76,12 +77,11 @@ function rebuildImageHeader(table: Header, bitpix: Bitpix, axes: number[]): Head
     out.set('PCOUNT', table.getNumber('ZPCOUNT') ?? 0, table.card('ZPCOUNT')?.comment);
     out.set('GCOUNT', table.getNumber('ZGCOUNT') ?? 1, table.card('ZGCOUNT')?.comment);
   }
-  // A default EXTNAME added by the compressor is dropped when the image had its own.
-  const extnames = table.cards.filter((c) => c.keyword === 'EXTNAME');
-  const dropDefaultName = extnames.length > 1;
+  // The compressor's default EXTNAME names the table, not the image (astropy drops it too).
+  // ZDITHER0 stays, as astropy keeps it, so re-compression can reuse the seed.
   for (const card of table.cards) {
     if (TABLE_KEYS.test(card.keyword)) continue;
-    if (dropDefaultName && card.keyword === 'EXTNAME' && String(card.value).trim() === 'COMPRESSED_IMAGE') continue;
+    if (card.keyword === 'EXTNAME' && String(card.value).trim() === 'COMPRESSED_IMAGE') continue;
     out.cards.push(card);
   }
   if (table.has('ZHECKSUM')) out.set('CHECKSUM', table.get('ZHECKSUM') ?? null, table.card('ZHECKSUM')?.comment);

@@ -297,7 +297,7 @@ function describeHdu(index: number, header: Header, headerOffset: number, dataOf
     compression = info.compression;
     naming = info.imageHeader;
   }
-  const extname = naming.getString('EXTNAME');
+  const extname = naming.getString('EXTNAME') ?? header.getString('EXTNAME');
   return {
     index,
     name: extname !== undefined ? extname : index === 0 ? 'PRIMARY' : '',

@@ -213,7 +213,7 @@ function kindOf(value: FitsValue, float: boolean): CardKind {
   if (typeof value === 'bigint') return 'integer';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new FitsError(`cannot store ${value} in a header (FITS keywords have no NaN or Infinity)`);
-    return !float && Number.isInteger(value) ? 'integer' : 'float';
+    return !float && Number.isSafeInteger(value) ? 'integer' : 'float';
   }
   return 'complex';
 }

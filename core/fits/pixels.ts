@@ -51,7 +51,9 @@ export function scalingOf(header: Header, bitpix: Bitpix, prefix = ''): Scaling 
 
 /** The physical type astropy gives this data: unsigned for the standard offsets, float when scaled. */
 export function physicalTypeOf(s: Scaling): PixelType {
-  const unscaled = s.bscale === 1 && s.bzero === 0;
+  // As astropy: integers stay integers only when unscaled and without BLANK (BLANK → float with
+  // NaN), or for the pseudo-unsigned offsets (where BLANK is not applied).
+  const unscaled = s.bscale === 1 && s.bzero === 0 && s.blank === undefined;
   switch (s.bitpix) {
     case 8:
       if (unscaled) return 'uint8';

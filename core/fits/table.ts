@@ -2,7 +2,7 @@
 // variable-length arrays in the heap) and ASCII tables, column by column.
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import type { Header } from './header.js';
-import { alignedBytes, decodePhysical, type PixelArray } from './pixels.js';
+import { alignedBytes, decodePhysical, physicalTypeOf, storedView, type PixelArray } from './pixels.js';
 import { CODE_BITPIX, ELEMENT_SIZE, parseAsciiFormat, parseBinaryFormat, type AsciiFormat, type BinaryFormat } from './table-format.js';
 
 export interface Column {
@@ -135,16 +135,19 @@ export class Table {
       texts.push(Buffer.from(this.data.subarray(at, at + f.width)).toString('latin1'));
     }
     if (f.code === 'A') return { kind: 'string', values: texts.map((t) => t.replace(/[ \0]+$/, '')) };
-    const values = new Float64Array(this.rows);
+    // astropy's types: I → int16 (width ≤ 4), int32 (≤ 9) or int64; F, E, D and scaled → float64.
+    const scaled = col.scale !== 1 || col.zero !== 0;
+    let values: PixelArray;
+    if (f.code === 'I' && !scaled) values = f.width <= 4 ? new Int16Array(this.rows) : f.width <= 9 ? new Int32Array(this.rows) : new BigInt64Array(this.rows);
+    else values = new Float64Array(this.rows);
     texts.forEach((t, r) => {
       const s = t.trim();
-      if (s === '' || (col.null !== undefined && s === String(col.null).trim())) {
-        values[r] = NaN;
-        return;
-      }
-      const v = Number(s.replace(/[Dd]/, 'E'));
-      if (Number.isNaN(v)) throw new FitsError(`row ${r + 1} column ${col.name}: '${s}' is not a number (TFORM ${col.tform})`, this.where);
-      values[r] = v * col.scale + col.zero;
+      const isNull = s === '' || (col.null !== undefined && s === String(col.null).trim());
+      const v = isNull ? NaN : Number(s.replace(/[Dd]/, 'E'));
+      if (!isNull && Number.isNaN(v)) throw new FitsError(`row ${r + 1} column ${col.name}: '${s}' is not a number (TFORM ${col.tform})`, this.where);
+      // Integer columns have no NaN: null fields read as 0.
+      if (values instanceof BigInt64Array) values[r] = isNull ? 0n : BigInt(s.replace(/^\+/, ''));
+      else values[r] = values instanceof Float64Array ? v * col.scale + col.zero : isNull ? 0 : v;
     });
     return { kind: 'numeric', repeat: 1, values };
   }
@@ -188,9 +191,16 @@ function decodeElements(bytes: Uint8Array, code: BinaryFormat['code'], repeat: n
     default: {
       const bitpix = CODE_BITPIX[code];
       if (bitpix === undefined) throw new FitsError(`unsupported TFORM code ${code}`);
-      const blank = typeof col.null === 'number' ? col.null : undefined;
-      const values = decodePhysical(bytes, { bitpix, bzero: col.zero, bscale: col.scale, blank });
-      return { kind: 'numeric', repeat, values };
+      // As astropy: TNULL does not change a column's type; pseudo-unsigned TZERO gives unsigned
+      // integers; other scaling gives float64 (float32 for E columns).
+      const scaling = { bitpix, bzero: col.zero, bscale: col.scale };
+      const pseudo = physicalTypeOf(scaling);
+      if (col.zero === 0 && col.scale === 1) return { kind: 'numeric', repeat, values: decodePhysical(bytes, scaling) };
+      if (!pseudo.startsWith('float')) return { kind: 'numeric', repeat, values: decodePhysical(bytes, scaling) };
+      const stored = storedView(bytes, bitpix);
+      const out = bitpix === -32 ? new Float32Array(stored.length) : new Float64Array(stored.length);
+      for (let i = 0; i < stored.length; i++) out[i] = Number(stored[i]) * col.scale + col.zero;
+      return { kind: 'numeric', repeat, values: out };
     }
   }
 }
