@@ -1,0 +1,423 @@
+// FileDatastore: datasets as files under a root, paths from file templates, formats from
+// the formatter config, records in file_datastore_records (daf_butler's layout, so Python
+// reads what we write and we read what it wrote). Writes are staged to temp files and
+// published by rename inside the registry transaction; a crash journal lets the next open
+// remove anything a killed process left behind.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ConfigMap } from '../config/index.js';
+import { isConfigMap } from '../config/index.js';
+import { DatasetType, type DatasetRef, type StorageClassFactory } from '../datasets/index.js';
+import type { DimensionUniverse } from '../dimensions/index.js';
+import {
+  delegateFor, resolveFormatter, serializers, storageClassType, type ReadContext, type Serializer, type WriteContext,
+} from '../formatters/index.js';
+import type { Database } from '../registry/db/database.js';
+import { FileTemplates, type LookupRef } from '../templates/index.js';
+import { CompositesMap } from './composites.js';
+import { Constraints } from './constraints.js';
+import { DatasetNotStoredError, UndoLog, type DatasetURIs, type Datastore, type GetOptions, type PreparedPut, type RetrieveOptions } from './datastore.js';
+import { FormatterFactory } from './formatterConfig.js';
+import { CrashJournal, type RecoveryReport } from './journal.js';
+import { DatasetLocationTable, FileRecordsTable, type StoredFileInfo } from './records.js';
+import { conformerFor, lookupRef } from './refAdapter.js';
+import { PosixStorage } from './storage/posixStorage.js';
+import { StorageError, TRANSFER_MODES, type StagedFile, type TransferMode } from './storage/storage.js';
+
+export interface FileDatastoreOptions {
+  /** The datastore config section with `<butlerRoot>` already replaced in `root`. */
+  config: ConfigMap;
+  db: Database;
+  universe: DimensionUniverse;
+  storageClasses: StorageClassFactory;
+  /** Root as written in the config before replacement; names the datastore (FileDatastore@<butlerRoot>). */
+  unexpandedRoot?: string;
+}
+
+/** A file to ingest and the datasets it holds. */
+export interface FileDataset {
+  path: string;
+  refs: DatasetRef[];
+  /** daf_butler formatter class name; looked up from config when absent. */
+  formatter?: string;
+}
+
+interface StagedPart {
+  staged: StagedFile;
+  info: StoredFileInfo;
+}
+
+function hashFile(path: string): string {
+  const hash = createHash('blake2b512');
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(1 << 16);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+export class FileDatastore implements Datastore {
+  readonly name: string;
+  readonly names: readonly string[];
+  readonly isEphemeral = false;
+  readonly storage: PosixStorage;
+  readonly templates: FileTemplates;
+  readonly formatters: FormatterFactory;
+  readonly composites: CompositesMap;
+  readonly constraints: Constraints;
+  readonly records: FileRecordsTable;
+  readonly locations: DatasetLocationTable;
+  readonly useChecksum: boolean;
+  private readonly journal: CrashJournal;
+  private readonly db: Database;
+  private readonly storageClasses: StorageClassFactory;
+  private readonly validated = new Set<string>();
+
+  constructor(opts: FileDatastoreOptions) {
+    const { config } = opts;
+    const root = config.root;
+    if (typeof root !== 'string' || root === '') throw new Error('FileDatastore config has no root');
+    if (root.includes('<butlerRoot>')) throw new Error(`FileDatastore root ${root} still contains <butlerRoot>; open the datastore through the Butler`);
+    const fsync = config.fsync === true;
+    this.journal = new CrashJournal(resolve(root.startsWith('file://') ? fileURLToPath(root) : root), { fsync });
+    this.storage = new PosixStorage(root, { fsync, onTemp: (p) => this.journal.record('tmp', p) });
+    this.name = typeof config.name === 'string' ? config.name : `FileDatastore@${opts.unexpandedRoot ?? root}`;
+    this.names = [this.name];
+    const universe = conformerFor(opts.universe);
+    this.templates = new FileTemplates(isConfigMap(config.templates) ? config.templates : {}, { universe });
+    this.formatters = new FormatterFactory(config.formatters, universe);
+    this.composites = new CompositesMap(config.composites, universe);
+    this.constraints = new Constraints(config.constraints, universe);
+    this.useChecksum = config.checksum === true;
+    this.db = opts.db;
+    this.storageClasses = opts.storageClasses;
+    const recordsConfig = isConfigMap(config.records) ? config.records : {};
+    this.records = new FileRecordsTable(opts.db, typeof recordsConfig.table === 'string' ? recordsConfig.table : 'file_datastore_records');
+    this.records.ensureTables();
+    this.locations = new DatasetLocationTable(opts.db, this.name);
+  }
+
+  /** Replays crash journals of dead processes (see journal.ts). */
+  recover(): RecoveryReport {
+    return CrashJournal.recover(this.storage.root, (abs) => {
+      if (!this.storage.contains(abs)) return true;
+      return this.records.isPathReferenced(this.storage.relative(abs));
+    });
+  }
+
+  accepts(ref: DatasetRef): boolean {
+    return this.constraints.isAcceptable(lookupRef(ref));
+  }
+
+  private checkedTemplate(lref: LookupRef) {
+    const template = this.templates.getTemplate(lref);
+    const key = `${template.template}\u0000${lref.datasetType.name}\u0000${lref.datasetType.dimensions.join(',')}`;
+    if (!this.validated.has(key)) {
+      template.validateTemplate(lref);
+      this.validated.add(key);
+    }
+    return template;
+  }
+
+  /** The relative path (with extension) a ref would get. */
+  predictPath(ref: DatasetRef): string {
+    const lref = lookupRef(ref);
+    const choice = this.formatters.get(lref);
+    const info = resolveFormatter(choice.formatter, `${ref.datasetType.name} ${ref.id}`);
+    return this.checkedTemplate(lref).format(lref) + info.extension;
+  }
+
+  private async stagePart(obj: unknown, ref: DatasetRef, component: string | null): Promise<StagedPart> {
+    const lref = lookupRef(ref);
+    const choice = this.formatters.get(lref);
+    const info = resolveFormatter(choice.formatter, `${ref.datasetType.name} (${ref.id})`);
+    const serializer = serializers.getForObject(obj, info.format, this.storage.kind);
+    const path = this.checkedTemplate(lref).format(lref) + info.extension;
+    let staged: StagedFile | undefined;
+    const location = { storageKind: this.storage.kind, path, uri: this.storage.uri(path), options: choice.parameters };
+    const ctx: WriteContext = {
+      location,
+      storageClass: ref.datasetType.storageClassName,
+      writeBytes: async (bytes) => {
+        staged = this.storage.stageBytes(path, bytes);
+      },
+      writeLocalFile: async (fn) => {
+        staged = await this.storage.stageWith(path, fn);
+      },
+    };
+    try {
+      await serializer.write(obj, ctx);
+    } catch (err) {
+      if (staged) this.storage.discard(staged);
+      throw err;
+    }
+    if (!staged) throw new StorageError(`Serializer ${serializer.name} wrote nothing for ${ref.datasetType.name} (${ref.id})`);
+    return {
+      staged,
+      info: {
+        datasetId: ref.id,
+        path,
+        formatter: choice.formatter,
+        storageClass: ref.datasetType.storageClassName,
+        component,
+        checksum: this.useChecksum ? hashFile(staged.tmp) : null,
+        fileSize: staged.size,
+      },
+    };
+  }
+
+  async preparePut(obj: unknown, ref: DatasetRef): Promise<PreparedPut> {
+    const lref = lookupRef(ref);
+    if (!this.constraints.isAcceptable(lref)) {
+      throw new Error(`Dataset ${ref.toString()} is rejected by the constraints of datastore ${this.name}`);
+    }
+    const sc = this.storageClasses.get(ref.datasetType.storageClassName);
+    const parts: StagedPart[] = [];
+    try {
+      if (this.composites.shouldBeDisassembled(lref, sc.isComposite())) {
+        const pieces = delegateFor(obj).disassemble(obj, Object.keys(sc.components));
+        if (Object.keys(pieces).length === 0) throw new Error(`Composite ${ref.toString()} has none of its components (${Object.keys(sc.components).join(', ')}) to write`);
+        for (const [component, value] of Object.entries(pieces)) {
+          parts.push(await this.stagePart(value, ref.makeComponentRef(component, this.storageClasses), component));
+        }
+      } else {
+        parts.push(await this.stagePart(obj, ref, null));
+      }
+    } catch (err) {
+      for (const p of parts) this.storage.discard(p.staged);
+      throw err;
+    }
+    return {
+      commit: (undo: UndoLog) => {
+        for (const p of parts) {
+          this.journal.record('put', this.storage.absolute(p.staged.path));
+          this.storage.commit(p.staged);
+          undo.onRollback(() => this.storage.remove(p.staged.path));
+        }
+        this.records.insert(parts.map((p) => p.info));
+        this.locations.insert([ref.id]);
+      },
+      discard: () => {
+        for (const p of parts) this.storage.discard(p.staged);
+      },
+    };
+  }
+
+  /** Writes one dataset in its own transaction (the Butler uses preparePut + commit instead). */
+  async put(obj: unknown, ref: DatasetRef): Promise<void> {
+    const prepared = await this.preparePut(obj, ref);
+    const undo = new UndoLog();
+    try {
+      this.db.transaction(() => prepared.commit(undo));
+    } catch (err) {
+      undo.rollback();
+      prepared.discard();
+      throw err;
+    } finally {
+      this.journal.settle();
+    }
+  }
+
+  private recordsOf(ref: DatasetRef): StoredFileInfo[] {
+    const records = this.records.get(ref.id);
+    if (records.length === 0) throw new DatasetNotStoredError(`Dataset ${ref.toString()} has no artifacts in datastore ${this.name}`);
+    return records;
+  }
+
+  private async readRecord(ref: DatasetRef, rec: StoredFileInfo, component: string | undefined, parameters: Record<string, unknown>): Promise<unknown> {
+    const info = resolveFormatter(rec.formatter, this.storage.uri(rec.path));
+    const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
+    const handled = new Set(serializer.handledParameters ?? []);
+    const own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));
+    const rest = Object.fromEntries(Object.entries(parameters).filter(([k]) => !handled.has(k)));
+    const readsComponent = component !== undefined && (serializer.readsComponent?.(component) ?? false);
+    const choice = this.formatters.find(lookupRef(ref));
+    const ctx: ReadContext = {
+      location: { storageKind: this.storage.kind, path: rec.path, uri: this.storage.uri(rec.path), options: choice?.parameters ?? {} },
+      storageClass: rec.storageClass,
+      component: readsComponent ? component : undefined,
+      parameters: own,
+      readBytes: () => this.storage.readBytes(rec.path),
+      localPath: () => this.storage.localPath(rec.path),
+    };
+    let obj = await serializer.read(ctx);
+    if (component !== undefined && !readsComponent) obj = delegateFor(obj).getComponent(obj, component);
+    if (Object.keys(rest).length > 0) obj = delegateFor(obj).handleParameters(obj, rest);
+    return obj;
+  }
+
+  async get(ref: DatasetRef, options: GetOptions = {}): Promise<unknown> {
+    const refComponent = DatasetType.splitName(ref.datasetType.name)[1] ?? undefined;
+    const component = options.component ?? refComponent;
+    const parameters = options.parameters ?? {};
+    const records = this.recordsOf(ref);
+    if (records.length === 1 && records[0].component === null) return this.readRecord(ref, records[0], component, parameters);
+    // Disassembled composite: one artifact per component.
+    if (component !== undefined) {
+      const rec = records.find((r) => r.component === component);
+      if (rec) return this.readRecord(ref, rec, undefined, parameters);
+    }
+    const parts: Record<string, unknown> = {};
+    for (const rec of records) parts[rec.component ?? ''] = await this.readRecord(ref, rec, undefined, {});
+    const compositeType = storageClassType(refComponent === undefined ? ref.datasetType.storageClassName : (ref.datasetType.parentStorageClassName ?? ref.datasetType.storageClassName));
+    const delegate = delegateFor(compositeType);
+    let whole = delegate.assemble(parts);
+    if (component !== undefined) whole = delegateFor(whole).getComponent(whole, component);
+    if (Object.keys(parameters).length > 0) whole = delegateFor(whole).handleParameters(whole, parameters);
+    return whole;
+  }
+
+  knows(ref: DatasetRef): boolean {
+    return this.records.has(ref.id);
+  }
+
+  exists(ref: DatasetRef): boolean {
+    const records = this.records.get(ref.id);
+    return records.length > 0 && records.every((r) => this.storage.exists(r.path));
+  }
+
+  getURIs(ref: DatasetRef, predict = false): DatasetURIs {
+    const records = this.records.get(ref.id);
+    if (records.length === 0) {
+      if (!predict) throw new DatasetNotStoredError(`Dataset ${ref.toString()} has no artifacts in datastore ${this.name}`);
+      return { primary: this.storage.uri(this.predictPath(ref)) + '#predicted', components: {}, predicted: true };
+    }
+    const out: DatasetURIs = { primary: undefined, components: {}, predicted: false };
+    for (const r of records) {
+      if (r.component === null) out.primary = this.storage.uri(r.path);
+      else out.components[r.component] = this.storage.uri(r.path);
+    }
+    return out;
+  }
+
+  /** Stored records of a dataset (for export and inspection). */
+  storedInfo(ref: DatasetRef): StoredFileInfo[] {
+    return this.records.get(ref.id);
+  }
+
+  trash(refs: readonly DatasetRef[]): void {
+    this.locations.moveToTrash(refs.map((r) => r.id));
+  }
+
+  emptyTrash(): void {
+    const ids = this.locations.trashed();
+    if (ids.length === 0) return;
+    const trashed = new Set(ids);
+    const doomed = new Set<string>();
+    for (const id of ids) {
+      for (const rec of this.records.get(id)) {
+        if (rec.path.includes('://')) continue; // direct ingests are not ours to delete
+        if (this.records.pathUsers(rec.path, trashed) === 0) doomed.add(rec.path);
+      }
+    }
+    for (const p of doomed) this.journal.record('del', this.storage.absolute(p));
+    this.db.transaction(() => {
+      this.records.delete(ids);
+      this.locations.removeFromTrash(ids);
+    });
+    for (const p of doomed) this.storage.remove(p);
+    this.journal.settle();
+  }
+
+  forget(refs: readonly DatasetRef[]): void {
+    const ids = refs.map((r) => r.id);
+    this.db.transaction(() => {
+      this.records.delete(ids);
+      this.locations.remove(ids);
+    });
+  }
+
+  /**
+   * Prepares an ingest: each file is transferred into the store (or recorded in place),
+   * with one record per ref. `transfer` follows daf_butler: undefined means the files are
+   * already inside the root.
+   */
+  async prepareIngest(datasets: readonly FileDataset[], transfer: TransferMode | undefined, opts: { recordValidationInfo?: boolean } = {}): Promise<PreparedPut> {
+    if (transfer !== undefined && !TRANSFER_MODES.includes(transfer)) {
+      throw new Error(`Unknown transfer mode '${String(transfer)}'; expected one of ${TRANSFER_MODES.join(', ')}`);
+    }
+    const plans: { src: string; dest: string; mode: TransferMode | undefined; infos: StoredFileInfo[] }[] = [];
+    for (const ds of datasets) {
+      if (ds.refs.length === 0) throw new Error(`Ingest of ${ds.path}: no dataset refs given`);
+      const src = resolve(ds.path.startsWith('file://') ? fileURLToPath(ds.path) : ds.path);
+      if (!existsSync(src)) throw new Error(`Ingest: file ${src} does not exist`);
+      let mode = transfer;
+      if (mode === 'auto') mode = this.storage.contains(src) ? undefined : 'copy';
+      if (mode === undefined && !this.storage.contains(src)) {
+        throw new Error(`Ingest without transfer needs ${src} to be inside the datastore root ${this.storage.root}; pass a transfer mode (e.g. copy, link, direct)`);
+      }
+      for (const ref of ds.refs) {
+        if (!this.constraints.isAcceptable(lookupRef(ref))) throw new Error(`Dataset ${ref.toString()} is rejected by the constraints of datastore ${this.name}`);
+      }
+      const first = ds.refs[0];
+      const lref = lookupRef(first);
+      const formatter = ds.formatter ?? this.formatters.get(lref).formatter;
+      let dest: string;
+      if (mode === undefined) dest = this.storage.relative(src);
+      else if (mode === 'direct') dest = pathToFileURL(src).href;
+      else dest = this.checkedTemplate(lref).format(lref) + extname(src);
+      const record = opts.recordValidationInfo ?? true;
+      const size = record ? this.storage.size(src) ?? null : null;
+      const checksum = record && this.useChecksum ? hashFile(src) : null;
+      plans.push({
+        src,
+        dest,
+        mode,
+        infos: ds.refs.map((ref) => ({ datasetId: ref.id, path: dest, formatter, storageClass: ref.datasetType.storageClassName, component: null, checksum, fileSize: size })),
+      });
+    }
+    return {
+      commit: (undo: UndoLog) => {
+        for (const plan of plans) {
+          if (plan.mode !== undefined && plan.mode !== 'direct' && plan.mode !== 'auto') {
+            this.journal.record('put', this.storage.absolute(plan.dest));
+            this.storage.transferIn(plan.src, plan.dest, plan.mode);
+            const { src, dest, mode } = plan;
+            undo.onRollback(() => {
+              if (mode === 'move') this.storage.transferOut(dest, src, 'copy');
+              this.storage.remove(dest);
+            });
+          }
+          this.records.insert(plan.infos);
+          this.locations.insert(plan.infos.map((i) => i.datasetId));
+        }
+      },
+      discard: () => undefined,
+    };
+  }
+
+  retrieveArtifacts(refs: readonly DatasetRef[], destination: string, options: RetrieveOptions = {}): string[] {
+    const { transfer = 'copy', preservePath = true, overwrite = false } = options;
+    const written: string[] = [];
+    const seen = new Set<string>();
+    for (const ref of refs) {
+      for (const rec of this.recordsOf(ref)) {
+        if (seen.has(rec.path)) continue;
+        seen.add(rec.path);
+        const relPath = rec.path.includes('://') ? basename(fileURLToPath(rec.path)) : rec.path;
+        const target = resolve(destination, preservePath ? relPath : basename(relPath));
+        if (!target.startsWith(resolve(destination))) throw new StorageError(`Refusing to write outside ${destination}: ${target}`);
+        if (existsSync(target)) {
+          if (!overwrite) throw new StorageError(`Cannot retrieve ${rec.path}: ${target} already exists (use overwrite)`);
+          this.storage.remove(target);
+        }
+        this.storage.transferOut(rec.path, target, transfer);
+        written.push(target);
+      }
+    }
+    return written;
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+}

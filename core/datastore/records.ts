@@ -1,0 +1,140 @@
+// The datastore's rows in the registry database, in daf_butler's tables:
+// file_datastore_records (one row per artifact, component "__NULL_STRING__" for none),
+// dataset_location and dataset_location_trash (which datastore holds which dataset).
+import type { Database } from '../registry/db/database.js';
+import { hexToUuid, uuidToHex } from '../datasets/ids.js';
+
+export const NULL_COMPONENT = '__NULL_STRING__';
+
+export interface StoredFileInfo {
+  datasetId: string;
+  /** Relative to the datastore root, or an absolute URI (direct ingest). */
+  path: string;
+  formatter: string;
+  storageClass: string;
+  component: string | null;
+  checksum: string | null;
+  fileSize: number | null;
+}
+
+interface RecordRow {
+  dataset_id: string;
+  path: string;
+  formatter: string;
+  storage_class: string;
+  component: string;
+  checksum: string | null;
+  file_size: number | null;
+}
+
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS file_datastore_records (
+    dataset_id CHAR(32) NOT NULL, path TEXT NOT NULL, formatter TEXT NOT NULL, storage_class TEXT NOT NULL,
+    component VARCHAR(32) NOT NULL, checksum TEXT, file_size BIGINT, PRIMARY KEY (dataset_id, component),
+    CONSTRAINT file_datastore_records_len_component CHECK (length("component")<=32 AND length("component")>=1))`,
+  'CREATE INDEX IF NOT EXISTS file_datastore_records_idx_path ON file_datastore_records (path)',
+  `CREATE TABLE IF NOT EXISTS dataset_location (datastore_name TEXT NOT NULL, dataset_id CHAR(32) NOT NULL, PRIMARY KEY (datastore_name, dataset_id))`,
+  `CREATE TABLE IF NOT EXISTS dataset_location_trash (datastore_name TEXT NOT NULL, dataset_id CHAR(32) NOT NULL, PRIMARY KEY (datastore_name, dataset_id))`,
+];
+
+function fromRow(r: RecordRow): StoredFileInfo {
+  return {
+    datasetId: hexToUuid(r.dataset_id),
+    path: r.path,
+    formatter: r.formatter,
+    storageClass: r.storage_class,
+    component: r.component === NULL_COMPONENT ? null : r.component,
+    checksum: r.checksum,
+    fileSize: r.file_size === null || r.file_size < 0 ? null : Number(r.file_size),
+  };
+}
+
+export class FileRecordsTable {
+  constructor(
+    private readonly db: Database,
+    readonly table = 'file_datastore_records',
+  ) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`Invalid records table name '${table}' in datastore config records.table`);
+  }
+
+  /** Creates the tables when missing (the registry normally has). */
+  ensureTables(): void {
+    if (this.db.readOnly) return;
+    for (const sql of DDL) this.db.exec(this.table === 'file_datastore_records' ? sql : sql.replace(/file_datastore_records/g, this.table));
+  }
+
+  insert(infos: readonly StoredFileInfo[]): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO ${this.table} (dataset_id, path, formatter, storage_class, component, checksum, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const i of infos) stmt.run(uuidToHex(i.datasetId), i.path, i.formatter, i.storageClass, i.component ?? NULL_COMPONENT, i.checksum, i.fileSize);
+  }
+
+  get(datasetId: string): StoredFileInfo[] {
+    return this.db.prepare(`SELECT * FROM ${this.table} WHERE dataset_id = ? ORDER BY component`).all<RecordRow>(uuidToHex(datasetId)).map(fromRow);
+  }
+
+  has(datasetId: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE dataset_id = ? LIMIT 1`).get(uuidToHex(datasetId)) !== undefined;
+  }
+
+  delete(datasetIds: readonly string[]): void {
+    const stmt = this.db.prepare(`DELETE FROM ${this.table} WHERE dataset_id = ?`);
+    for (const id of datasetIds) stmt.run(uuidToHex(id));
+  }
+
+  /** Number of records using a path, excluding some datasets. */
+  pathUsers(path: string, excluding: ReadonlySet<string> = new Set()): number {
+    const rows = this.db.prepare(`SELECT DISTINCT dataset_id FROM ${this.table} WHERE path = ?`).all<{ dataset_id: string }>(path);
+    return rows.filter((r) => !excluding.has(hexToUuid(r.dataset_id))).length;
+  }
+
+  isPathReferenced(path: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE path = ? LIMIT 1`).get(path) !== undefined;
+  }
+
+  allPaths(): string[] {
+    return this.db.prepare(`SELECT DISTINCT path FROM ${this.table}`).all<{ path: string }>().map((r) => r.path);
+  }
+}
+
+export class DatasetLocationTable {
+  constructor(
+    private readonly db: Database,
+    readonly datastoreName: string,
+  ) {}
+
+  insert(datasetIds: readonly string[]): void {
+    const stmt = this.db.prepare('INSERT OR IGNORE INTO dataset_location (datastore_name, dataset_id) VALUES (?, ?)');
+    for (const id of datasetIds) stmt.run(this.datastoreName, uuidToHex(id));
+  }
+
+  has(datasetId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM dataset_location WHERE datastore_name = ? AND dataset_id = ?').get(this.datastoreName, uuidToHex(datasetId)) !== undefined;
+  }
+
+  /** Moves datasets from dataset_location to dataset_location_trash. */
+  moveToTrash(datasetIds: readonly string[]): void {
+    const del = this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id = ?');
+    const ins = this.db.prepare('INSERT OR IGNORE INTO dataset_location_trash (datastore_name, dataset_id) VALUES (?, ?)');
+    for (const id of datasetIds) {
+      const hex = uuidToHex(id);
+      del.run(this.datastoreName, hex);
+      ins.run(this.datastoreName, hex);
+    }
+  }
+
+  trashed(): string[] {
+    return this.db.prepare('SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?').all<{ dataset_id: string }>(this.datastoreName).map((r) => hexToUuid(r.dataset_id));
+  }
+
+  removeFromTrash(datasetIds: readonly string[]): void {
+    const stmt = this.db.prepare('DELETE FROM dataset_location_trash WHERE datastore_name = ? AND dataset_id = ?');
+    for (const id of datasetIds) stmt.run(this.datastoreName, uuidToHex(id));
+  }
+
+  remove(datasetIds: readonly string[]): void {
+    const stmt = this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id = ?');
+    for (const id of datasetIds) stmt.run(this.datastoreName, uuidToHex(id));
+  }
+}

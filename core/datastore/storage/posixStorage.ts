@@ -1,0 +1,265 @@
+// Local-filesystem storage: atomic publication by temp file + rename in the same
+// directory, paths confined to the root, optional fsync for power-loss durability.
+import {
+  closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
+  statSync, symlinkSync, unlinkSync, writeSync, readSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { StorageError, type StagedFile, type Storage } from './storage.js';
+
+export interface PosixStorageOptions {
+  /** fsync files and their directory before publishing (slower; survives power loss). */
+  fsync?: boolean;
+  /** Called with every temporary path before it is created (crash journal). */
+  onTemp?: (tmpAbsPath: string) => void;
+}
+
+/** Marker in temporary file names: `.<basename>.butler-tmp-<pid>-<n>`. */
+export const TEMP_MARKER = '.butler-tmp-';
+
+export function isTempName(name: string): boolean {
+  return name.startsWith('.') && name.includes(TEMP_MARKER);
+}
+
+let counter = 0;
+
+export class PosixStorage implements Storage {
+  readonly kind = 'posix';
+  readonly root: string;
+  readonly rootUri: string;
+  private readonly fsync: boolean;
+  private readonly onTemp: ((p: string) => void) | undefined;
+  private readonly knownDirs = new Set<string>();
+
+  constructor(root: string, options: PosixStorageOptions = {}) {
+    this.root = resolve(root.startsWith('file://') ? fileURLToPath(root) : root);
+    this.rootUri = pathToFileURL(this.root + sep).href;
+    this.fsync = options.fsync ?? false;
+    this.onTemp = options.onTemp;
+  }
+
+  /** Absolute local path for a stored path; relative paths may not leave the root. */
+  absolute(path: string): string {
+    if (path.startsWith('file://')) return fileURLToPath(path);
+    if (isAbsolute(path)) return path;
+    const abs = resolve(this.root, path);
+    if (abs !== this.root && !abs.startsWith(this.root + sep)) {
+      throw new StorageError(`Path ${JSON.stringify(path)} escapes the datastore root ${this.root}`);
+    }
+    return abs;
+  }
+
+  contains(absolutePath: string): boolean {
+    const abs = resolve(absolutePath);
+    return abs.startsWith(this.root + sep);
+  }
+
+  relative(absolutePath: string): string {
+    if (!this.contains(absolutePath)) throw new StorageError(`${absolutePath} is not inside the datastore root ${this.root}`);
+    return relative(this.root, resolve(absolutePath)).split(sep).join('/');
+  }
+
+  uri(path: string): string {
+    return pathToFileURL(this.absolute(path)).href;
+  }
+
+  exists(path: string): boolean {
+    return existsSync(this.absolute(path));
+  }
+
+  size(path: string): number | undefined {
+    try {
+      return statSync(this.absolute(path)).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readBytes(path: string): Promise<Uint8Array> {
+    const abs = this.absolute(path);
+    try {
+      return new Uint8Array(await readFile(abs));
+    } catch (err) {
+      throw new StorageError(`Cannot read ${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message}`, { cause: err });
+    }
+  }
+
+  async localPath(path: string): Promise<string> {
+    const abs = this.absolute(path);
+    if (!existsSync(abs)) throw new StorageError(`Cannot read ${abs}: file is missing`);
+    return abs;
+  }
+
+  private ensureDir(dir: string): void {
+    if (this.knownDirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.knownDirs.add(dir);
+  }
+
+  private tempFor(abs: string): string {
+    const tmp = join(dirname(abs), `.${basename(abs)}${TEMP_MARKER}${process.pid}-${++counter}`);
+    this.onTemp?.(tmp);
+    return tmp;
+  }
+
+  stageBytes(path: string, bytes: Uint8Array): StagedFile {
+    const abs = this.absolute(path);
+    this.ensureDir(dirname(abs));
+    const tmp = this.tempFor(abs);
+    const fd = openSync(tmp, 'wx');
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      if (this.fsync) fsyncSync(fd);
+    } catch (err) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    closeSync(fd);
+    return { path, tmp, size: bytes.length };
+  }
+
+  async stageWith(path: string, fn: (tmpPath: string) => Promise<void>): Promise<StagedFile> {
+    const abs = this.absolute(path);
+    this.ensureDir(dirname(abs));
+    const tmp = this.tempFor(abs);
+    try {
+      await fn(tmp);
+      if (this.fsync) {
+        const fd = openSync(tmp, 'r');
+        fsyncSync(fd);
+        closeSync(fd);
+      }
+      return { path, tmp, size: statSync(tmp).size };
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  commit(staged: StagedFile): void {
+    const abs = this.absolute(staged.path);
+    if (existsSync(abs)) {
+      throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`);
+    }
+    renameSync(staged.tmp, abs);
+    if (this.fsync) {
+      const fd = openSync(dirname(abs), 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+  }
+
+  discard(staged: StagedFile): void {
+    rmSync(staged.tmp, { force: true });
+  }
+
+  remove(path: string): boolean {
+    const abs = this.absolute(path);
+    try {
+      unlinkSync(abs);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new StorageError(`Cannot remove ${abs}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  transferIn(source: string, path: string, mode: 'copy' | 'move' | 'link' | 'symlink' | 'hardlink' | 'relsymlink'): void {
+    const src = resolve(source);
+    if (!existsSync(src)) throw new StorageError(`Cannot ingest ${src}: file does not exist`);
+    const abs = this.absolute(path);
+    if (existsSync(abs) || isBrokenLink(abs)) throw new StorageError(`Cannot ingest ${src}: ${abs} already exists in the datastore`);
+    this.ensureDir(dirname(abs));
+    placeFile(src, abs, mode, (final) => this.tempFor(final));
+  }
+
+  transferOut(path: string, destination: string, mode: 'copy' | 'link' | 'symlink' | 'hardlink' | 'relsymlink'): void {
+    const src = this.absolute(path);
+    if (!existsSync(src)) throw new StorageError(`Cannot retrieve ${src}: file is missing`);
+    mkdirSync(dirname(destination), { recursive: true });
+    placeFile(src, resolve(destination), mode, (final) => join(dirname(final), `.${basename(final)}${TEMP_MARKER}${process.pid}-${++counter}`));
+  }
+
+  checksum(path: string): string {
+    const abs = this.absolute(path);
+    const hash = createHash('blake2b512');
+    const fd = openSync(abs, 'r');
+    const buf = Buffer.allocUnsafe(1 << 16);
+    try {
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        hash.update(buf.subarray(0, n));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest('hex');
+  }
+}
+
+function isBrokenLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Puts `src` at `dest` with a transfer mode; copies go through a temp file + rename. */
+function placeFile(src: string, dest: string, mode: string, tempFor: (final: string) => string): void {
+  switch (mode) {
+    case 'copy': {
+      const tmp = tempFor(dest);
+      try {
+        copyFileSync(src, tmp);
+        renameSync(tmp, dest);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw err;
+      }
+      return;
+    }
+    case 'move':
+      try {
+        renameSync(src, dest);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        placeFile(src, dest, 'copy', tempFor);
+        unlinkSync(src);
+      }
+      return;
+    case 'hardlink':
+      linkSync(src, dest);
+      return;
+    case 'link':
+      try {
+        linkSync(src, dest);
+      } catch {
+        symlinkSync(src, dest);
+      }
+      return;
+    case 'symlink':
+      symlinkSync(src, dest);
+      return;
+    case 'relsymlink':
+      symlinkSync(relative(dirname(dest), src), dest);
+      return;
+    default:
+      throw new StorageError(`Unknown transfer mode '${mode}'`);
+  }
+}
+
+/** Reads a whole local file synchronously (small helper for journals). */
+export function readTextIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

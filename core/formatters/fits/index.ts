@@ -1,0 +1,85 @@
+// FITS formatters of the image model, registered in the serializer registry (core/formatters):
+// Exposure in afw's layout ('fits') and MegaPrime raws ('megaprime-raw'), with the daf_butler
+// formatter class names that map to them and the storage classes that read as Exposure.
+import { ANY_STORAGE, registerFormatterName, registerStorageClassType, serializers, SerializerError, type ReadContext, type Serializer, type WriteContext } from '../index.js';
+import { Box2I } from '../../image/box.js';
+import { Exposure } from '../../image/exposure.js';
+import { EXPOSURE_COMPONENTS, ExposureFitsReader, writeExposureFits, type ExposureComponent } from './exposureFits.js';
+import { readMegaPrimeRaw } from './megaPrimeRaw.js';
+
+export * from './exposureFits.js';
+export * from './megaPrimeRaw.js';
+
+/** A bbox read parameter as Box2I, or {minX, minY, width, height}, or [minX, minY, maxX, maxY]. */
+export function toBox(value: unknown, what = 'bbox'): Box2I {
+  if (value instanceof Box2I) return value;
+  if (Array.isArray(value) && value.length === 4 && value.every((v) => Number.isInteger(v))) return Box2I.fromCorners(value[0], value[1], value[2], value[3]);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if ([o.minX, o.minY, o.width, o.height].every((v) => Number.isInteger(v))) return new Box2I(o.minX as number, o.minY as number, o.width as number, o.height as number);
+  }
+  throw new SerializerError(`read parameter ${what} must be a Box2I, {minX, minY, width, height} or [minX, minY, maxX, maxY]; got ${JSON.stringify(value)}`);
+}
+
+function bboxOf(ctx: ReadContext): Box2I | undefined {
+  return ctx.parameters.bbox === undefined ? undefined : toBox(ctx.parameters.bbox);
+}
+
+export const exposureFitsSerializer: Serializer = {
+  name: 'FITS Exposure (afw layout)',
+  extension: '.fits',
+  handledParameters: ['bbox'],
+  readsComponent: (component) => (EXPOSURE_COMPONENTS as readonly string[]).includes(component),
+  async read(ctx: ReadContext): Promise<unknown> {
+    const reader = new ExposureFitsReader(await ctx.localPath());
+    try {
+      const bbox = bboxOf(ctx);
+      const options = bbox ? { bbox } : {};
+      if (ctx.component) {
+        if (!(EXPOSURE_COMPONENTS as readonly string[]).includes(ctx.component)) {
+          throw new SerializerError(`${ctx.location.path}: Exposure has no component '${ctx.component}' (components: ${EXPOSURE_COMPONENTS.join(', ')})`);
+        }
+        return reader.readComponent(ctx.component as ExposureComponent, options);
+      }
+      return reader.read(options);
+    } finally {
+      reader.close();
+    }
+  },
+  async write(obj: unknown, ctx: WriteContext): Promise<void> {
+    if (!(obj instanceof Exposure)) throw new SerializerError(`${ctx.location.path}: the FITS Exposure formatter writes Exposure objects, got ${obj === null ? 'null' : typeof obj}`);
+    await ctx.writeLocalFile(async (tmp) => writeExposureFits(tmp, obj));
+  },
+};
+
+export const megaPrimeRawSerializer: Serializer = {
+  name: 'MegaPrime raw FITS',
+  extension: '.fits',
+  handledParameters: ['bbox'],
+  async read(ctx: ReadContext): Promise<unknown> {
+    const detector = ctx.location.options.detector;
+    const exp = readMegaPrimeRaw(await ctx.localPath(), {
+      ...(typeof detector === 'number' || typeof detector === 'string' ? { detector } : {}),
+      ...(ctx.parameters.bbox !== undefined ? { bbox: toBox(ctx.parameters.bbox) } : {}),
+    });
+    if (!ctx.component) return exp;
+    const c = ctx.component;
+    const parts: Record<string, unknown> = { image: exp.image, mask: exp.mask, variance: exp.variance, metadata: exp.metadata, wcs: exp.wcs, visitInfo: exp.visitInfo, detector: exp.detector, filter: exp.filter, bbox: exp.bbox, id: exp.id };
+    if (!(c in parts)) throw new SerializerError(`${ctx.location.path}: a raw Exposure has no component '${c}'`);
+    return parts[c];
+  },
+  async write(_obj: unknown, ctx: WriteContext): Promise<void> {
+    throw new SerializerError(`${ctx.location.path}: raws are ingested, never written; write the Exposure with the FITS Exposure formatter`);
+  },
+};
+
+const EXPOSURE_FORMATTERS = [
+  'lsst.obs.base.formatters.fitsExposure.FitsExposureFormatter',
+  'lsst.obs.base.fitsExposureFormatter.FitsExposureFormatter',
+];
+
+for (const name of EXPOSURE_FORMATTERS) registerFormatterName(name, { format: 'fits', extension: '.fits' }, { overwrite: true });
+registerFormatterName('lsst.obs.cfht.rawFormatter.MegaPrimeRawFormatter', { format: 'megaprime-raw', extension: '.fits' }, { overwrite: true });
+for (const sc of ['Exposure', 'ExposureF', 'ExposureI', 'ExposureU', 'ExposureD']) registerStorageClassType(sc, Exposure);
+serializers.register(Exposure, 'fits', ANY_STORAGE, exposureFitsSerializer, { overwrite: true });
+serializers.register(Exposure, 'megaprime-raw', ANY_STORAGE, megaPrimeRawSerializer, { overwrite: true });
