@@ -255,6 +255,7 @@ class Parser {
         return first;
       }
       default:
+        if (token.type === '=') throw this.syntaxError(token, 'equality is a single "=" as in SQL');
         throw this.syntaxError(token, token.type === 'EOF' ? 'an operand expected' : 'an operand (identifier, literal, bind name or function call) expected');
     }
   }
