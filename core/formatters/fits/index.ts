@@ -55,9 +55,11 @@ export const exposureFitsSerializer: Serializer = {
 export const megaPrimeRawSerializer: Serializer = {
   name: 'MegaPrime raw FITS',
   extension: '.fits',
-  handledParameters: ['bbox'],
+  handledParameters: ['bbox', 'detector'],
   async read(ctx: ReadContext): Promise<unknown> {
-    const detector = ctx.location.options.detector;
+    // obs_base takes the detector from the dataId; the read context has none yet, so it comes as a
+    // read parameter (or a formatter option).
+    const detector = ctx.parameters.detector ?? ctx.location.options.detector;
     const exp = readMegaPrimeRaw(await ctx.localPath(), {
       ...(typeof detector === 'number' || typeof detector === 'string' ? { detector } : {}),
       ...(ctx.parameters.bbox !== undefined ? { bbox: toBox(ctx.parameters.bbox) } : {}),
