@@ -1,0 +1,43 @@
+// The registry's view of a SQL database: prepared statements, nested transactions and a
+// little schema introspection. SQLite implements it today; PostgreSQL can implement the same
+// interface later without touching the registry.
+
+export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
+export type SqlRow = Record<string, unknown>;
+
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+export interface PreparedStatement {
+  run(...params: SqlValue[]): RunResult;
+  get<T = SqlRow>(...params: SqlValue[]): T | undefined;
+  all<T = SqlRow>(...params: SqlValue[]): T[];
+  iterate<T = SqlRow>(...params: SqlValue[]): IterableIterator<T>;
+  /** Rows as arrays in column order (no per-row object allocation). */
+  rows(...params: SqlValue[]): unknown[][];
+}
+
+export interface Database {
+  readonly dialect: 'sqlite';
+  readonly readOnly: boolean;
+  /** Where the database lives (a file path for SQLite). */
+  readonly location: string;
+  /** Runs SQL with no parameters (DDL, pragmas). */
+  exec(sql: string): void;
+  /** A prepared statement; identical SQL text returns the cached statement. */
+  prepare(sql: string): PreparedStatement;
+  /**
+   * Runs fn in a transaction; nested calls use savepoints, so an inner failure rolls back only
+   * the inner work and the error propagates. fn must be synchronous.
+   */
+  transaction<T>(fn: () => T): T;
+  readonly inTransaction: boolean;
+  /** Registers a deterministic scalar SQL function (e.g. core/sphgeom's region overlap test). */
+  function(name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number | null): unknown;
+  tableExists(name: string): boolean;
+  tableColumns(name: string): string[];
+  tableNames(): string[];
+  close(): void;
+}

@@ -1,0 +1,110 @@
+// SQLite implementation of the registry database on better-sqlite3: WAL journal, a busy
+// timeout as daf_butler's (5 min), foreign keys on, cached prepared statements.
+import BetterSqlite3 from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import type { Database, PreparedStatement, RunResult, SqlRow, SqlValue } from './database.js';
+
+type Native = BetterSqlite3.Database;
+type NativeStatement = BetterSqlite3.Statement<unknown[]>;
+
+export interface SqliteOptions {
+  readOnly?: boolean;
+  /** Create the file if missing (only for new repositories). */
+  create?: boolean;
+  busyTimeoutMs?: number;
+}
+
+function bind(params: SqlValue[]): unknown[] {
+  // SQLite has no boolean type; daf_butler stores booleans as 0/1.
+  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+class SqliteStatement implements PreparedStatement {
+  private rawStmt: NativeStatement | null = null;
+  constructor(private readonly stmt: NativeStatement) {}
+  run(...params: SqlValue[]): RunResult {
+    const r = this.stmt.run(...bind(params));
+    return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+  }
+  get<T = SqlRow>(...params: SqlValue[]): T | undefined {
+    return this.stmt.get(...bind(params)) as T | undefined;
+  }
+  all<T = SqlRow>(...params: SqlValue[]): T[] {
+    return this.stmt.all(...bind(params)) as T[];
+  }
+  iterate<T = SqlRow>(...params: SqlValue[]): IterableIterator<T> {
+    return this.stmt.iterate(...bind(params)) as IterableIterator<T>;
+  }
+  rows(...params: SqlValue[]): unknown[][] {
+    // raw() switches a statement's mode, so a separate statement object keeps both modes cached.
+    this.rawStmt ??= (this.stmt.database.prepare(this.stmt.source) as NativeStatement).raw(true);
+    return this.rawStmt.all(...bind(params)) as unknown[][];
+  }
+}
+
+export class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite' as const;
+  readonly readOnly: boolean;
+  readonly location: string;
+  private readonly native: Native;
+  private readonly cache = new Map<string, SqliteStatement>();
+
+  constructor(path: string, options: SqliteOptions = {}) {
+    this.location = path;
+    this.readOnly = options.readOnly ?? false;
+    if (!options.create && path !== ':memory:' && !existsSync(path)) {
+      throw new Error(`No registry database at ${path}`);
+    }
+    this.native = new BetterSqlite3(path, { readonly: this.readOnly, fileMustExist: !options.create });
+    this.native.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 300_000}`);
+    this.native.pragma('foreign_keys = ON');
+    if (!this.readOnly) {
+      // WAL lets readers (the app, a Python butler) read while we write.
+      this.native.pragma('journal_mode = WAL');
+      this.native.pragma('synchronous = NORMAL');
+    }
+  }
+
+  exec(sql: string): void {
+    this.native.exec(sql);
+  }
+
+  prepare(sql: string): PreparedStatement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = new SqliteStatement(this.native.prepare(sql) as NativeStatement);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  transaction<T>(fn: () => T): T {
+    // better-sqlite3 turns nested transaction() calls into savepoints.
+    return this.native.transaction(fn)();
+  }
+
+  get inTransaction(): boolean {
+    return this.native.inTransaction;
+  }
+
+  function(name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number | null): unknown {
+    return this.native.function(name, { deterministic: options.deterministic }, (a: unknown, b: unknown) => fn(a, b));
+  }
+
+  tableExists(name: string): boolean {
+    return this.native.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
+  tableColumns(name: string): string[] {
+    return (this.native.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(name) as { name: string }[]).map((r) => r.name);
+  }
+
+  tableNames(): string[] {
+    return (this.native.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  }
+
+  close(): void {
+    this.cache.clear();
+    if (this.native.open) this.native.close();
+  }
+}

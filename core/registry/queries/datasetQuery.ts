@@ -1,0 +1,169 @@
+// queryDatasets: datasets of one type in an ordered list of collections, filtered by a data ID
+// and a `where` expression, optionally find-first (first collection in search order wins per
+// data ID), ordered and paged. One SQL statement; RUN/TAGGED rows come from the tag table and
+// CALIBRATION rows from the calibs table (with a validity-range overlap when a timespan is given).
+import { DataCoordinate, type DimensionUniverse, type TimespanNs } from '../../dimensions/index.js';
+import { DatasetRef, hexToUuid } from '../../datasets/index.js';
+import type { CollectionManager, CollectionRecord } from '../collections.js';
+import type { DatasetTypeRecord } from '../datasetTypes.js';
+import type { Database, SqlValue } from '../db/database.js';
+import { CalibrationLookupError, InvalidQueryError } from '../errors.js';
+import { hasWildcard } from '../glob.js';
+import { q } from '../schema/tableSpec.js';
+import { toStoredBounds } from '../timespans.js';
+import { QueryBuilder } from './builder.js';
+import { buildDataIdConstraint, buildOrderBy, buildWhere } from './where.js';
+
+export interface DatasetQueryOptions {
+  /** Collection names/globs, searched in order (chains are flattened). */
+  collections: string | string[];
+  where?: string;
+  bind?: Record<string, unknown>;
+  /** Equality constraints on dimensions (or element.field). */
+  dataId?: Record<string, unknown>;
+  findFirst?: boolean;
+  orderBy?: string | string[];
+  limit?: number;
+  offset?: number;
+  /** Only calibrations valid during this range (needed for find-first through CALIBRATION collections). */
+  timespan?: TimespanNs;
+}
+
+export interface DatasetQueryContext {
+  db: Database;
+  universe: DimensionUniverse;
+  collections: CollectionManager;
+  /** 2 for TAI-ns ingest_date, 1 for daf_butler's older TIMESTAMP text. */
+  datasetsMajor: number;
+}
+
+interface PlannedQuery {
+  sql: string;
+  params: SqlValue[];
+}
+
+/** Collections to search, in order, restricted to those whose summary says they may hold this type. */
+function searchPath(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions): CollectionRecord[] {
+  const expr = Array.isArray(options.collections) ? options.collections : [options.collections];
+  if (expr.length === 0) throw new InvalidQueryError('No collections to search; give --collections');
+  if (options.findFirst && expr.some((c) => c === '...' || hasWildcard(c))) {
+    throw new InvalidQueryError(`A find-first search needs an ordered list of collections, not patterns (${expr.filter((c) => c === '...' || hasWildcard(c)).join(', ')})`);
+  }
+  const names = ctx.collections.flatten(ctx.collections.resolveExpression(expr));
+  const holding = new Set(ctx.db.prepare('SELECT collection_id FROM collection_summary_dataset_type WHERE dataset_type_id = ?').all<{ collection_id: number }>(rec.id).map((r) => r.collection_id));
+  return names.map((n) => ctx.collections.get(n)).filter((c) => holding.has(c.id));
+}
+
+function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions, count: boolean): PlannedQuery | null {
+  const path = searchPath(ctx, rec, options);
+  const tagColls = path.filter((c) => c.type !== 'CALIBRATION');
+  const calibColls = rec.calibTable ? path.filter((c) => c.type === 'CALIBRATION') : [];
+  if (calibColls.length > 0 && options.findFirst && !options.timespan) {
+    throw new CalibrationLookupError(`A find-first search through CALIBRATION collection${calibColls.length > 1 ? 's' : ''} ${calibColls.map((c) => `'${c.name}'`).join(', ')} needs a timespan`);
+  }
+  if (tagColls.length === 0 && calibColls.length === 0) return null;
+
+  const dt = rec.datasetType;
+  const dims = dt.dimensions.required;
+  const providers = Object.fromEntries(dims.map((d) => [d, `t.${q(d)}`]));
+  const hasCalib = calibColls.length > 0;
+  const builder = new QueryBuilder(ctx.universe, 't', providers, {
+    datasetTypeName: dt.name,
+    datasetId: 't.dataset_id',
+    ingestDate: 'd.ingest_date',
+    ingestDateEncoding: ctx.datasetsMajor >= 2 ? 'tai_ns' : 'utc_text',
+    run: () => '(SELECT rc.name FROM collection AS rc WHERE rc.collection_id = d.run_id)',
+    collection: () => '(SELECT cc.name FROM collection AS cc WHERE cc.collection_id = t.collection_id)',
+    timespan: hasCalib && tagColls.length === 0 ? { begin: 't.timespan_begin', end: 't.timespan_end' } : null,
+  });
+  const conditions: string[] = [];
+  const condParams: unknown[] = [];
+  for (const clause of [buildDataIdConstraint(builder, ctx.universe, options.dataId), buildWhere(builder, options.where, options.bind)]) {
+    if (clause) {
+      conditions.push(`(${clause.sql})`);
+      condParams.push(...clause.params);
+    }
+  }
+  const orderTerms = count ? [] : buildOrderBy(builder, options.orderBy);
+  // The builder's joins hang off alias t, so the same text serves both the tag and calib branches.
+  const joins = builder.fromClause().slice(1);
+  const dimCols = dims.map((d) => `t.${q(d)}`);
+  const rankCase = (colls: CollectionRecord[]) => (colls.length > 1 ? `CASE t.collection_id ${colls.map(() => 'WHEN ? THEN ?').join(' ')} END` : '?');
+  const rankParams = (colls: CollectionRecord[]) => (colls.length > 1 ? colls.flatMap((c) => [c.id, path.indexOf(c)]) : [path.indexOf(colls[0])]);
+  const select = (table: string, colls: CollectionRecord[], calib: boolean): PlannedQuery => {
+    const params: SqlValue[] = [...(rankParams(colls) as SqlValue[])];
+    let where = `t.dataset_type_id = ? AND t.collection_id ${colls.length === 1 ? '= ?' : `IN (${colls.map(() => '?').join(', ')})`}`;
+    params.push(rec.id, ...colls.map((c) => c.id));
+    if (calib && options.timespan) {
+      const [b, e] = toStoredBounds(options.timespan);
+      where += ' AND t.timespan_begin < ? AND ? < t.timespan_end';
+      params.push(e, b);
+    }
+    if (conditions.length > 0) {
+      where += ` AND ${conditions.join(' AND ')}`;
+      params.push(...(condParams as SqlValue[]));
+    }
+    const cols = ['t.dataset_id AS dataset_id', 'd.run_id AS run_id', `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
+    return {
+      sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t JOIN dataset AS d ON d.id = t.dataset_id${joins} WHERE ${where}`,
+      params,
+    };
+  };
+  const branches: PlannedQuery[] = [];
+  if (tagColls.length > 0) branches.push(select(rec.tagTable, tagColls, false));
+  if (calibColls.length > 0) branches.push(select(rec.calibTable!, calibColls, true));
+  let sql = branches.map((b) => b.sql).join(' UNION ALL ');
+  const params = branches.flatMap((b) => b.params);
+  const dimAliases = dims.map((_, i) => q(`dim${i}`));
+  if (options.findFirst && (path.length > 1 || calibColls.length > 0)) {
+    const partition = dimAliases.length > 0 ? `PARTITION BY ${dimAliases.join(', ')} ` : '';
+    sql = `SELECT * FROM (SELECT u.*, ROW_NUMBER() OVER (${partition}ORDER BY u.rnk) AS rn FROM (${sql}) AS u) WHERE rn = 1`;
+  } else if (branches.length > 1) {
+    sql = `SELECT * FROM (${sql})`;
+  }
+  if (count) return { sql: `SELECT COUNT(*) AS n FROM (${sql})`, params };
+  const order = orderTerms.length > 0 ? orderTerms.map((o, i) => `${q(`ord${i}`)}${o.endsWith(' DESC') ? ' DESC' : ''}`) : [...dimAliases, 'rnk'];
+  if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+  if (options.limit !== undefined || options.offset !== undefined) {
+    const limit = options.limit ?? -1;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || !Number.isInteger(offset) || offset < 0) throw new InvalidQueryError(`limit and offset must be integers (offset ≥ 0), got limit=${limit}, offset=${offset}`);
+    sql += ' LIMIT ? OFFSET ?';
+    params.push(limit < 0 ? -1 : limit, offset);
+  }
+  return { sql, params };
+}
+
+export function queryDatasets(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions): DatasetRef[] {
+  const planned = plan(ctx, rec, options, false);
+  if (!planned) return [];
+  const dt = rec.datasetType;
+  const dims = dt.dimensions.required;
+  const rows = ctx.db.prepare(planned.sql).rows(...planned.params);
+  const out: DatasetRef[] = new Array(rows.length);
+  const runNames = new Map<number, string>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const values: Record<string, string | number> = {};
+    for (let k = 0; k < dims.length; k++) values[dims[k]] = row[3 + k] as string | number;
+    const runId = row[1] as number;
+    let run = runNames.get(runId);
+    if (run === undefined) {
+      run = ctx.collections.getById(runId).name;
+      runNames.set(runId, run);
+    }
+    out[i] = new DatasetRef(dt, new DataCoordinate(dt.dimensions, values), run, hexToUuid(row[0] as string));
+  }
+  return out;
+}
+
+export function countDatasets(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions): number {
+  const planned = plan(ctx, rec, options, true);
+  if (!planned) return 0;
+  return ctx.db.prepare(planned.sql).get<{ n: number }>(...planned.params)!.n;
+}
+
+/** The SQL a query would run (for --explain and debugging). */
+export function explainDatasetQuery(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions): { sql: string; params: SqlValue[] } | null {
+  return plan(ctx, rec, options, false);
+}
