@@ -52,6 +52,63 @@ function isFloatType(type: PixelType): boolean {
   return type === 'float32' || type === 'float64';
 }
 
+type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'idiv' | 'or' | 'and';
+
+function scalarLoop(op: BinaryOp, a: PixelArray, start: number, n: number, v: number): void {
+  const end = start + n;
+  switch (op) {
+    case 'add':
+      for (let i = start; i < end; i++) a[i] = a[i] + v;
+      break;
+    case 'sub':
+      for (let i = start; i < end; i++) a[i] = a[i] - v;
+      break;
+    case 'mul':
+      for (let i = start; i < end; i++) a[i] = a[i] * v;
+      break;
+    case 'div':
+      for (let i = start; i < end; i++) a[i] = a[i] / v;
+      break;
+    case 'idiv':
+      for (let i = start; i < end; i++) a[i] = Math.trunc(a[i] / v);
+      break;
+    case 'or':
+      for (let i = start; i < end; i++) a[i] = a[i] | v;
+      break;
+    case 'and':
+      for (let i = start; i < end; i++) a[i] = a[i] & v;
+      break;
+  }
+}
+
+function arrayLoop(op: BinaryOp, a: PixelArray, aStart: number, b: PixelArray, bStart: number, n: number): void {
+  const d = bStart - aStart;
+  const end = aStart + n;
+  switch (op) {
+    case 'add':
+      for (let i = aStart; i < end; i++) a[i] = a[i] + b[i + d];
+      break;
+    case 'sub':
+      for (let i = aStart; i < end; i++) a[i] = a[i] - b[i + d];
+      break;
+    case 'mul':
+      for (let i = aStart; i < end; i++) a[i] = a[i] * b[i + d];
+      break;
+    case 'div':
+      for (let i = aStart; i < end; i++) a[i] = a[i] / b[i + d];
+      break;
+    case 'idiv':
+      for (let i = aStart; i < end; i++) a[i] = Math.trunc(a[i] / b[i + d]);
+      break;
+    case 'or':
+      for (let i = aStart; i < end; i++) a[i] = a[i] | b[i + d];
+      break;
+    case 'and':
+      for (let i = aStart; i < end; i++) a[i] = a[i] & b[i + d];
+      break;
+  }
+}
+
 export interface ImageOptions {
   x0?: number;
   y0?: number;
@@ -229,15 +286,15 @@ export class Image<A extends PixelArray = Float32Array> {
 
   /** this += s, or this += other pixel by pixel. */
   add(operand: number | Image<PixelArray>): this {
-    return this.binary(operand, (a, b) => a + b);
+    return this.apply('add', operand);
   }
 
   subtract(operand: number | Image<PixelArray>): this {
-    return this.binary(operand, (a, b) => a - b);
+    return this.apply('sub', operand);
   }
 
   multiply(operand: number | Image<PixelArray>): this {
-    return this.binary(operand, (a, b) => a * b);
+    return this.apply('mul', operand);
   }
 
   /**
@@ -245,26 +302,18 @@ export class Image<A extends PixelArray = Float32Array> {
    * pixel type, as afw does (`ImageF /= s` is `img * float(1/float(s))`).
    */
   divide(operand: number | Image<PixelArray>): this {
-    if (typeof operand === 'number' && isFloatType(this.pixelType)) {
-      const type = this.pixelType;
-      const reciprocal = toPixelType(type, 1 / toPixelType(type, operand));
-      return this.binary(reciprocal, (a, b) => a * b);
-    }
-    if (isFloatType(this.pixelType)) return this.binary(operand, (a, b) => a / b);
-    return this.binary(operand, (a, b) => Math.trunc(a / b));
+    const type = this.pixelType;
+    if (typeof operand === 'number' && isFloatType(type)) return this.apply('mul', toPixelType(type, 1 / toPixelType(type, operand)));
+    return this.apply(isFloatType(type) ? 'div' : 'idiv', operand);
   }
 
-  /** this += c * other, with c converted to the pixel type first. */
+  /** this += c * other, with c converted to the pixel type first (and c·other rounded to it). */
   scaledAdd(c: number, other: Image<PixelArray>): this {
-    const type = this.pixelType;
-    const cc = toPixelType(type, c);
-    return this.binary(other, (a, b) => a + toPixelType(type, cc * b));
+    return this.scaled(c, other, 1);
   }
 
   scaledSubtract(c: number, other: Image<PixelArray>): this {
-    const type = this.pixelType;
-    const cc = toPixelType(type, c);
-    return this.binary(other, (a, b) => a - toPixelType(type, cc * b));
+    return this.scaled(c, other, -1);
   }
 
   /** Sum, minimum and maximum over finite pixels, and how many pixels were not finite. */
@@ -288,22 +337,41 @@ export class Image<A extends PixelArray = Float32Array> {
     return { sum, min, max, finite, nonFinite: this.width * this.height - finite };
   }
 
-  protected binary(operand: number | Image<PixelArray>, op: (a: number, b: number) => number): this {
-    const { array, width, height, stride } = this;
+  /** In-place `this op= operand`, one tight loop per row (no per-pixel calls). */
+  protected apply(op: BinaryOp, operand: number | Image<PixelArray>): this {
+    const { array, width, height, stride, offset } = this;
+    const rowsAtOnce = this.isContiguous() ? 1 : height;
+    const span = rowsAtOnce === 1 ? width * height : width;
     if (typeof operand === 'number') {
-      const s = toPixelType(this.pixelType, operand);
-      for (let y = 0; y < height; y++) {
-        const start = this.offset + y * stride;
-        for (let x = 0; x < width; x++) array[start + x] = op(array[start + x], s);
-      }
+      const v = toPixelType(this.pixelType, operand);
+      for (let r = 0; r < rowsAtOnce; r++) scalarLoop(op, array, offset + r * stride, span, v);
       return this;
     }
     this.checkSameSize(operand, 'arithmetic');
-    const other = operand.array;
+    if (rowsAtOnce === 1 && operand.isContiguous()) {
+      arrayLoop(op, array, offset, operand.array, operand.offset, span);
+    } else {
+      for (let y = 0; y < height; y++) arrayLoop(op, array, offset + y * stride, operand.array, operand.offset + y * operand.stride, width);
+    }
+    return this;
+  }
+
+  private scaled(c: number, other: Image<PixelArray>, sign: 1 | -1): this {
+    this.checkSameSize(other, 'arithmetic');
+    const type = this.pixelType;
+    const cc = toPixelType(type, c);
+    const { array, width, height, stride, offset } = this;
+    const o = other.array;
+    const f32 = type === 'float32';
+    const k = sign * cc;
     for (let y = 0; y < height; y++) {
-      const start = this.offset + y * stride;
-      const ostart = operand.offset + y * operand.stride;
-      for (let x = 0; x < width; x++) array[start + x] = op(array[start + x], other[ostart + x]);
+      const a0 = offset + y * stride;
+      const b0 = other.offset + y * other.stride;
+      const end = a0 + width;
+      const d = b0 - a0;
+      // c·other is rounded to the pixel type before the add, as the C++ expression is evaluated.
+      if (f32) for (let i = a0; i < end; i++) array[i] = array[i] + Math.fround(k * o[i + d]);
+      else for (let i = a0; i < end; i++) array[i] = array[i] + toPixelType(type, k * o[i + d]);
     }
     return this;
   }

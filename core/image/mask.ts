@@ -40,16 +40,16 @@ export class Mask extends Image<Int32Array> {
 
   /** this |= other (pixel by pixel) or this |= bits. */
   orWith(operand: number | Image<PixelArray>): this {
-    return this.binary(operand, (a, b) => a | b);
+    return this.apply('or', operand);
   }
 
   andWith(operand: number | Image<PixelArray>): this {
-    return this.binary(operand, (a, b) => a & b);
+    return this.apply('and', operand);
   }
 
   /** Clears the given bits everywhere (afw `clearMaskPlane` for several planes at once). */
   clearBits(bits: number): this {
-    return this.binary(~bits, (a, b) => a & b);
+    return this.apply('and', ~bits);
   }
 
   /** Sets the bits of the named planes on every pixel inside `box` (parent coordinates). */

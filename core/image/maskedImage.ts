@@ -141,10 +141,19 @@ export class MaskedImage {
   scaledMultiplies(c: number, other: MaskedImage): this {
     this.checkSize(other);
     const c2 = c * c;
-    this.forEachPixel(other, (img, ovar, oimg, v) => {
-      const variance = c2 * (img * img * ovar + oimg * oimg * v);
-      return [img * f(f(c) * oimg), variance];
-    });
+    const cf = f(c);
+    for (let y = 0; y < this.height; y++) {
+      const ir = this.image.row(y);
+      const vr = this.variance.row(y);
+      const oir = other.image.row(y);
+      const ovr = other.variance.row(y);
+      for (let x = 0; x < ir.length; x++) {
+        const img = ir[x];
+        const oimg = oir[x];
+        vr[x] = c2 * (img * img * ovr[x] + oimg * oimg * vr[x]);
+        ir[x] = img * f(cf * oimg);
+      }
+    }
     this.mask.orWith(other.mask);
     return this;
   }
@@ -160,33 +169,26 @@ export class MaskedImage {
   scaledDivides(c: number, other: MaskedImage): this {
     this.checkSize(other);
     const c2 = c * c;
-    this.forEachPixel(other, (img, ovar, oimg, v) => {
-      const o2 = oimg * oimg;
-      const variance = (img * img * ovar + o2 * v) / (c2 * o2 * o2);
-      return [img / f(f(c) * oimg), variance];
-    });
+    const cf = f(c);
+    for (let y = 0; y < this.height; y++) {
+      const ir = this.image.row(y);
+      const vr = this.variance.row(y);
+      const oir = other.image.row(y);
+      const ovr = other.variance.row(y);
+      for (let x = 0; x < ir.length; x++) {
+        const img = ir[x];
+        const oimg = oir[x];
+        const o2 = oimg * oimg;
+        vr[x] = (img * img * ovr[x] + o2 * vr[x]) / (c2 * o2 * o2);
+        ir[x] = img / f(cf * oimg);
+      }
+    }
     this.mask.orWith(other.mask);
     return this;
   }
 
   divides(other: MaskedImage): this {
     return this.scaledDivides(1, other);
-  }
-
-  /** Visits aligned pixels; `fn` returns the new [image, variance] values (stored as float32). */
-  private forEachPixel(other: MaskedImage, fn: (img: number, otherVar: number, otherImg: number, variance: number) => [number, number]): void {
-    const { image, variance } = this;
-    for (let y = 0; y < this.height; y++) {
-      const ir = image.row(y);
-      const vr = variance.row(y);
-      const oir = other.image.row(y);
-      const ovr = other.variance.row(y);
-      for (let x = 0; x < ir.length; x++) {
-        const [ni, nv] = fn(ir[x], ovr[x], oir[x], vr[x]);
-        ir[x] = ni;
-        vr[x] = nv;
-      }
-    }
   }
 
   private checkSize(other: MaskedImage): void {
