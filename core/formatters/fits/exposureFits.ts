@@ -6,6 +6,7 @@
 import { FitsFile, type HduInfo } from '../../fits/fits-file.js';
 import { Header } from '../../fits/header.js';
 import { writeFits, type HduSpec } from '../../fits/writer.js';
+import { loadCamera, shippedCameras } from '../../camera/cameraData.js';
 import { detectorFromJson, detectorToJson } from '../../camera/detectorJson.js';
 import type { Detector } from '../../camera/geometry.js';
 import { Box2I } from '../../image/box.js';
@@ -244,7 +245,7 @@ export class ExposureFitsReader {
 
   readDetector(): Detector | undefined {
     const h = this.file.hdus.find((x) => x.name.toUpperCase() === 'DETECTOR' && x.kind === 'bintable');
-    if (!h) return undefined;
+    if (!h) return this.detectorFromCamera();
     const col = this.file.readTable(h.index).read('DETECTOR_JSON');
     if (col.kind !== 'string' || col.values.length !== 1) throw new Error(`${this.path}[DETECTOR]: expected one DETECTOR_JSON string`);
     let value: unknown;
@@ -254,6 +255,19 @@ export class ExposureFitsReader {
       throw new Error(`${this.path}[DETECTOR]: DETECTOR_JSON is not JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     return detectorFromJson(value, `${this.path}[DETECTOR]`);
+  }
+
+  /**
+   * Files written by afw keep the detector in archive tables we do not decode; their primary header
+   * still names it (DETNAME) and the instrument, so a shipped camera can supply it.
+   */
+  private detectorFromCamera(): Detector | undefined {
+    const primary = this.file.hdus[0].header;
+    const name = primary.getString('DETNAME');
+    const instrument = primary.getString('INSTRUMENT') ?? primary.getString('INSTRUME');
+    if (!name || !instrument || !shippedCameras().includes(instrument.toLowerCase())) return undefined;
+    const camera = loadCamera(instrument.toLowerCase());
+    return camera.detectors.find((d) => d.name === name);
   }
 
   readMaskedImage(options: ExposureReadOptions = {}): MaskedImage {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { loadCamera } from '../../../core/camera/cameraData.js';
 import { getDetector } from '../../../core/camera/geometry.js';
 import { Header } from '../../../core/fits/header.js';
+import { FileSource } from '../../../core/fits/source.js';
+import { FitsFile } from '../../../core/fits/fits-file.js';
+import { writeFits } from '../../../core/fits/writer.js';
 import { ExposureFitsReader, readExposureComponent, readExposureFits, writeExposureFits } from '../../../core/formatters/fits/exposureFits.js';
 import { Box2I } from '../../../core/image/box.js';
 import { Exposure } from '../../../core/image/exposure.js';
@@ -107,6 +110,26 @@ describe('Exposure FITS formatter', () => {
     }
   });
 
+  it('reads only the rows a bbox needs, and no pixels for header components', () => {
+    const r = new ExposureFitsReader(file);
+    const spy = vi.spyOn(FileSource.prototype, 'read');
+    try {
+      r.readImage({ bbox: new Box2I(1010, 2005, 7, 4) });
+      // 4 rows of 40 float32 pixels: the rows of the bbox, nothing else.
+      expect(spy.mock.calls.reduce((n, [, len]) => n + len, 0)).toBe(4 * 40 * 4);
+      spy.mockClear();
+      r.readBBox();
+      r.readWcs();
+      r.readVisitInfo();
+      r.readFilter();
+      r.readMetadata();
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+      r.close();
+    }
+  });
+
   it('writes what astropy reads as afw does: HDU names, INHERIT, LTV, the A WCS, MP_ keywords, pixels and WCS', () => {
     const script = `
 import json, sys, warnings
@@ -153,6 +176,20 @@ print(json.dumps(out))
     expect(Math.abs(a.sky[0][1] - (s0?.dec ?? 0))).toBeLessThan(1e-9);
     expect(Math.abs(a.sky[1][0] - (s1?.ra ?? 0))).toBeLessThan(1e-9);
     expect(Math.abs(a.sky[1][1] - (s1?.dec ?? 0))).toBeLessThan(1e-9);
+  });
+
+  it('takes the detector from the shipped camera when the file has no DETECTOR table (afw-written files)', () => {
+    // Same file without its DETECTOR HDU: the primary still has DETNAME and INSTRUMENT, as afw writes.
+    const afwLike = join(dir, 'afwlike.fits');
+    const src = FitsFile.open(file);
+    try {
+      writeFits(afwLike, src.hdus.slice(0, 4).map((h) => ({ type: 'raw' as const, header: h.header, data: src.readData(h) })));
+    } finally {
+      src.close();
+    }
+    const det = readExposureComponent(afwLike, 'detector') as { name: string; amplifiers: Array<{ gain: number }> };
+    expect(det.name).toBe('ccd02');
+    expect(det.amplifiers.map((a) => a.gain)).toEqual([1.57, 1.67]);
   });
 
   it('names the file and HDU when something is missing', () => {
