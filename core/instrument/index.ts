@@ -6,6 +6,7 @@ import { registerInstrument } from './registry.js';
 export * from './instrument.js';
 export * from './translator.js';
 export * from './registry.js';
+export * from './records.js';
 export { MegaPrime } from './megaprime/instrument.js';
 export { MegaPrimeTranslator, megaPrimeDetectorExposureId } from './megaprime/translator.js';
 export { MEGAPRIME_FILTERS } from './megaprime/filters.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FitsFile } from '../../../core/fits/fits-file.js';
 import type { Header } from '../../../core/fits/header.js';
-import { findTranslator, getInstrument, instrumentForHeader, megaPrimeDetectorExposureId, MegaPrimeTranslator, registeredInstruments, registerInstrument, unregisterInstrument, type Instrument, type ObservationInfo } from '../../../core/instrument/index.js';
+import { exposureRecord, oneToOneVisitRecord, findTranslator, getInstrument, instrumentForHeader, megaPrimeDetectorExposureId, MegaPrimeTranslator, registeredInstruments, registerInstrument, unregisterInstrument, type Instrument, type ObservationInfo } from '../../../core/instrument/index.js';
 
 const PYTHON = '/usr/bin/python3';
 const MEGACAM = resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'fits', 'megacam_cutout_806045o_ccd10.fits');
@@ -133,6 +133,23 @@ describe('MegaPrime translator', () => {
     const primary = t.translate(src({ ...h1038843, EXTNAME: undefined }));
     expect(primary.detectorName).toBeUndefined();
     expect(primary.detectorExposureId).toBeUndefined();
+  });
+
+  it('builds exposure and visit records as obs_base does', () => {
+    const obs = t.translate(src(h1038843));
+    const e = exposureRecord(obs);
+    expect(e).toMatchObject({
+      instrument: 'MegaPrime', id: 1038843, obs_id: '1038843', physical_filter: 'i.MP9702', group: '1038843', day_obs: 20081101,
+      exposure_time: 615.037, dark_time: 615, observation_type: 'science', observation_reason: 'science', seq_num: 1038843,
+      seq_start: 1038843, seq_end: 1038843, target_name: 'w2.+2+2', science_program: '08BL05', sky_angle: 0, azimuth: 122.34,
+      has_simulated: false, can_see_sky: true,
+    });
+    expect(e.zenith_angle).toBeCloseTo(90 - 52.02, 12);
+    expect(e.tracking_ra).toBe(obs.trackingRaDec?.ra);
+    expect(e.timespan).toBe(obs.timespan);
+    const v = oneToOneVisitRecord(obs);
+    expect(v).toMatchObject({ id: 1038843, name: '1038843', day_obs: 20081101, exposure_time: 615.037 });
+    expect(exposureRecord(t.translate(src({ ...h1038843, OBSTYPE: 'BIAS' }))).can_see_sky).toBe(false);
   });
 
   it('keeps detector exposure ids unique in the 40-CCD era', () => {
