@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileWhere, parseWhere, UserExpressionError, type CompileContext, type ResolvedColumn } from '../../../core/registry/queries/expression/index.js';
+import { show } from './print.js';
+import { compileWhere, formatWhere, parseWhere, UserExpressionError, type CompileContext, type ResolvedColumn } from '../../../core/registry/queries/expression/index.js';
 
 // Random token soup: whatever a user types, the only failures are UserExpressionErrors
 // (with a column inside the text), never crashes from inside the parser or compiler.
@@ -38,7 +39,10 @@ describe('fuzzing the where language', () => {
       const length = 1 + random(9);
       const text = Array.from({ length }, () => PIECES[random(PIECES.length)]).join(' ');
       try {
-        const result = compileWhere(parseWhere(text), context);
+        const tree = parseWhere(text);
+        // Whatever parses also round-trips through the canonical text.
+        expect(show(parseWhere(formatWhere(tree))), text).toBe(show(tree));
+        const result = compileWhere(tree, context);
         expect(result.sql.split('?').length - 1).toBe(result.params.length);
         compiled += 1;
       } catch (error) {

@@ -9,3 +9,4 @@ export {
   compileWhere, type CompileContext, type CompiledWhere, type ResolvedColumn, type SqlFragment, type ColumnType, type ScalarColumnType,
 } from './compiler.js';
 export { regionFromSiaPos } from './siaPos.js';
+export { formatWhere } from './format.js';
