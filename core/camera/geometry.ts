@@ -135,3 +135,45 @@ export function detectorFocalPlaneCorners(detector: Detector): Array<{ x: number
     pixelToFocalPlane(detector, xs[0], ys[1]),
   ];
 }
+
+const ARCSEC_PER_RAD = (180 / Math.PI) * 3600;
+
+function radialForward(coeffs: number[], theta: number): number {
+  let r = 0;
+  for (let i = coeffs.length - 1; i >= 0; i--) r = r * theta + coeffs[i];
+  return r;
+}
+
+function radialDerivative(coeffs: number[], theta: number): number {
+  let d = 0;
+  for (let i = coeffs.length - 1; i >= 1; i--) d = d * theta + i * coeffs[i];
+  return d;
+}
+
+/**
+ * Field angle (radians, x/y on the sky plane) → focal plane (mm): the camera's radial polynomial
+ * r_mm = Σ cᵢ θⁱ when it has one, else the plate scale.
+ */
+export function fieldAngleToFocalPlane(camera: Camera, ax: number, ay: number): { x: number; y: number } {
+  const theta = Math.hypot(ax, ay);
+  if (theta === 0) return { x: 0, y: 0 };
+  const coeffs = camera.fieldAngleToFocalPlaneRadialCoeffs;
+  const r = coeffs ? radialForward(coeffs, theta) : (theta * ARCSEC_PER_RAD) / camera.plateScale;
+  return { x: (ax / theta) * r, y: (ay / theta) * r };
+}
+
+/** Focal plane (mm) → field angle (radians), inverting the radial polynomial by Newton's method. */
+export function focalPlaneToFieldAngle(camera: Camera, fx: number, fy: number): { x: number; y: number } {
+  const r = Math.hypot(fx, fy);
+  if (r === 0) return { x: 0, y: 0 };
+  const coeffs = camera.fieldAngleToFocalPlaneRadialCoeffs;
+  let theta = (r * camera.plateScale) / ARCSEC_PER_RAD;
+  if (coeffs) {
+    for (let i = 0; i < 50; i++) {
+      const step = (radialForward(coeffs, theta) - r) / radialDerivative(coeffs, theta);
+      theta -= step;
+      if (Math.abs(step) < 1e-15) break;
+    }
+  }
+  return { x: (fx / r) * theta, y: (fy / r) * theta };
+}

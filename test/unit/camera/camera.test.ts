@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCamera, shippedCameras } from '../../../core/camera/cameraData.js';
 import { parseCameraYaml } from '../../../core/camera/cameraYaml.js';
-import { detectorFocalPlaneCorners, focalPlaneToPixel, getAmplifier, getDetector, pixelToFocalPlane } from '../../../core/camera/geometry.js';
+import { detectorFocalPlaneCorners, fieldAngleToFocalPlane, focalPlaneToFieldAngle, focalPlaneToPixel, getAmplifier, getDetector, pixelToFocalPlane } from '../../../core/camera/geometry.js';
 
 describe('MegaPrime camera (YAML data)', () => {
   const cam = loadCamera('megaprime');
@@ -61,6 +61,22 @@ describe('MegaPrime camera (YAML data)', () => {
     // The 40-CCD-era ears sit left and right of the middle rows.
     expect(getDetector(cam, 'ccd36').orientation.fpPosition.x).toBeLessThan(getDetector(cam, 'ccd09').orientation.fpPosition.x - 27);
     expect(getDetector(cam, 'ccd39').orientation.fpPosition.x).toBeGreaterThan(getDetector(cam, 'ccd26').orientation.fpPosition.x + 27);
+  });
+
+  it('maps the focal plane to field angles with obs_cfht\'s radial polynomial and back', () => {
+    // 1 mm at the centre is 1/14805.4 rad = 13.93"; the edge of the mosaic (~143 mm) is ~0.55°.
+    const a = focalPlaneToFieldAngle(cam, 1, 0);
+    expect(a.x * 206264.806).toBeCloseTo(206264.806 / 14805.4, 2);
+    const edge = focalPlaneToFieldAngle(cam, 142.9, 99.5);
+    const deg = (Math.hypot(edge.x, edge.y) * 180) / Math.PI;
+    expect(deg).toBeGreaterThan(0.6);
+    expect(deg).toBeLessThan(0.7);
+    const back = fieldAngleToFocalPlane(cam, edge.x, edge.y);
+    expect(back.x).toBeCloseTo(142.9, 9);
+    expect(back.y).toBeCloseTo(99.5, 9);
+    // r = Σ cᵢ θⁱ exactly at θ = 0.01 rad.
+    const fp = fieldAngleToFocalPlane(cam, 0.01, 0);
+    expect(fp.x).toBeCloseTo(14805.4 * 0.01 + 13619.3 * 1e-4 + 426637.0 * 1e-6, 9);
   });
 
   it('names the valid detectors when asked for a missing one', () => {
