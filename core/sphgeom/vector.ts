@@ -49,10 +49,29 @@ export function squaredDistance(a: Vec3, b: Vec3): number {
   return dx * dx + dy * dy + dz * dz;
 }
 
+/**
+ * Unit vector in the direction of `a`, computed exactly as lsst.sphgeom's
+ * Vector3d::normalize (scale by the largest component first), so that HTM
+ * midpoints, and hence trixel membership, match sphgeom bit for bit.
+ */
 export function normalize(a: Vec3): Vec3 {
-  const n = norm(a);
-  if (!(n > 0) || !Number.isFinite(n)) throw new RangeError(`cannot normalize vector (${a.join(', ')})`);
-  return [a[0] / n, a[1] / n, a[2] / n];
+  const ax = Math.abs(a[0]);
+  const ay = Math.abs(a[1]);
+  const az = Math.abs(a[2]);
+  // Indices of the components from smallest to largest magnitude.
+  const order: readonly [number, number, number] =
+    ax > az ? (ax > ay ? (ay > az ? [2, 1, 0] : [1, 2, 0]) : [2, 0, 1]) : ax > ay ? [1, 0, 2] : ay > az ? [0, 2, 1] : [0, 1, 2];
+  const w = a[order[2]];
+  if (w === 0 || !Number.isFinite(w)) throw new RangeError(`cannot normalize vector (${a.join(', ')})`);
+  const maxabs = Math.abs(w);
+  const u = a[order[0]] / maxabs;
+  const v = a[order[1]] / maxabs;
+  const n = Math.sqrt(1.0 + (u * u + v * v));
+  const out: [number, number, number] = [0, 0, 0];
+  out[order[0]] = u / n;
+  out[order[1]] = v / n;
+  out[order[2]] = (w < 0 ? -1 : 1) / n;
+  return out;
 }
 
 /** Unit vector of a sky position in degrees (ra = longitude, dec = latitude). */
@@ -70,7 +89,7 @@ export function toLonLat(v: Vec3): { lon: number; lat: number } {
   let lon = Math.atan2(v[1], v[0]);
   if (lon < 0) lon += 2 * Math.PI;
   if (lon >= 2 * Math.PI) lon = 0;
-  return { lon, lat: Math.atan2(v[2], Math.hypot(v[0], v[1])) };
+  return { lon, lat: Math.atan2(v[2], Math.sqrt(v[0] * v[0] + v[1] * v[1])) };
 }
 
 export function toLonLatDegrees(v: Vec3): { ra: number; dec: number } {
