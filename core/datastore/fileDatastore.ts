@@ -248,6 +248,7 @@ export class FileDatastore implements Datastore {
       parameters: own,
       readBytes: () => this.storage.readBytes(rec.path),
       localPath: () => this.storage.localPath(rec.path),
+      dataset: { datasetType: ref.datasetType.name, dataId: ref.dataId.values, id: ref.id, run: ref.run },
     };
     let obj = await serializer.read(ctx);
     if (component !== undefined && !readsComponent) obj = delegateFor(obj).getComponent(obj, component);

@@ -25,6 +25,8 @@ export interface ReadContext {
   readBytes(): Promise<Uint8Array>;
   /** A local file holding the artifact (the file itself on posix; a cached copy elsewhere). */
   localPath(): Promise<string>;
+  /** The dataset being read (data ID values, dataset type, id), for formatters that need them (e.g. raw readers). */
+  dataset?: { datasetType: string; dataId: Readonly<Record<string, string | number>>; id: string; run: string };
 }
 
 export interface WriteContext {

@@ -1,0 +1,442 @@
+// The Butler facade: one object over a registry and a datastore with daf_butler's API
+// (put/get/getDeferred/getURI(s)/exists/ingest/pruneDatasets/removeRuns/transaction/
+// export/import/retrieveArtifacts). A put is atomic: the artifact is staged first, then
+// published together with its registry rows in one database transaction; if anything
+// fails, neither a registry row nor a file remains.
+import { resolve } from 'node:path';
+import { ButlerConfig, Config, isConfigMap, type ConfigMap } from '../config/index.js';
+import { DatasetRef, DatasetType, StorageClassFactory, makeDatasetId, type DatasetIdGenEnum } from '../datasets/index.js';
+import { DataCoordinate, type DataIdInput } from '../dimensions/index.js';
+import {
+  ChainedDatastore, FileDatastore, UndoLog, createDatastore, type Datastore, type DatasetURIs, type FileDataset, type RetrieveOptions, type TransferMode,
+} from '../datastore/index.js';
+import '../formatters/index.js';
+// FITS serializers (Exposure, raws) register themselves with the serializer registry.
+import '../formatters/fits/index.js';
+import { DatasetExistence, type DatasetExistenceFlags } from './existence.js';
+import { makeRepoConfig, prepareRepoDirectory, sqlitePath, type MakeRepoOptions } from './makeRepo.js';
+import { Registry } from '../registry/index.js';
+
+export interface ButlerOptions {
+  run?: string;
+  collections?: string | string[];
+  writeable?: boolean;
+  searchPaths?: readonly string[];
+  withoutDatastore?: boolean;
+}
+
+export type DatasetRefOrType = DatasetRef | DatasetType | string;
+
+export interface GetOptions {
+  parameters?: Record<string, unknown>;
+  collections?: string | string[];
+  component?: string;
+}
+
+export interface PruneOptions {
+  disassociate?: boolean;
+  unstore?: boolean;
+  tags?: string[];
+  purge?: boolean;
+}
+
+export class DatasetNotFoundError extends Error {
+  override name = 'DatasetNotFoundError';
+}
+
+export class MissingCollectionsError extends Error {
+  override name = 'NoDefaultCollectionError';
+}
+
+/** A dataset whose read is deferred until get() (daf_butler's DeferredDatasetHandle). */
+export class DeferredDatasetHandle {
+  constructor(
+    private readonly butler: Butler,
+    readonly ref: DatasetRef,
+    readonly parameters: Record<string, unknown> | undefined,
+  ) {}
+
+  get(opts: { parameters?: Record<string, unknown>; component?: string } = {}): Promise<unknown> {
+    return this.butler.get(this.ref, undefined, { parameters: { ...(this.parameters ?? {}), ...(opts.parameters ?? {}) }, component: opts.component });
+  }
+}
+
+interface TxFrame {
+  undo: UndoLog;
+  savepoint: string | undefined;
+}
+
+let savepointCounter = 0;
+
+export class Butler {
+  readonly config: ButlerConfig;
+  readonly registry: Registry;
+  readonly datastore: Datastore;
+  readonly storageClasses: StorageClassFactory;
+  /** Directory `<butlerRoot>` stands for. */
+  readonly root: string;
+  run: string | undefined;
+  collections: string[] | undefined;
+  readonly writeable: boolean;
+  private readonly knownRuns = new Set<string>();
+  private readonly txStack: TxFrame[] = [];
+
+  private constructor(config: ButlerConfig, registry: Registry, datastore: Datastore, storageClasses: StorageClassFactory, root: string, opts: ButlerOptions) {
+    this.config = config;
+    this.registry = registry;
+    this.datastore = datastore;
+    this.storageClasses = storageClasses;
+    this.root = root;
+    this.run = opts.run;
+    this.collections = opts.collections === undefined ? undefined : Array.isArray(opts.collections) ? opts.collections : [opts.collections];
+    this.writeable = opts.writeable ?? opts.run !== undefined;
+  }
+
+  /** Creates a repository (butler.yaml + registry) and returns the configuration written. */
+  static makeRepo(root: string, opts: MakeRepoOptions = {}): Config {
+    const file = prepareRepoDirectory(root, opts.overwrite ?? false);
+    const { full, written } = makeRepoConfig(opts);
+    const dir = resolve(root);
+    const dbPath = sqlitePath(String(full.get(['registry', 'db'])), dir);
+    const registry = Registry.create(dbPath, {});
+    registry.close();
+    written.dumpToFile(file, { overwrite: true });
+    return written;
+  }
+
+  /** Opens a repository from a directory, butler.yaml path or config. */
+  static open(repo: string | Config | ConfigMap, opts: ButlerOptions = {}): Butler {
+    const config = new ButlerConfig(typeof repo === 'string' ? repo : repo instanceof Config ? repo : new Config(repo), {
+      searchPaths: opts.searchPaths,
+      withoutDatastore: opts.withoutDatastore,
+    });
+    const root = config.butlerRoot();
+    if (root === undefined) throw new Error('Butler configuration has no location: give a repository directory or a config with a top-level root');
+    const writeable = opts.writeable ?? opts.run !== undefined;
+    const dbPath = sqlitePath(String(config.get(['registry', 'db']) ?? ''), root);
+    const registry = Registry.open(dbPath, { readOnly: !writeable });
+    const storageClasses = new StorageClassFactory();
+    const shipped = StorageClassFactory.default();
+    for (const name of shipped.names()) storageClasses.register(shipped.get(name));
+    const extra = config.get(['storageClasses']);
+    if (isConfigMap(extra) && Object.keys(extra).length > 0) storageClasses.addFromConfig(extra, `${config.configFile ?? 'config'}: storageClasses`);
+    let datastore: Datastore;
+    try {
+      const dsConfig = config.get(['datastore']);
+      if (opts.withoutDatastore || !isConfigMap(dsConfig)) throw new Error('Butler opened without a datastore cannot read or write datasets');
+      datastore = createDatastore(dsConfig, { db: registry.db, universe: registry.dimensions, storageClasses, butlerRoot: root });
+    } catch (err) {
+      registry.close();
+      throw err;
+    }
+    const butler = new Butler(config, registry, datastore, storageClasses, root, { ...opts, writeable });
+    if (writeable) {
+      for (const ds of butler.fileDatastores()) ds.recover();
+      if (opts.run !== undefined) butler.ensureRun(opts.run);
+    }
+    return butler;
+  }
+
+  /** File datastores inside this butler's datastore (for recovery, ingest and export). */
+  fileDatastores(): FileDatastore[] {
+    const out: FileDatastore[] = [];
+    const walk = (d: Datastore) => {
+      if (d instanceof FileDatastore) out.push(d);
+      else if (d instanceof ChainedDatastore) d.children.forEach(walk);
+    };
+    walk(this.datastore);
+    return out;
+  }
+
+  close(): void {
+    this.datastore.close();
+    this.registry.close();
+  }
+
+  private requireWriteable(what: string): void {
+    if (!this.writeable) throw new Error(`Cannot ${what}: this Butler is read-only (open it with writeable: true or a run)`);
+  }
+
+  private ensureRun(run: string): void {
+    if (this.knownRuns.has(run)) return;
+    this.registry.registerRun(run);
+    this.knownRuns.add(run);
+  }
+
+  private defaultCollections(collections: string | string[] | undefined): string[] {
+    if (collections !== undefined) return Array.isArray(collections) ? collections : [collections];
+    if (this.collections && this.collections.length > 0) return this.collections;
+    if (this.run) return [this.run];
+    throw new MissingCollectionsError('No collections given and this Butler has no default collections or run');
+  }
+
+  private resolveDatasetType(datasetType: DatasetType | string): DatasetType {
+    if (typeof datasetType === 'string') {
+      const [parent, component] = DatasetType.splitName(datasetType);
+      const parentType = this.registry.getDatasetType(parent);
+      return component === null ? parentType : parentType.makeComponentDatasetType(component, this.storageClasses);
+    }
+    const registered = this.registry.getDatasetType(datasetType.isComponent() ? datasetType.parentName : datasetType.name);
+    const expected = datasetType.isComponent() ? datasetType.makeCompositeDatasetType() : datasetType;
+    if (!registered.equals(expected)) {
+      throw new Error(`Dataset type ${datasetType.name} given does not match the registered definition (${registered.differences(expected).join('; ')})`);
+    }
+    return datasetType;
+  }
+
+  // ---- transactions ----------------------------------------------------------------
+
+  /**
+   * Runs `fn` in one registry transaction (savepoints when nested): every put, ingest
+   * and prune inside either all happen or none does, files included.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.requireWriteable('start a transaction');
+    const db = this.registry.db;
+    const outer = this.txStack.length === 0;
+    const savepoint = outer ? undefined : `butler_tx_${++savepointCounter}`;
+    db.exec(outer ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+    const frame: TxFrame = { undo: new UndoLog(), savepoint };
+    this.txStack.push(frame);
+    try {
+      const result = await fn();
+      this.txStack.pop();
+      if (outer) db.exec('COMMIT');
+      else {
+        db.exec(`RELEASE ${savepoint}`);
+        const parent = this.txStack[this.txStack.length - 1];
+        parent.undo.onRollback(() => frame.undo.rollback());
+      }
+      return result;
+    } catch (err) {
+      this.txStack.pop();
+      try {
+        db.exec(outer ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}`);
+        if (!outer) db.exec(`RELEASE ${savepoint}`);
+      } finally {
+        frame.undo.rollback();
+        if (outer) this.knownRuns.clear();
+      }
+      throw err;
+    }
+  }
+
+  /** Runs the synchronous commit step of a write atomically, inside any open Butler transaction. */
+  private commitWrite(commit: (undo: UndoLog) => void, discard: () => void): void {
+    const undo = new UndoLog();
+    try {
+      this.registry.db.transaction(() => commit(undo));
+    } catch (err) {
+      undo.rollback();
+      discard();
+      throw err;
+    }
+    const frame = this.txStack[this.txStack.length - 1];
+    if (frame) frame.undo.onRollback(() => undo.rollback());
+  }
+
+  // ---- writing ----------------------------------------------------------------------
+
+  /** Stores an object as a new dataset; returns its resolved ref. */
+  async put(obj: unknown, datasetRefOrType: DatasetRefOrType, dataId?: DataIdInput | DataCoordinate, opts: { run?: string } = {}): Promise<DatasetRef> {
+    this.requireWriteable('put');
+    let ref: DatasetRef;
+    if (datasetRefOrType instanceof DatasetRef) {
+      ref = datasetRefOrType;
+      this.resolveDatasetType(ref.datasetType);
+      if (!ref.dataId.hasRecords()) ref = ref.withDataId(this.registry.expandDataId(ref.dataId, { dimensions: ref.datasetType.dimensions.names }));
+    } else {
+      const run = opts.run ?? this.run;
+      if (run === undefined) throw new Error('put needs a run: pass { run } or open the Butler with a run');
+      const datasetType = this.resolveDatasetType(datasetRefOrType);
+      if (datasetType.isComponent()) throw new Error(`Cannot put component dataset type ${datasetType.name}; put the composite ${datasetType.parentName}`);
+      if (dataId === undefined && datasetType.dimensions.names.length > 0) throw new Error(`put of ${datasetType.name} needs a data ID with ${datasetType.dimensions.required.join(', ')}`);
+      const expanded = this.registry.expandDataId(dataId ?? {}, { dimensions: datasetType.dimensions.names });
+      ref = new DatasetRef(datasetType, expanded, run, makeDatasetId(datasetType.name, expanded.required, run, 'UNIQUE'));
+    }
+    this.ensureRun(ref.run);
+    const prepared = await this.datastore.preparePut(obj, ref);
+    this.commitWrite((undo) => {
+      this.registry.importDatasets([ref]);
+      prepared.commit(undo);
+    }, () => prepared.discard());
+    return ref;
+  }
+
+  /**
+   * Ingests existing files. Each entry names the file and the refs it holds (resolved
+   * refs, or data IDs with a dataset type and run to make them).
+   */
+  async ingest(
+    datasets: readonly (FileDataset | { path: string; datasetType: DatasetType | string; dataIds: DataIdInput[]; run?: string; formatter?: string })[],
+    opts: { transfer?: TransferMode | null; recordValidationInfo?: boolean; skipExisting?: boolean; idGenerationMode?: DatasetIdGenEnum } = {},
+  ): Promise<DatasetRef[]> {
+    this.requireWriteable('ingest');
+    const store = this.fileDatastores()[0];
+    if (!store) throw new Error('ingest needs a FileDatastore; this repository has none');
+    const mode = opts.idGenerationMode ?? 'UNIQUE';
+    const resolved: FileDataset[] = [];
+    for (const ds of datasets) {
+      if ('refs' in ds) {
+        resolved.push(ds);
+        continue;
+      }
+      const run = ds.run ?? this.run;
+      if (run === undefined) throw new Error(`ingest of ${ds.path} needs a run`);
+      const datasetType = this.resolveDatasetType(ds.datasetType);
+      const refs = ds.dataIds.map((d) => {
+        const expanded = this.registry.expandDataId(d, { dimensions: datasetType.dimensions.names });
+        return new DatasetRef(datasetType, expanded, run, makeDatasetId(datasetType.name, expanded.required, run, mode));
+      });
+      resolved.push({ path: ds.path, refs, formatter: ds.formatter });
+    }
+    let todo = resolved.map((ds) => ({ ...ds, refs: ds.refs.map((r) => (r.dataId.hasRecords() ? r : r.withDataId(this.registry.expandDataId(r.dataId, { dimensions: r.datasetType.dimensions.names })))) }));
+    if (opts.skipExisting) todo = todo.map((ds) => ({ ...ds, refs: ds.refs.filter((r) => this.registry.getDataset(r.id) === null) })).filter((ds) => ds.refs.length > 0);
+    const refs = todo.flatMap((d) => d.refs);
+    for (const r of refs) this.ensureRun(r.run);
+    const transfer = opts.transfer === null ? undefined : (opts.transfer ?? 'auto');
+    const prepared = await store.prepareIngest(todo, transfer, { recordValidationInfo: opts.recordValidationInfo });
+    this.commitWrite((undo) => {
+      this.registry.importDatasets(refs);
+      prepared.commit(undo);
+    }, () => prepared.discard());
+    return refs;
+  }
+
+  // ---- reading ----------------------------------------------------------------------
+
+  /** Finds the ref for a dataset type (possibly a component) and data ID in collections. */
+  findDataset(datasetType: DatasetType | string, dataId: DataIdInput | DataCoordinate | undefined, collections?: string | string[]): DatasetRef {
+    const dt = this.resolveDatasetType(datasetType);
+    const parent = dt.isComponent() ? dt.makeCompositeDatasetType() : dt;
+    const colls = this.defaultCollections(collections);
+    const ref = this.registry.findDataset(parent, dataId ?? {}, { collections: colls });
+    if (!ref) {
+      const shown = dataId instanceof DataCoordinate ? dataId.toString() : JSON.stringify(dataId ?? {});
+      throw new DatasetNotFoundError(`Dataset ${dt.name} with data ID ${shown} could not be found in collections ${JSON.stringify(colls)}`);
+    }
+    return dt.isComponent() ? ref.makeComponentRef(dt.component() as string, this.storageClasses) : ref;
+  }
+
+  private resolveRef(datasetRefOrType: DatasetRefOrType, dataId: DataIdInput | DataCoordinate | undefined, collections: string | string[] | undefined): DatasetRef {
+    if (datasetRefOrType instanceof DatasetRef) return datasetRefOrType;
+    return this.findDataset(datasetRefOrType, dataId, collections);
+  }
+
+  async get(datasetRefOrType: DatasetRefOrType, dataId?: DataIdInput | DataCoordinate, opts: GetOptions = {}): Promise<unknown> {
+    const ref = this.resolveRef(datasetRefOrType, dataId, opts.collections);
+    const sc = this.storageClasses.has(ref.datasetType.storageClassName) ? this.storageClasses.get(ref.datasetType.storageClassName) : undefined;
+    if (sc && opts.parameters && Object.keys(opts.parameters).length > 0 && sc.parameters.length > 0) sc.validateParameters(opts.parameters);
+    const baseRef = ref.datasetType.isComponent() ? ref.makeCompositeRef() : ref;
+    const component = opts.component ?? ref.datasetType.component() ?? undefined;
+    return this.datastore.get(baseRef, { component, parameters: opts.parameters });
+  }
+
+  getDeferred(datasetRefOrType: DatasetRefOrType, dataId?: DataIdInput | DataCoordinate, opts: GetOptions = {}): DeferredDatasetHandle {
+    const ref = this.resolveRef(datasetRefOrType, dataId, opts.collections);
+    if (!this.datastore.knows(ref.datasetType.isComponent() ? ref.makeCompositeRef() : ref)) {
+      throw new DatasetNotFoundError(`Dataset ${ref.toString()} is known to the registry but has no artifacts in ${this.datastore.name}`);
+    }
+    return new DeferredDatasetHandle(this, ref, opts.parameters);
+  }
+
+  getURIs(datasetRefOrType: DatasetRefOrType, dataId?: DataIdInput | DataCoordinate, opts: { collections?: string | string[]; predict?: boolean; run?: string } = {}): DatasetURIs {
+    let ref: DatasetRef;
+    if (opts.predict && !(datasetRefOrType instanceof DatasetRef)) {
+      const run = opts.run ?? this.run;
+      if (run === undefined) throw new Error('Predicting a URI needs a run');
+      const dt = this.resolveDatasetType(datasetRefOrType);
+      const expanded = this.registry.expandDataId(dataId ?? {}, { dimensions: dt.dimensions.names });
+      ref = new DatasetRef(dt, expanded, run, makeDatasetId(dt.name, expanded.required, run, 'UNIQUE'));
+    } else ref = this.resolveRef(datasetRefOrType, dataId, opts.collections);
+    const base = ref.datasetType.isComponent() ? ref.makeCompositeRef() : ref;
+    const uris = this.datastore.getURIs(base, opts.predict);
+    const component = ref.datasetType.component();
+    if (component && uris.components[component]) return { primary: uris.components[component], components: {}, predicted: uris.predicted };
+    return uris;
+  }
+
+  /** The single URI of a dataset; an error if it was disassembled into components. */
+  getURI(datasetRefOrType: DatasetRefOrType, dataId?: DataIdInput | DataCoordinate, opts: { collections?: string | string[]; predict?: boolean; run?: string } = {}): string {
+    const uris = this.getURIs(datasetRefOrType, dataId, opts);
+    if (uris.primary === undefined) {
+      throw new Error(`Dataset was disassembled into ${Object.keys(uris.components).length} component files (${Object.keys(uris.components).join(', ')}); use getURIs`);
+    }
+    return uris.primary;
+  }
+
+  /** daf_butler's DatasetExistence flags (VERIFIED when the artifacts were checked). */
+  exists(datasetRefOrType: DatasetRefOrType, dataId?: DataIdInput | DataCoordinate, opts: { collections?: string | string[]; fullCheck?: boolean } = {}): DatasetExistenceFlags {
+    let ref: DatasetRef;
+    try {
+      ref = this.resolveRef(datasetRefOrType, dataId, opts.collections);
+    } catch (err) {
+      if (err instanceof DatasetNotFoundError) return DatasetExistence.UNRECOGNIZED;
+      throw err;
+    }
+    let flags = 0;
+    if (this.registry.getDataset(ref.id) !== null) flags |= DatasetExistence.RECORDED;
+    const base = ref.datasetType.isComponent() ? ref.makeCompositeRef() : ref;
+    if (this.datastore.knows(base)) {
+      flags |= DatasetExistence.DATASTORE;
+      if (opts.fullCheck ?? true) {
+        if (this.datastore.exists(base)) flags |= DatasetExistence._ARTIFACT;
+      } else flags |= DatasetExistence._ASSUMED;
+    }
+    return flags;
+  }
+
+  // ---- removal ----------------------------------------------------------------------
+
+  /** daf_butler's pruneDatasets: disassociate from tags, unstore artifacts, or purge entirely. */
+  async pruneDatasets(refs: readonly DatasetRef[], opts: PruneOptions = {}): Promise<void> {
+    this.requireWriteable('prune datasets');
+    const { disassociate = true, unstore = false, tags = [], purge = false } = opts;
+    if (purge && !(disassociate && unstore)) throw new TypeError('pruneDatasets: purge requires disassociate and unstore');
+    if (!purge && !unstore && !(disassociate && tags.length > 0)) {
+      throw new TypeError('pruneDatasets: nothing to do (give purge, unstore, or disassociate with tags)');
+    }
+    for (const tag of tags) {
+      const type = this.registry.getCollectionType(tag);
+      if (type !== 'TAGGED') throw new TypeError(`pruneDatasets: collection ${tag} is of type ${type}, not TAGGED`);
+    }
+    const list = [...refs];
+    this.commitWrite(() => {
+      if (purge) {
+        this.datastore.trash(list);
+        this.registry.removeDatasets(list);
+        return;
+      }
+      if (disassociate) for (const tag of tags) this.registry.disassociate(tag, list);
+      if (unstore) this.datastore.trash(list);
+    }, () => undefined);
+    if ((purge || unstore) && this.txStack.length === 0) this.datastore.emptyTrash();
+  }
+
+  /** Removes RUN collections with all their datasets (artifacts too unless unstore is false). */
+  async removeRuns(names: readonly string[], opts: { unstore?: boolean } = {}): Promise<void> {
+    this.requireWriteable('remove runs');
+    const unstore = opts.unstore ?? true;
+    const work: { run: string; refs: DatasetRef[] }[] = [];
+    for (const run of names) {
+      const type = this.registry.getCollectionType(run);
+      if (type !== 'RUN') throw new TypeError(`Collection ${run} is of type ${type}, not RUN; only RUN collections can be removed with removeRuns`);
+      const refs = this.registry.queryDatasetTypes().flatMap((dt) => (dt.isComponent() ? [] : this.registry.queryDatasets(dt, { collections: [run] })));
+      work.push({ run, refs });
+    }
+    this.commitWrite(() => {
+      for (const { run, refs } of work) {
+        if (unstore) this.datastore.trash(refs);
+        else this.datastore.forget(refs);
+        this.registry.removeDatasets(refs);
+        this.registry.removeCollection(run);
+        this.knownRuns.delete(run);
+      }
+    }, () => undefined);
+    if (unstore && this.txStack.length === 0) this.datastore.emptyTrash();
+  }
+
+  retrieveArtifacts(refs: readonly DatasetRef[], destination: string, opts: RetrieveOptions = {}): string[] {
+    return this.datastore.retrieveArtifacts(refs, destination, opts);
+  }
+}
