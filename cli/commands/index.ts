@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { conformanceCommands } from './conformance.js';
 import { wcsCommands } from './wcs.js';
+import { fitsCommands } from './fits.js';
+import { registryCommands } from './registry.js';
 
 /** A group of CLI commands for one area, in its own file. */
 export type CommandGroup = (program: Command) => void;
 
-const groups: CommandGroup[] = [conformanceCommands, wcsCommands];
+const groups: CommandGroup[] = [conformanceCommands, wcsCommands, fitsCommands, registryCommands];
 
 export function registerCommandGroups(program: Command): void {
   for (const register of groups) register(program);

@@ -55,16 +55,12 @@ export class DataCoordinate {
     if (missing.length > 0) {
       throw new DataIdValueError(`Data ID ${formatDataId(raw)} is missing required dimension${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${group.toString()}`);
     }
-    let full = true;
+    // Implied values given by the caller are kept (even if only some are), so that expansion
+    // can check them against the registry instead of silently dropping them.
     for (const d of group.dataCoordinateKeys) {
       const v = raw[d];
-      if (v === undefined || v === null) {
-        full = false;
-        continue;
-      }
-      values[d] = coerceValue(universe, d, v);
+      if (v !== undefined && v !== null) values[d] = coerceValue(universe, d, v);
     }
-    if (!full) for (const d of group.implied) delete values[d];
     return new DataCoordinate(group, values);
   }
 

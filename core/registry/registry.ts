@@ -151,7 +151,13 @@ export class Registry {
 
   /** Runs fn atomically; nested calls use savepoints. fn must be synchronous. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn);
+    try {
+      return this.db.transaction(fn);
+    } catch (err) {
+      // Rolled-back rows must not linger in the collection/dataset-type caches.
+      this.refresh();
+      throw err;
+    }
   }
 
   private checkWriteable(action: string): void {

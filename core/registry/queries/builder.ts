@@ -78,15 +78,14 @@ export class QueryBuilder {
     if (el.kind === 'skypix') {
       throw new InvalidQueryError(`Sky pixel dimension '${name}' cannot be used in this query (spatial joins need region overlap tables)`);
     }
-    // An implied dimension comes from an element that implies it and is already part of the query.
-    for (const [other] of this.providers) {
-      const o = this.universe.getElement(other);
-      if (o.implied.includes(name) && o.hasTable) {
-        const alias = this.joinElement(other);
-        const sql = `${alias}.${q(name)}`;
-        if (!this.providers.has(name)) this.providers.set(name, sql);
-        return this.providers.get(name)!;
-      }
+    // An implied dimension comes from an element that implies it and is (or can be reached from)
+    // a dimension already in the query, e.g. band ← physical_filter ← exposure.
+    const implier = this.implierOf(name, new Set());
+    if (implier !== null) {
+      this.dimensionValue(implier);
+      const alias = this.joinElement(implier);
+      if (!this.providers.has(name)) this.providers.set(name, `${alias}.${q(name)}`);
+      return this.providers.get(name)!;
     }
     if (el.hasTable) {
       this.joinElement(name);
@@ -98,6 +97,16 @@ export class QueryBuilder {
       return this.providers.get(name)!;
     }
     throw new InvalidQueryError(`Dimension '${name}' cannot be joined into this query`);
+  }
+
+  /** A dimension with a table that implies `name` and is provided or itself reachable by implication. */
+  private implierOf(name: string, visiting: Set<string>): string | null {
+    if (visiting.has(name)) return null;
+    visiting.add(name);
+    const candidates = this.universe.dimensions.filter((d) => d.hasTable && d.implied.includes(name));
+    for (const c of candidates) if (this.providers.has(c.name)) return c.name;
+    for (const c of candidates) if (this.implierOf(c.name, visiting) !== null) return c.name;
+    return null;
   }
 
   hasProvider(name: string): boolean {
