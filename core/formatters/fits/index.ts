@@ -57,9 +57,9 @@ export const megaPrimeRawSerializer: Serializer = {
   extension: '.fits',
   handledParameters: ['bbox', 'detector'],
   async read(ctx: ReadContext): Promise<unknown> {
-    // obs_base takes the detector from the dataId; the read context has none yet, so it comes as a
-    // read parameter (or a formatter option).
-    const detector = ctx.parameters.detector ?? ctx.location.options.detector;
+    // obs_base takes the detector from the dataId; a read parameter or formatter option can also name it.
+    const withDataset = ctx as ReadContext & { dataset?: { dataId?: Readonly<Record<string, unknown>> } };
+    const detector = ctx.parameters.detector ?? withDataset.dataset?.dataId?.detector ?? ctx.location.options.detector;
     const exp = readMegaPrimeRaw(await ctx.localPath(), {
       ...(typeof detector === 'number' || typeof detector === 'string' ? { detector } : {}),
       ...(ctx.parameters.bbox !== undefined ? { bbox: toBox(ctx.parameters.bbox) } : {}),

@@ -135,6 +135,9 @@ describe('MegaPrime raw formatter', () => {
     });
     const wcs = (await megaPrimeRawSerializer.read(ctx('wcs', { detector: 5 }))) as SkyWcs;
     expect(wcs.isCelestial).toBe(true);
+    // The detector of the dataId, as the datastore passes it.
+    const fromDataId = (await megaPrimeRawSerializer.read({ ...ctx('detector', {}), dataset: { datasetType: 'raw', dataId: { instrument: 'MegaPrime', exposure: 806045, detector: 37 }, id: 'x', run: 'r' } } as ReadContext)) as { name: string };
+    expect(fromDataId.name).toBe('ccd37');
     const part = (await megaPrimeRawSerializer.read(ctx(undefined, { detector: 5, bbox: [0, 0, 3, 1] }))) as Exposure;
     expect(part.bbox.toJSON()).toEqual({ minX: 0, minY: 0, width: 4, height: 2 });
     await expect(megaPrimeRawSerializer.read(ctx(undefined, { detector: 5, bbox: 'all' }))).rejects.toThrow(/read parameter bbox must be/);
