@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   htmIndex, htmLevel, htmTriangle, htmToString, htmEnvelope, expandRanges, fromLonLatDegrees, circleRegion,
-  polygonRegion, unionBoundingPolygon, relate, DISJOINT, type Vec3,
+  polygonRegion, unionBoundingPolygon, relate, DISJOINT, decodeRegionBase64, encodeRegionBase64, type Vec3,
 } from '../../../core/sphgeom/index.js';
 
 // An independent HTM: the published root triangles (Kunszt, Szalay & Thakar) and
@@ -135,5 +135,21 @@ describe('unionBoundingPolygon', () => {
     expect(hull.vertices).toHaveLength(4);
     for (const d of detectors) for (const v of d.vertices) expect(hull.contains(v)).toBe(true);
     expect(() => unionBoundingPolygon([circleRegion(0, 0, 1)])).toThrow(/polygons only/);
+  });
+});
+
+describe('agreement with lsst.sphgeom on real registry rows', () => {
+  // LATISS visit_detector_region rows and their visit_detector_region_skypix_overlap rows
+  // (htm, level 7) as written by daf_butler/sphgeom, from the public lsst-dm/transfer_embargo
+  // test repository (tests/data/test_from/gen3.sqlite3).
+  const rows: Array<[string, number[]]> = [
+    ['cOFMyMXbXeM/HDTdxOUp6b+Tt/pv7Li/P9AbHm0eaOM/E9/JIvsj6b9w9fYeNVO/P3WQ+Co6ceM/nPBfTyQb6b9sA2FO6q6/P/bGmYP3ZuM/AI978Q4h6b8eA5DPUArAPw==', [205939]],
+    ['cLjNJ50yU+M/hCuRKxIy6b9K63Q2zrm/P31XRcdkXeM/gotcOT4s6b9AE3mkWVO/P8Cbfc2YZuM/uuhSel8j6b8LkpXVQa6/PxQEV6NmXOM/l9aPbDMp6b82uKYzWwrAPw==', [205939]],
+    ['cFMSqPz3EeM/cJ+n3oRh6b9diJamYBHAP9SvukdkHOM/FnGB66hb6b8nsDNy472/P9OZmQCAJeM/PXWxXfZS6b8FI2bVOg3AP1b9fbUTG+M//MvfUNJY6b9cCMDCqT/APw==', [205909, 205938]],
+  ];
+  it.each(rows)('region %s has the stored htm7 overlap rows', (base64, indices) => {
+    const region = decodeRegionBase64(base64);
+    expect(encodeRegionBase64(region)).toBe(base64);
+    expect(expandRanges(htmEnvelope(region, 7))).toEqual(indices);
   });
 });
