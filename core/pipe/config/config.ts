@@ -317,7 +317,7 @@ export class ConfigInstance<S extends FieldSet> {
     try {
       data = YAML.parse(text);
     } catch (e) {
-      throw new ConfigUsageError(`${source}: not valid YAML: ${(e as Error).message}`);
+      throw new ConfigUsageError(`${source}: not valid YAML: ${(e as Error).message}`, { cause: e });
     }
     if (data === null || data === undefined) return;
     if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigUsageError(`${source}: expected a mapping of config fields, got ${describeValue(data)}`);

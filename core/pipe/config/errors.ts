@@ -29,8 +29,8 @@ export class ConfigError extends Error {
 
 /** Errors not about one value: unknown fields, frozen configs, cross-field rules. */
 export class ConfigUsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ConfigUsageError';
   }
 }

@@ -1,0 +1,129 @@
+// Mask-plane steps of IsrTask (isr.md §1.2, 1.3, 1.10, 1.11, 1.16): threshold masks (SAT, SUSPECT),
+// defects → BAD, edge → SUSPECT, non-finite → UNMASKEDNAN, saturation-trail widening, and the
+// Manhattan growth of SAT before interpolation.
+
+import type { Box2I, Mask, MaskedImage } from '../image/index.js';
+import { growManhattan } from './overscan.js';
+
+/** Sets `planeBits` on every pixel of `box` whose image value is ≥ `level`; returns the count. */
+export function thresholdMask(mi: MaskedImage, box: Box2I, level: number, planeBits: number): number {
+  if (!Number.isFinite(level) || box.isEmpty()) return 0;
+  const view = mi.subImage(box.intersection(mi.bbox));
+  let n = 0;
+  for (let y = 0; y < view.height; y++) {
+    const ir = view.image.row(y);
+    const mr = view.mask.row(y);
+    for (let x = 0; x < ir.length; x++) {
+      if (ir[x] >= level) {
+        mr[x] |= planeBits;
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+/** True when every pixel of `box` has any of `bits`. */
+export function allMasked(mask: Mask, box: Box2I, bits: number): boolean {
+  const view = mask.subImage(box.intersection(mask.bbox));
+  for (let y = 0; y < view.height; y++) {
+    const r = view.row(y);
+    for (let x = 0; x < r.length; x++) if ((r[x] & bits) === 0) return false;
+  }
+  return view.width > 0 && view.height > 0;
+}
+
+/** BAD on every defect box (clipped to the image); returns the number of boxes that touched it. */
+export function maskDefects(mask: Mask, defects: readonly Box2I[], planeName = 'BAD'): number {
+  const bits = mask.getPlaneBitMask(planeName);
+  let n = 0;
+  for (const d of defects) {
+    const clipped = d.intersection(mask.bbox);
+    if (clipped.isEmpty()) continue;
+    mask.subImage(clipped).orWith(bits);
+    n++;
+  }
+  return n;
+}
+
+/** Sets the plane on every pixel within `numEdge` pixels of the edges of each box. */
+export function maskEdges(mask: Mask, boxes: readonly Box2I[], numEdge: number, planeName = 'SUSPECT'): void {
+  if (numEdge <= 0) return;
+  const bits = mask.getPlaneBitMask(planeName);
+  for (const box of boxes) {
+    const view = mask.subImage(box.intersection(mask.bbox));
+    for (let y = 0; y < view.height; y++) {
+      const r = view.row(y);
+      const edgeRow = y < numEdge || y >= view.height - numEdge;
+      for (let x = 0; x < r.length; x++) if (edgeRow || x < numEdge || x >= view.width - numEdge) r[x] |= bits;
+    }
+  }
+}
+
+/** UNMASKEDNAN where the image or the variance is not finite; returns the count (NUMNANS). */
+export function maskNans(mi: MaskedImage, planeName = 'UNMASKEDNAN'): number {
+  const bits = 1 << mi.mask.addMaskPlane(planeName, 'Pixel was not finite (NaN or ±Inf) and was not masked before ISR masked it.');
+  let n = 0;
+  for (let y = 0; y < mi.height; y++) {
+    const ir = mi.image.row(y);
+    const vr = mi.variance.row(y);
+    const mr = mi.mask.row(y);
+    for (let x = 0; x < ir.length; x++) {
+      if (!Number.isFinite(ir[x]) || !Number.isFinite(vr[x])) {
+        mr[x] |= bits;
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Extra columns on each side of a saturated run of width w (ip_isr widenSaturationTrails). */
+export function trailGrowth(w: number): number {
+  if (w <= 5) return 0;
+  if (w <= 7) return 1;
+  if (w <= 9) return 3;
+  return 4;
+}
+
+/** Widens every horizontal run of SAT pixels by trailGrowth(width) on both sides (rows only). */
+export function widenSaturationTrails(mask: Mask): void {
+  const sat = mask.getPlaneBitMask('SAT');
+  const width = mask.width;
+  for (let y = 0; y < mask.height; y++) {
+    const r = mask.row(y);
+    // Collect runs first: widening must not feed into the runs found later in the same row.
+    const runs: Array<[number, number]> = [];
+    for (let x = 0; x < width; x++) {
+      if ((r[x] & sat) === 0) continue;
+      const s = x;
+      while (x + 1 < width && (r[x + 1] & sat) !== 0) x++;
+      runs.push([s, x]);
+    }
+    for (const [x0, x1] of runs) {
+      const extra = trailGrowth(x1 - x0 + 1);
+      if (extra === 0) continue;
+      const a = Math.max(0, x0 - extra);
+      const b = Math.min(width - 1, x1 + extra);
+      for (let x = a; x <= b; x++) r[x] |= sat;
+    }
+  }
+}
+
+/** Grows the named planes by a Manhattan radius into `targetPlane` (ip_isr growMasks). */
+export function growMasks(mask: Mask, radius: number, planeNames: readonly string[], targetPlane: string): void {
+  if (radius <= 0) return;
+  const src = mask.getPlaneBitMask(planeNames);
+  const target = mask.getPlaneBitMask(targetPlane);
+  const { width, height } = mask;
+  const hits = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const r = mask.row(y);
+    for (let x = 0; x < width; x++) if ((r[x] & src) !== 0) hits[y * width + x] = 1;
+  }
+  const grown = growManhattan(hits, width, height, radius);
+  for (let y = 0; y < height; y++) {
+    const r = mask.row(y);
+    for (let x = 0; x < width; x++) if (grown[y * width + x]) r[x] |= target;
+  }
+}

@@ -1,0 +1,246 @@
+// Statistics with afw's exact definitions (isr.md §0.2): a pixel is used iff it is finite and
+// (mask & andMask) == 0; MEDIAN and quartiles interpolate linearly between order statistics
+// (numpy's default), computed in double; the integer-image MEDIAN is afw's tie-aware variant;
+// MEANCLIP re-scans all good pixels each iteration around the previous centre.
+
+/** IQR → σ for a Gaussian. */
+export const IQ_TO_STDEV = 0.741301109252802;
+
+export interface StatsControl {
+  /** Pixels with any of these mask bits are skipped (needs `mask`). */
+  andMask?: number;
+  numSigmaClip?: number;
+  numIter?: number;
+}
+
+type Numeric = ArrayLike<number>;
+
+/** The good values (finite, unmasked) of a strided 2-D region, in double. */
+export function goodValues(
+  values: Numeric,
+  width: number,
+  height: number,
+  options: { offset?: number; stride?: number; mask?: Int32Array; maskOffset?: number; maskStride?: number; andMask?: number } = {},
+): Float64Array {
+  const offset = options.offset ?? 0;
+  const stride = options.stride ?? width;
+  const andMask = options.andMask ?? 0;
+  const mask = andMask !== 0 ? options.mask : undefined;
+  const mOffset = options.maskOffset ?? offset;
+  const mStride = options.maskStride ?? stride;
+  const out = new Float64Array(width * height);
+  let n = 0;
+  for (let y = 0; y < height; y++) {
+    const r = offset + y * stride;
+    const mr = mOffset + y * mStride;
+    for (let x = 0; x < width; x++) {
+      const v = values[r + x];
+      if (!Number.isFinite(v)) continue;
+      if (mask && (mask[mr + x] & andMask) !== 0) continue;
+      out[n++] = v;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** k-th smallest (0-based) by in-place quickselect (std::nth_element semantics). */
+export function nthElement(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
+  while (hi > lo) {
+    // Median-of-three pivot keeps sorted and constant inputs linear.
+    const mid = (lo + hi) >>> 1;
+    let p = a[mid];
+    const l = a[lo];
+    const h = a[hi];
+    if ((l <= p && p <= h) || (h <= p && p <= l)) {
+      /* p is the median */
+    } else if ((p <= l && l <= h) || (h <= l && l <= p)) p = l;
+    else p = h;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < p) i++;
+      while (a[j] > p) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function minOf(a: Float64Array, lo: number, hi: number): number {
+  let m = a[lo];
+  for (let i = lo + 1; i <= hi; i++) if (a[i] < m) m = a[i];
+  return m;
+}
+
+/** Linear-interpolation quantile (numpy default) of `a`, reordering it; NaN when empty. */
+export function quantileInPlace(a: Float64Array, q: number): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const idx = q * (n - 1);
+  const q1 = Math.floor(idx);
+  const x1 = nthElement(a, q1);
+  if (q1 + 1 >= n || idx === q1) return x1;
+  // After nth_element everything right of q1 is ≥ x1; the next order statistic is their minimum.
+  const x2 = minOf(a, q1 + 1, n - 1);
+  return (q1 + 1 - idx) * x1 + (idx - q1) * x2;
+}
+
+export function medianInPlace(a: Float64Array): number {
+  return quantileInPlace(a, 0.5);
+}
+
+/** Quartiles and median in one go (reorders `a`). */
+export function quartilesInPlace(a: Float64Array): { q1: number; median: number; q3: number } {
+  const median = quantileInPlace(a, 0.5);
+  const q1 = quantileInPlace(a, 0.25);
+  const q3 = quantileInPlace(a, 0.75);
+  return { q1, median, q3 };
+}
+
+/**
+ * afw MEDIAN of an integer image: `naive - 0.5 + (0.5 n - left) / middle` where naive is the value
+ * at rank floor((n-1)/2), left = count below it, middle = count equal to it.
+ */
+export function integerMedian(a: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const naive = nthElement(a, Math.floor(0.5 * (n - 1)));
+  let left = 0;
+  let middle = 0;
+  for (let i = 0; i < n; i++) {
+    if (a[i] < naive) left++;
+    else if (a[i] === naive) middle++;
+  }
+  return naive - 0.5 + (0.5 * n - left) / middle;
+}
+
+export function mean(a: ArrayLike<number>): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i];
+  return s / n;
+}
+
+/** Unbiased sample variance (n/(n−1)), two-pass in double. */
+export function variance(a: ArrayLike<number>, m = mean(a)): number {
+  const n = a.length;
+  if (n < 2) return NaN;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - m;
+    s += d * d;
+  }
+  return s / (n - 1);
+}
+
+export interface ClippedStats {
+  mean: number;
+  variance: number;
+  stdev: number;
+  /** Pixels kept by the last pass. */
+  n: number;
+}
+
+/** afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (reordered). */
+export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): ClippedStats {
+  const n = a.length;
+  if (n === 0) return { mean: NaN, variance: NaN, stdev: NaN, n: 0 };
+  const { q1, median, q3 } = quartilesInPlace(a);
+  let center = median;
+  let hwidth = numSigmaClip * IQ_TO_STDEV * (q3 - q1);
+  let m = NaN;
+  let v = NaN;
+  let kept = 0;
+  for (let iter = 0; iter < numIter; iter++) {
+    let s = 0;
+    kept = 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      if (Math.abs(x - center) <= hwidth) {
+        s += x;
+        kept++;
+      }
+    }
+    m = kept > 0 ? s / kept : NaN;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      if (Math.abs(x - center) <= hwidth) ss += (x - m) * (x - m);
+    }
+    v = kept > 1 ? ss / (kept - 1) : NaN;
+    center = m;
+    hwidth = numSigmaClip * Math.sqrt(v);
+    if (!(kept > 1)) break;
+  }
+  return { mean: m, variance: v, stdev: Math.sqrt(v), n: kept };
+}
+
+export type StatisticName = 'MEAN' | 'MEDIAN' | 'MEANCLIP' | 'STDEV' | 'STDEVCLIP' | 'VARIANCE' | 'VARIANCECLIP' | 'IQRANGE' | 'NPOINT';
+
+/** One afw statistic of good values (reorders `a`). */
+export function statistic(a: Float64Array, which: StatisticName, control: StatsControl = {}): number {
+  switch (which) {
+    case 'MEAN':
+      return mean(a);
+    case 'MEDIAN':
+      return medianInPlace(a);
+    case 'STDEV':
+      return Math.sqrt(variance(a));
+    case 'VARIANCE':
+      return variance(a);
+    case 'IQRANGE': {
+      const { q1, q3 } = quartilesInPlace(a);
+      return q3 - q1;
+    }
+    case 'NPOINT':
+      return a.length;
+    case 'MEANCLIP':
+      return clippedStats(a, control.numSigmaClip, control.numIter).mean;
+    case 'STDEVCLIP':
+      return clippedStats(a, control.numSigmaClip, control.numIter).stdev;
+    case 'VARIANCECLIP':
+      return clippedStats(a, control.numSigmaClip, control.numIter).variance;
+  }
+}
+
+/**
+ * numpy's float32 `arr.mean()` bit for bit: the reduction runs over buffers of 8192 elements, each
+ * summed pairwise in float32 (blocks of ≤ 128 with 8 accumulators) and added to a float32
+ * accumulator; the sum is then divided by n. ccdproc normalises flats with this value, so matching
+ * it is what makes the flat division exact.
+ */
+export function numpyFloat32Mean(a: Float32Array): number {
+  const f = Math.fround;
+  const pairwise = (lo: number, n: number): number => {
+    if (n < 8) {
+      let res = 0;
+      for (let i = 0; i < n; i++) res = f(res + a[lo + i]);
+      return res;
+    }
+    if (n <= 128) {
+      const r = [a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]];
+      let i = 8;
+      for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] = f(r[j] + a[lo + i + j]);
+      let res = f(f(f(r[0] + r[1]) + f(r[2] + r[3])) + f(f(r[4] + r[5]) + f(r[6] + r[7])));
+      for (; i < n; i++) res = f(res + a[lo + i]);
+      return res;
+    }
+    let n2 = Math.floor(n / 2);
+    n2 -= n2 % 8;
+    return f(pairwise(lo, n2) + pairwise(lo + n2, n - n2));
+  };
+  const BUFSIZE = 8192;
+  let acc = 0;
+  for (let lo = 0; lo < a.length; lo += BUFSIZE) acc = f(acc + pairwise(lo, Math.min(BUFSIZE, a.length - lo)));
+  return f(acc / a.length);
+}
