@@ -6,6 +6,9 @@ export interface WcsHeaderSource {
   get(keyword: string): unknown;
 }
 
+export const ZENITHAL_PROJECTIONS = ['TAN', 'SIN', 'ARC', 'STG', 'ZEA'] as const;
+export type ZenithalProjection = (typeof ZENITHAL_PROJECTIONS)[number];
+
 export interface SipPolynomial {
   order: number;
   /** coeffs[p][q] multiplies u^p v^q; (order+1)×(order+1), zeros where absent. */
@@ -13,8 +16,10 @@ export interface SipPolynomial {
 }
 
 export interface WcsParams {
-  /** 'celestial' for RA/Dec-like TAN(-SIP) axes, 'linear' for plain linear axes. */
+  /** 'celestial' for RA/Dec-like zenithal axes, 'linear' for plain linear axes. */
   kind: 'celestial' | 'linear';
+  /** Zenithal projection of a celestial WCS (TAN, SIN, ARC, STG, ZEA); '' for linear. */
+  projection: ZenithalProjection | '';
   ctype: [string, string];
   cunit: [string, string];
   /** 1-based reference pixel, as in the header. */
@@ -79,8 +84,8 @@ function readSip(h: WcsHeaderSource, prefix: 'A' | 'B' | 'AP' | 'BP', key: strin
 
 /**
  * The WCS of a header (primary, or alternate `key` 'A'–'Z'). Throws a clear error when the header
- * has no WCS, or a projection we do not implement (only TAN and TAN-SIP celestial axes, and
- * linear axes).
+ * has no WCS, or a projection we do not implement (zenithal TAN, SIN, ARC, STG, ZEA, with SIP
+ * distortion, and linear axes).
  */
 export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): WcsParams {
   const k = key.trim().toUpperCase();
@@ -133,12 +138,16 @@ export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): W
   const cunit: [string, string] = [str(h, 'CUNIT1' + k) ?? '', str(h, 'CUNIT2' + k) ?? ''];
 
   if (!c1 && !c2) {
-    return { kind: 'linear', ctype, cunit, crpix, crval, cd, lngAxis: 0, lonpole: 0, latpole: 0, radesys, equinox, warnings, key: k };
+    return { kind: 'linear', projection: '', ctype, cunit, crpix, crval, cd, lngAxis: 0, lonpole: 0, latpole: 0, radesys, equinox, warnings, key: k };
   }
   if (!c1 || !c2) throw new Error(`${where}: CTYPE1${k}='${ctype[0]}' and CTYPE2${k}='${ctype[1]}' do not form a celestial pair`);
   for (const [i, c] of [[1, c1], [2, c2]] as const) {
-    if (c.proj !== 'TAN') throw new Error(`${where}: projection ${c.proj} in CTYPE${i}${k}='${ctype[i - 1]}' is not supported (TAN and TAN-SIP are)`);
+    if (!(ZENITHAL_PROJECTIONS as readonly string[]).includes(c.proj)) {
+      throw new Error(`${where}: projection ${c.proj} in CTYPE${i}${k}='${ctype[i - 1]}' is not supported (zenithal ${ZENITHAL_PROJECTIONS.join(', ')} are, with -SIP)`);
+    }
   }
+  if (c1.proj !== c2.proj) throw new Error(`${where}: CTYPE1${k}='${ctype[0]}' and CTYPE2${k}='${ctype[1]}' use different projections`);
+  const projection = c1.proj as ZenithalProjection;
   const lngIsFirst = CELESTIAL_PAIRS.some(([a]) => a === c1.coord);
   const lngAxis: 0 | 1 = lngIsFirst ? 0 : 1;
   for (const [i, u] of cunit.entries()) {
@@ -151,7 +160,15 @@ export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): W
   const lonpole = num(h, 'LONPOLE' + k) ?? num(h, 'PV' + (lngAxis + 1) + '_3' + k) ?? (lat0 >= 90 ? 0 : 180);
   const latpole = num(h, 'LATPOLE' + k) ?? num(h, 'PV' + (lngAxis + 1) + '_4' + k) ?? 90;
 
-  const params: WcsParams = { kind: 'celestial', ctype, cunit, crpix, crval, cd, lngAxis, lonpole, latpole, radesys, equinox, warnings, key: k };
+  const latAxisNumber = 2 - lngAxis;
+  if (projection === 'SIN') {
+    // Slant orthographic (PVi_1, PVi_2 on the latitude axis) is not implemented: refuse rather than be wrong.
+    for (const m of [1, 2]) {
+      const pv = num(h, `PV${latAxisNumber}_${m}${k}`);
+      if (pv !== undefined && pv !== 0) throw new Error(`${where}: SIN with PV${latAxisNumber}_${m}${k} = ${pv} (slant orthographic) is not supported`);
+    }
+  }
+  const params: WcsParams = { kind: 'celestial', projection, ctype, cunit, crpix, crval, cd, lngAxis, lonpole, latpole, radesys, equinox, warnings, key: k };
   const a = readSip(h, 'A', k);
   const b = readSip(h, 'B', k);
   const wantSip = c1.sip || c2.sip;

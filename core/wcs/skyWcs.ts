@@ -1,5 +1,5 @@
-// Pixel ↔ world transforms for FITS TAN / TAN-SIP (and linear) WCSs. Pixel coordinates in this
-// API are 0-based (pixel centre of the first pixel = 0, like astropy's origin=0 and afw); the FITS
+// Pixel ↔ world transforms for FITS zenithal WCSs (TAN, SIN, ARC, STG, ZEA, each with optional SIP)
+// and linear WCSs. Pixel coordinates in this API are 0-based (pixel centre of the first pixel = 0, like astropy's origin=0 and afw); the FITS
 // header's CRPIX is 1-based. Optionally a pixel origin (xy0) makes the API take parent coordinates.
 // Pure (no Node imports): the renderer's viewer evaluates it too.
 import { readWcsParams, type SipPolynomial, type WcsHeaderSource, type WcsParams } from './headerWcs.js';
@@ -206,18 +206,57 @@ export class SkyWcs {
     return Math.sqrt(Math.abs(j11 * j22 - j12 * j21)) * 3600;
   }
 
-  /** TAN deprojection (Paper II §5.1.3) then the spherical rotation to celestial coordinates. */
+  /** Zenithal deprojection (Paper II §5.1): (x, y) → native (φ, θ), then the rotation to celestial. */
   private deproject(x: number, y: number): [number, number] {
     const r = Math.hypot(x, y);
     const phi = r === 0 ? 0 : Math.atan2(x, -y) * R2D;
-    const theta = Math.atan2(R2D, r) * R2D;
+    let theta: number;
+    switch (this.params.projection) {
+      case 'SIN': {
+        const c = r * D2R;
+        theta = c > 1 ? NaN : Math.acos(c) * R2D;
+        break;
+      }
+      case 'ARC':
+        theta = 90 - r;
+        break;
+      case 'STG':
+        theta = 90 - 2 * Math.atan((r * D2R) / 2) * R2D;
+        break;
+      case 'ZEA': {
+        const s = (r * D2R) / 2;
+        theta = s > 1 ? NaN : 90 - 2 * Math.asin(s) * R2D;
+        break;
+      }
+      default:
+        theta = Math.atan2(R2D, r) * R2D;
+    }
+    if (Number.isNaN(theta)) return [NaN, NaN];
     return this.nativeToCelestial(phi, theta);
   }
 
   private project(lng: number, lat: number): [number, number] {
     const [phi, theta] = this.celestialToNative(lng, lat);
-    if (theta <= 0) throw new Error(`sky position (${lng}, ${lat}) is 90° or more from the tangent point: not representable in a TAN projection`);
-    const r = R2D / Math.tan(theta * D2R);
+    let r: number;
+    switch (this.params.projection) {
+      case 'SIN':
+        if (theta < 0) throw new Error(`sky position (${lng}, ${lat}) is on the far hemisphere of a SIN projection`);
+        r = R2D * Math.cos(theta * D2R);
+        break;
+      case 'ARC':
+        r = 90 - theta;
+        break;
+      case 'STG':
+        if (theta <= -90) throw new Error(`sky position (${lng}, ${lat}) is the antipode of the tangent point: not representable in STG`);
+        r = 2 * R2D * Math.tan(((90 - theta) * D2R) / 2);
+        break;
+      case 'ZEA':
+        r = 2 * R2D * Math.sin(((90 - theta) * D2R) / 2);
+        break;
+      default:
+        if (theta <= 0) throw new Error(`sky position (${lng}, ${lat}) is 90° or more from the tangent point: not representable in a TAN projection`);
+        r = R2D / Math.tan(theta * D2R);
+    }
     const ph = phi * D2R;
     return [r * Math.sin(ph), -r * Math.cos(ph)];
   }

@@ -63,6 +63,14 @@ const cases: Array<{ name: string; cards?: Cards; file?: string; hdu?: number; w
     CTYPE1: 'GLON-TAN', CTYPE2: 'GLAT-TAN', CRVAL1: 120, CRVAL2: -60, CRPIX1: 1, CRPIX2: 1, CD1_1: -0.001, CD1_2: 0, CD2_1: 0, CD2_2: 0.001,
   } },
   { name: 'HST STIS SCI: linear LAMBDA/ANGLE axes (real header)', file: HST, hdu: 1 },
+  ...(['SIN', 'ARC', 'STG', 'ZEA'] as const).map((p) => ({ name: `zenithal ${p} (wide field, rotated, LONPOLE 150)`, cards: {
+    CTYPE1: `RA---${p}`, CTYPE2: `DEC--${p}`, CRVAL1: 83.6, CRVAL2: 22.0, CRPIX1: 512, CRPIX2: 400, LONPOLE: 150,
+    CD1_1: -0.004, CD1_2: 0.0011, CD2_1: 0.001, CD2_2: 0.0041,
+  } as Cards })),
+  { name: 'ZEA-SIP near the south pole', cards: {
+    CTYPE1: 'RA---ZEA-SIP', CTYPE2: 'DEC--ZEA-SIP', CRVAL1: 10, CRVAL2: -88, CRPIX1: 100, CRPIX2: 100, CD1_1: -1e-3, CD1_2: 0, CD2_1: 0, CD2_2: 1e-3,
+    A_ORDER: 2, A_2_0: 1e-6, B_ORDER: 2, B_0_2: -1e-6,
+  } },
 ];
 
 let results: AstropyResult[];
@@ -145,7 +153,9 @@ describe('SkyWcs details', () => {
   });
 
   it('rejects what it cannot do with messages that name the keyword', () => {
-    expect(() => readWcsParams(source({ CTYPE1: 'RA---ZEA', CTYPE2: 'DEC--ZEA', CD1_1: 1, CD2_2: 1 }), '', 'x.fits')).toThrow(/x\.fits: projection ZEA in CTYPE1='RA---ZEA' is not supported/);
+    expect(() => readWcsParams(source({ CTYPE1: 'RA---AIT', CTYPE2: 'DEC--AIT', CD1_1: 1, CD2_2: 1 }), '', 'x.fits')).toThrow(/x\.fits: projection AIT in CTYPE1='RA---AIT' is not supported/);
+    expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--SIN', CD1_1: 1, CD2_2: 1 }))).toThrow(/different projections/);
+    expect(() => readWcsParams(source({ CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', CD1_1: 1, CD2_2: 1, PV2_1: 0.1 }))).toThrow(/PV2_1 = 0.1 \(slant orthographic\) is not supported/);
     expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP', CD1_1: 1, CD2_2: 1 }))).toThrow(/-SIP but A_ORDER is missing/);
     expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CD1_1: 1, CD1_2: 1, CD2_1: 1, CD2_2: 1 }))).toThrow(/singular/);
     expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CRVAL1: 'abc' }))).toThrow(/CRVAL1 = "abc" is not a number/);
