@@ -4,9 +4,9 @@
 import { gzipSync } from 'fflate';
 import { FitsError } from './errors.js';
 import { Header } from './header.js';
-import { alignedBytes, defaultScalingFor, encodePixels, storedView, type PixelArray } from './pixels.js';
+import { alignedBytes, defaultScalingFor, encodePixels, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { riceEncode, type BytePix } from './compression/rice.js';
-import { imageHeader, type EncodedHdu } from './writer.js';
+import { bytesHdu, imageHeader, type EncodedHdu } from './writer.js';
 import { encodeBinTable } from './table-write.js';
 
 export type CompressionType = 'RICE_1' | 'GZIP_1' | 'GZIP_2';
@@ -21,9 +21,9 @@ export interface CompressOptions {
 
 const IMAGE_STRUCTURE = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|EXTEND|GROUPS|CHECKSUM|DATASUM|ZIMAGE|ZCMPTYPE|ZBITPIX|ZNAXIS\d*|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZSIMPLE|ZTENSION|ZEXTEND|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|TFIELDS|TTYPE\d+|TFORM\d+)$/;
 
-export function encodeCompressedImage(data: PixelArray, axes: number[], source: Header, options: CompressOptions): EncodedHdu {
+/** Compresses `data` stored under `scaling` (default: the array's natural type, e.g. uint16 → int16 + BZERO). */
+export function encodeCompressedImage(data: PixelArray, axes: number[], source: Header, options: CompressOptions, scaling: Scaling = defaultScalingFor(data)): EncodedHdu {
   const type = options.type ?? 'RICE_1';
-  const scaling = defaultScalingFor(data);
   const pixels = axes.reduce((a, b) => a * b, 1);
   if (axes.length === 0 || pixels !== data.length) {
     throw new FitsError(`compressed image data has ${data.length} pixels but axes ${axes.join('×') || '(none)'} need ${pixels}`);
@@ -66,13 +66,19 @@ export function encodeCompressedImage(data: PixelArray, axes: number[], source: 
 
   const image = imageHeader(source, 1, 2, scaling, axes);
   const table = new Header();
+  // An image that was a primary HDU keeps that fact (astropy and cfitsio restore it on decompression).
+  const fromPrimary = source.cards[0]?.keyword === 'SIMPLE';
   table.set('ZIMAGE', true, 'extension contains compressed image');
-  table.set('ZTENSION', 'IMAGE', 'Image extension');
+  if (fromPrimary) table.set('ZSIMPLE', true, 'file does conform to FITS standard');
+  else table.set('ZTENSION', 'IMAGE', 'Image extension');
   table.set('ZBITPIX', scaling.bitpix, 'data type of original image');
   table.set('ZNAXIS', axes.length, 'dimension of original image');
   axes.forEach((n, i) => table.set(`ZNAXIS${i + 1}`, n, 'length of original image axis'));
-  table.set('ZPCOUNT', 0, 'number of parameters');
-  table.set('ZGCOUNT', 1, 'number of groups');
+  if (fromPrimary) table.set('ZEXTEND', true, '');
+  else {
+    table.set('ZPCOUNT', 0, 'number of parameters');
+    table.set('ZGCOUNT', 1, 'number of groups');
+  }
   tile.forEach((n, i) => table.set(`ZTILE${i + 1}`, n, 'size of tiles to be compressed'));
   table.set('ZCMPTYPE', type, 'compression algorithm');
   if (type === 'RICE_1') {
@@ -85,7 +91,8 @@ export function encodeCompressedImage(data: PixelArray, axes: number[], source: 
   for (const card of image.cards) if (!IMAGE_STRUCTURE.test(card.keyword)) table.cards.push(card);
   if (!table.has('EXTNAME')) table.set('EXTNAME', 'COMPRESSED_IMAGE', 'name of this binary table extension');
   const max = Math.max(0, ...cells.map((c) => c.length));
-  return encodeBinTable([{ name: 'COMPRESSED_DATA', format: `1PB(${max})`, data: cells }], table, tileCount);
+  const encoded = encodeBinTable([{ name: 'COMPRESSED_DATA', format: `1PB(${max})`, data: cells }], table, tileCount);
+  return bytesHdu(encoded.header, encoded.data);
 }
 
 function copyAligned(bytes: Uint8Array): Uint8Array {

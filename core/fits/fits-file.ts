@@ -4,7 +4,7 @@
 import { Header } from './header.js';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { BLOCK_SIZE, axesOf, checkBitpix, dataSizeOf, padToBlock, type Bitpix } from './layout.js';
-import { bytesPerPixel, decodePhysical, decodeToFloat32, scalingOf, type PixelArray, type Scaling } from './pixels.js';
+import { bytesPerPixel, decodePhysical, decodeToFloat32, fillFloat32, scalingOf, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { FileSource, MemorySource, type ByteSource } from './source.js';
 import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
 import { parseTable, type Table } from './table.js';
@@ -139,11 +139,21 @@ export class FitsFile {
   }
 
   /** Physical values as float32 (BLANK → NaN), the fast path for display and processing. */
-  readImageFloat32(ref: HduRef, options: { region?: Region } = {}): ImageData<Float32Array> {
+  readImageFloat32(ref: HduRef, options: { region?: Region; into?: Float32Array } = {}): ImageData<Float32Array> {
     const h = this.requireImage(ref);
-    if (h.kind === 'compressed-image') return readCompressedImage(this, h, options.region, 'float32') as ImageData<Float32Array>;
-    const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
-    return { axes, data: decodeToFloat32(bytes, scaling), scaling };
+    let result: ImageData<Float32Array>;
+    if (h.kind === 'compressed-image') result = readCompressedImage(this, h, options.region, 'float32') as ImageData<Float32Array>;
+    else if (!options.region && Math.abs(h.bitpix) <= 32) result = this.readWholeFloat32(h, options.into);
+    else {
+      const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
+      result = { axes, data: decodeToFloat32(bytes, scaling), scaling };
+    }
+    if (options.into && result.data !== options.into) {
+      checkInto(options.into, result.data.length, this.where(h));
+      options.into.set(result.data);
+      result = { ...result, data: options.into.subarray(0, result.data.length) };
+    }
+    return result;
   }
 
   /** A binary or ASCII table. */
@@ -191,6 +201,28 @@ export class FitsFile {
     }
   }
 
+  /**
+   * Whole image to float32 with no intermediate buffer: the stored bytes are read into the tail
+   * of the output's memory and converted front to back in place (output element i never
+   * overwrites a stored value not yet converted, since stored values are at most 4 bytes).
+   */
+  private readWholeFloat32(h: HduInfo, into?: Float32Array): ImageData<Float32Array> {
+    this.checkComplete(h);
+    const scaling = scalingOf(h.header, h.bitpix);
+    const n = h.axes.length ? h.axes.reduce((a, b) => a * b, 1) : 0;
+    if (into) checkInto(into, n, this.where(h));
+    // A caller's reused array avoids faulting in fresh memory (the dominant cost for large images).
+    const out = into ? into.subarray(0, n) : new Float32Array(n);
+    const bpp = bytesPerPixel(h.bitpix);
+    const tail = new Uint8Array(out.buffer, out.byteOffset + out.byteLength - n * bpp, n * bpp);
+    const got = this.source.readInto(h.dataOffset, tail);
+    if (got !== tail.length) throw new FitsError(`data unit ends after ${got} of ${tail.length} bytes`, this.where(h, { offset: h.dataOffset + got }));
+    const stored = storedView(tail, h.bitpix);
+    if (h.bitpix === -32 && scaling.bscale === 1 && scaling.bzero === 0) return { axes: h.axes.slice(), data: out, scaling };
+    fillFloat32(stored, scaling, out);
+    return { axes: h.axes.slice(), data: out, scaling };
+  }
+
   private readImageBytes(h: HduInfo, region: Region | undefined): { bytes: Uint8Array; axes: number[]; scaling: Scaling } {
     this.checkComplete(h);
     const scaling = scalingOf(h.header, h.bitpix);
@@ -211,6 +243,10 @@ export class FitsFile {
     }
     return { bytes: out, axes: [region.width, region.height], scaling };
   }
+}
+
+function checkInto(into: Float32Array, n: number, where: FitsErrorLocation): void {
+  if (into.length < n) throw new FitsError(`the output array holds ${into.length} values but the image has ${n} pixels`, where);
 }
 
 export function checkRegion(region: Region, axes: number[], where: FitsErrorLocation): void {

@@ -89,7 +89,7 @@ export function alignedBytes(length: number): Uint8Array {
 
 /** Swaps big-endian stored values to native order in place and views them as the stored type. */
 export function storedView(bytes: Uint8Array, bitpix: Bitpix): PixelArray {
-  if (bytes.byteOffset % 8 !== 0) throw new FitsError('internal: pixel bytes are not 8-byte aligned');
+  if (bytes.byteOffset % bytesPerPixel(bitpix) !== 0) throw new FitsError(`internal: pixel bytes are not ${bytesPerPixel(bitpix)}-byte aligned`);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength / bytesPerPixel(bitpix);
   switch (bitpix) {
@@ -179,26 +179,58 @@ export function storedToFloat32(stored: PixelArray, s: Scaling): Float32Array {
   return out;
 }
 
+/** Physical float32 values of native stored values into `out` (which may share memory with `stored`, see FitsFile). */
+export function fillFloat32(stored: PixelArray, s: Scaling, out: Float32Array): void {
+  fillPhysical(stored, s, out);
+}
+
 function fillPhysical(stored: PixelArray, s: Scaling, out: Float32Array | Float64Array): void {
-  const n = stored.length;
-  const { bzero, bscale } = s;
-  if (stored instanceof BigInt64Array) {
-    const blank = s.blank === undefined ? undefined : BigInt(s.blank);
-    for (let i = 0; i < n; i++) out[i] = stored[i] === blank ? NaN : Number(stored[i]) * bscale + bzero;
-    return;
-  }
-  const src = stored as Exclude<PixelArray, BigInt64Array | BigUint64Array>;
-  if (s.blank !== undefined) {
-    const blank = s.blank;
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      out[i] = v === blank ? NaN : v * bscale + bzero;
-    }
-  } else if (bscale === 1) {
-    for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
+  // One loop per source type: a loop shared by several typed-array types runs several times slower.
+  const { bzero, bscale, blank } = s;
+  if (stored instanceof Int16Array) convertInt16(stored, out, bscale, bzero, blank);
+  else if (stored instanceof Uint8Array) convertUint8(stored, out, bscale, bzero, blank);
+  else if (stored instanceof Int32Array) convertInt32(stored, out, bscale, bzero, blank);
+  else if (stored instanceof Float32Array) convertFloat32(stored, out, bscale, bzero);
+  else if (stored instanceof Float64Array) convertFloat64(stored, out, bscale, bzero);
+  else if (stored instanceof BigInt64Array) {
+    const big = blank === undefined ? undefined : BigInt(blank);
+    for (let i = 0; i < stored.length; i++) out[i] = stored[i] === big ? NaN : Number(stored[i]) * bscale + bzero;
   } else {
-    for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+    for (let i = 0; i < stored.length; i++) out[i] = Number(stored[i]) * bscale + bzero;
   }
+}
+
+function convertInt16(src: Int16Array, out: Float32Array | Float64Array, bscale: number, bzero: number, blank: number | undefined): void {
+  const n = src.length;
+  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : src[i] * bscale + bzero;
+  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
+  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+}
+
+function convertUint8(src: Uint8Array, out: Float32Array | Float64Array, bscale: number, bzero: number, blank: number | undefined): void {
+  const n = src.length;
+  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : src[i] * bscale + bzero;
+  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
+  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+}
+
+function convertInt32(src: Int32Array, out: Float32Array | Float64Array, bscale: number, bzero: number, blank: number | undefined): void {
+  const n = src.length;
+  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : src[i] * bscale + bzero;
+  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
+  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+}
+
+function convertFloat32(src: Float32Array, out: Float32Array | Float64Array, bscale: number, bzero: number): void {
+  const n = src.length;
+  if (bscale === 1 && bzero === 0) for (let i = 0; i < n; i++) out[i] = src[i];
+  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+}
+
+function convertFloat64(src: Float64Array, out: Float32Array | Float64Array, bscale: number, bzero: number): void {
+  const n = src.length;
+  if (bscale === 1 && bzero === 0) for (let i = 0; i < n; i++) out[i] = src[i];
+  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
 }
 
 /** The BITPIX/BZERO a typed array is written with by default (FITS 4.0 §5.3 unsigned conventions). */
@@ -263,6 +295,35 @@ export function encodePixels(data: PixelArray, s: Scaling): Uint8Array {
   convertInto(data, s, view);
   swapToBigEndian(buf, s.bitpix);
   return out;
+}
+
+const CHUNK_BYTES = 4 << 20;
+let scratch: Uint8Array | undefined;
+
+/**
+ * The big-endian stored bytes of `data` as a sequence of chunks (each valid only until the next
+ * is requested). The natural type/scaling pairs go through one reused 4 MB buffer, so writing a
+ * large image touches no new memory; other pairs are converted in one piece.
+ */
+export function* encodePixelChunks(data: PixelArray, s: Scaling): Generator<Uint8Array> {
+  const natural = defaultScalingFor(data);
+  if (natural.bitpix !== s.bitpix || natural.bzero !== s.bzero || natural.bscale !== s.bscale) {
+    yield encodePixels(data, s);
+    return;
+  }
+  const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  scratch ??= alignedBytes(CHUNK_BYTES);
+  const type = pixelTypeOf(data);
+  const flipStep = type === 'uint16' ? 2 : type === 'uint32' ? 4 : type === 'uint64' ? 8 : type === 'int8' ? 1 : 0;
+  for (let offset = 0; offset < src.length; offset += CHUNK_BYTES) {
+    const n = Math.min(CHUNK_BYTES, src.length - offset);
+    const chunk = n === CHUNK_BYTES ? scratch : scratch.subarray(0, n);
+    chunk.set(src.subarray(offset, offset + n));
+    // Unsigned → signed stored value: flip the sign bit of each native (little-endian) value.
+    if (flipStep) for (let i = flipStep - 1; i < n; i += flipStep) chunk[i] ^= 0x80;
+    swapToBigEndian(Buffer.from(chunk.buffer, chunk.byteOffset, n), s.bitpix);
+    yield chunk;
+  }
 }
 
 function swapToBigEndian(buf: Buffer, bitpix: Bitpix): void {

@@ -9,6 +9,8 @@ export interface ByteSource {
   readonly size: number;
   /** Reads up to `length` bytes at `offset` (fewer only at end of file). */
   read(offset: number, length: number): Uint8Array;
+  /** Reads exactly `into.length` bytes at `offset` into a caller's buffer; returns the count read. */
+  readInto(offset: number, into: Uint8Array): number;
   close(): void;
 }
 
@@ -24,16 +26,22 @@ export class FileSource implements ByteSource {
   }
 
   read(offset: number, length: number): Uint8Array {
-    if (this.fd === undefined) throw new Error(`${this.name}: file is closed`);
     const n = Math.max(0, Math.min(length, this.size - offset));
     const out = alignedBytes(n);
+    const done = this.readInto(offset, out);
+    return done === n ? out : out.subarray(0, done);
+  }
+
+  readInto(offset: number, into: Uint8Array): number {
+    if (this.fd === undefined) throw new Error(`${this.name}: file is closed`);
+    const n = Math.max(0, Math.min(into.length, this.size - offset));
     let done = 0;
     while (done < n) {
-      const got = readSync(this.fd, out, done, n - done, offset + done);
+      const got = readSync(this.fd, into, done, n - done, offset + done);
       if (got === 0) break;
       done += got;
     }
-    return done === n ? out : out.subarray(0, done);
+    return done;
   }
 
   close(): void {
@@ -56,6 +64,12 @@ export class MemorySource implements ByteSource {
     const out = alignedBytes(n);
     out.set(this.bytes.subarray(offset, offset + n));
     return out;
+  }
+
+  readInto(offset: number, into: Uint8Array): number {
+    const n = Math.max(0, Math.min(into.length, this.size - offset));
+    into.set(this.bytes.subarray(offset, offset + n));
+    return n;
   }
 
   close(): void {}

@@ -8,7 +8,7 @@ import { setOrDrop, withStructure } from './header-structure.js';
 import { FitsError } from './errors.js';
 import { Header } from './header.js';
 import { BLOCK_SIZE, padToBlock, type Bitpix } from './layout.js';
-import { defaultScalingFor, encodePixels, type PixelArray, type Scaling } from './pixels.js';
+import { bytesPerPixel, defaultScalingFor, encodePixelChunks, encodePixels, type PixelArray, type Scaling } from './pixels.js';
 import { complement32, encodeChecksum, onesComplementSum } from './checksum.js';
 import { encodeBinTable, type ColumnSpec } from './table-write.js';
 import { encodeCompressedImage, type CompressOptions } from './compressed-write.js';
@@ -43,6 +43,11 @@ export interface CompressedImageHduSpec {
   data: PixelArray;
   axes: number[];
   compression?: CompressOptions;
+  /** Stored integer type and scaling (as for images); default: the typed array's natural type. */
+  bitpix?: Bitpix;
+  bzero?: number;
+  bscale?: number;
+  blank?: number;
 }
 
 /** Bytes already encoded elsewhere (e.g. an HDU copied unchanged). `data` is the unpadded data unit. */
@@ -52,17 +57,40 @@ export interface RawHduSpec {
   data: Uint8Array;
 }
 
-export type HduSpec = ImageHduSpec | BinTableHduSpec | CompressedImageHduSpec | RawHduSpec;
+export type HduSpec = (ImageHduSpec | BinTableHduSpec | CompressedImageHduSpec | RawHduSpec) & {
+  /** Add (or update) DATASUM and CHECKSUM in this HDU; overrides WriteOptions.checksum. */
+  checksum?: boolean;
+};
 
 export interface WriteOptions {
   /** Add (or update) DATASUM and CHECKSUM in every HDU. */
   checksum?: boolean;
+  /** Flush the file to disk before the rename (default true: a crash never leaves a half-written file under the name). */
+  fsync?: boolean;
 }
 
-/** One HDU ready to write: its final header and unpadded data. */
+/** One HDU ready to write: its final header and its unpadded data, produced in chunks. */
 export interface EncodedHdu {
   header: Header;
-  data: Uint8Array;
+  /** Data size in bytes (without padding). */
+  size: number;
+  /** The data bytes in order; each chunk is valid only until the next one is requested. */
+  chunks(): Iterable<Uint8Array>;
+}
+
+export function bytesHdu(header: Header, data: Uint8Array): EncodedHdu {
+  return { header, size: data.length, chunks: () => [data] };
+}
+
+/** The whole (unpadded) data of an encoded HDU in one buffer. */
+export function dataOf(hdu: EncodedHdu): Uint8Array {
+  const out = new Uint8Array(hdu.size);
+  let at = 0;
+  for (const chunk of hdu.chunks()) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** Encodes HDUs to their final headers and data (an empty primary is added before a leading table). */
@@ -73,7 +101,7 @@ export function encodeHdus(specs: HduSpec[], options: WriteOptions = {}): Encode
   }
   return list.map((spec, index) => {
     const encoded = encodeOne(spec, index, list.length);
-    if (options.checksum) addChecksums(encoded);
+    if (spec.checksum ?? options.checksum) addChecksums(encoded);
     return encoded;
   });
 }
@@ -82,7 +110,7 @@ export function encodeHdus(specs: HduSpec[], options: WriteOptions = {}): Encode
 export function encodeFits(specs: HduSpec[], options: WriteOptions = {}): Uint8Array {
   const hdus = encodeHdus(specs, options);
   const parts: Uint8Array[] = [];
-  for (const h of hdus) parts.push(h.header.toBytes(), padData(h.data));
+  for (const h of hdus) parts.push(h.header.toBytes(), padData(dataOf(h)));
   return Buffer.concat(parts);
 }
 
@@ -94,11 +122,11 @@ export function writeFits(path: string, specs: HduSpec[], options: WriteOptions 
   try {
     for (const h of hdus) {
       writeAll(fd, h.header.toBytes());
-      writeAll(fd, h.data);
-      const pad = padToBlock(h.data.length) - h.data.length;
+      for (const chunk of h.chunks()) writeAll(fd, chunk);
+      const pad = padToBlock(h.size) - h.size;
       if (pad > 0) writeAll(fd, new Uint8Array(pad));
     }
-    fsyncSync(fd);
+    if (options.fsync !== false) fsyncSync(fd);
     closeSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -127,12 +155,12 @@ function encodeOne(spec: HduSpec, index: number, count: number): EncodedHdu {
       return encodeImage(spec, index, count);
     case 'bintable': {
       const { header, data } = encodeBinTable(spec.columns, spec.header ?? new Header(), spec.rows);
-      return { header, data };
+      return bytesHdu(header, data);
     }
     case 'compressed-image':
-      return encodeCompressedImage(spec.data, spec.axes, spec.header ?? new Header(), spec.compression ?? {});
+      return encodeCompressedImage(spec.data, spec.axes, spec.header ?? new Header(), spec.compression ?? {}, scalingFor(spec.data, spec));
     case 'raw':
-      return { header: spec.header, data: spec.data };
+      return bytesHdu(spec.header, spec.data);
   }
 }
 
@@ -143,17 +171,29 @@ function encodeImage(spec: ImageHduSpec, index: number, count: number): EncodedH
   if ((data?.length ?? 0) !== pixels) {
     throw new FitsError(`image data has ${data?.length ?? 0} pixels but axes ${axes.join('×') || '(none)'} need ${pixels}`);
   }
+  const scaling = scalingFor(data, spec);
+  const header = imageHeader(spec.header ?? new Header(), index, count, scaling, axes);
+  if (!data) return bytesHdu(header, new Uint8Array(0));
+  // Checked now so that a value that does not fit fails before anything is written.
+  if (!isNatural(data, scaling)) return bytesHdu(header, encodePixels(data, scaling));
+  return { header, size: data.length * bytesPerPixel(scaling.bitpix), chunks: () => encodePixelChunks(data, scaling) };
+}
+
+function isNatural(data: PixelArray, s: Scaling): boolean {
+  const n = defaultScalingFor(data);
+  return n.bitpix === s.bitpix && n.bzero === s.bzero && n.bscale === s.bscale;
+}
+
+/** The stored type and scaling a spec asks for, defaulting to the data's natural type. */
+function scalingFor(data: PixelArray | undefined, spec: { bitpix?: Bitpix; bzero?: number; bscale?: number; blank?: number }): Scaling {
   const natural: Scaling = data ? defaultScalingFor(data) : { bitpix: spec.bitpix ?? 8, bzero: 0, bscale: 1 };
   const bitpix = spec.bitpix ?? natural.bitpix;
-  const scaling: Scaling = {
+  return {
     bitpix,
     bzero: spec.bzero ?? (bitpix === natural.bitpix ? natural.bzero : 0),
     bscale: spec.bscale ?? 1,
     blank: spec.blank,
   };
-  const bytes = data ? encodePixels(data, scaling) : new Uint8Array(0);
-  const header = imageHeader(spec.header ?? new Header(), index, count, scaling, axes);
-  return { header, data: bytes };
 }
 
 /** The caller's header with the structural cards of an image HDU in front, in the required order. */
@@ -164,7 +204,8 @@ export function imageHeader(source: Header, index: number, count: number, scalin
   structural.push(['BITPIX', scaling.bitpix, 'array data type']);
   structural.push(['NAXIS', axes.length, 'number of array dimensions']);
   axes.forEach((n, i) => structural.push([`NAXIS${i + 1}`, n, '']));
-  if (index === 0 && count > 1) structural.push(['EXTEND', true, '']);
+  // EXTEND is required with extensions; a caller's EXTEND card is kept either way.
+  if (index === 0 && (count > 1 || source.has('EXTEND'))) structural.push(['EXTEND', count > 1 ? true : source.get('EXTEND') ?? true, '']);
   if (index > 0) {
     structural.push(['PCOUNT', 0, 'number of parameters']);
     structural.push(['GCOUNT', 1, 'number of groups']);
@@ -181,7 +222,17 @@ export function imageHeader(source: Header, index: number, count: number, scalin
 
 /** Sets DATASUM and CHECKSUM so the HDU verifies (FITS 4.0 Appendix J). */
 export function addChecksums(hdu: EncodedHdu): void {
-  const dataSum = onesComplementSum(padData(hdu.data));
+  // Chunks are multiples of 4 bytes except possibly the last, whose zero padding completes it.
+  let dataSum = 0;
+  for (const chunk of hdu.chunks()) {
+    const whole = chunk.length - (chunk.length % 4);
+    dataSum = onesComplementSum(chunk.subarray(0, whole), dataSum);
+    if (whole < chunk.length) {
+      const tail = new Uint8Array(4);
+      tail.set(chunk.subarray(whole));
+      dataSum = onesComplementSum(tail, dataSum);
+    }
+  }
   const h = hdu.header;
   if (h.has('CHECKSUM')) h.set('CHECKSUM', '0000000000000000');
   else h.set('CHECKSUM', '0000000000000000', 'HDU checksum');
