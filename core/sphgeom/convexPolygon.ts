@@ -6,6 +6,7 @@ import {
   add, cross, dot, neg, norm, normalize, orientation, robustCross, scale, squaredDistance, toLonLat, type Vec3,
 } from './vector.js';
 import { CONTAINS, DISJOINT, INTERSECTS, MAX_SQUARED_CHORD_LENGTH_ERROR, WITHIN, type Relationship } from './relationship.js';
+import { maxSquaredChordToEdge, minSquaredChordToEdge } from './chords.js';
 
 const BOX_EPS = 5.0e-10; // ~0.1 mas, sphgeom's padding of polygon bounding boxes
 
@@ -140,30 +141,6 @@ export function relatePolygons(a: readonly Vec3[], b: readonly Vec3[]): Relation
     }
   }
   return DISJOINT;
-}
-
-function minSquaredChordToEdge(v: Vec3, a: Vec3, b: Vec3, n: Vec3): number {
-  const vxn = cross(v, n);
-  if (dot(vxn, a) > 0 && dot(vxn, b) < 0) {
-    const s = Math.abs(dot(v, n));
-    const c = norm(vxn);
-    const theta = c === 0 ? 0.5 * Math.PI : Math.atan(s / c);
-    const d = Math.sin(0.5 * theta);
-    return 4 * d * d;
-  }
-  return 4;
-}
-
-function maxSquaredChordToEdge(v: Vec3, a: Vec3, b: Vec3, n: Vec3): number {
-  const vxn = cross(v, n);
-  if (dot(vxn, a) < 0 && dot(vxn, b) > 0) {
-    const s = Math.abs(dot(v, n));
-    const c = norm(vxn);
-    const theta = c === 0 ? 0.5 * Math.PI : Math.atan(s / c);
-    const d = Math.cos(0.5 * theta);
-    return 4 * d * d;
-  }
-  return 0;
 }
 
 export function relatePolygonCircle(vertices: readonly Vec3[], c: Circle): Relationship {

@@ -3,6 +3,7 @@
 import { Box, FULL_LON, lonContains, type LonInterval } from './box.js';
 import type { Circle } from './circle.js';
 import type { ConvexPolygon } from './convexPolygon.js';
+import { relateBoxCircle } from './boxCircle.js';
 import { CONTAINS, DISJOINT, INTERSECTS, WITHIN, invert, type Relationship } from './relationship.js';
 import type { Vec3 } from './vector.js';
 
@@ -61,21 +62,12 @@ export function relate(a: Region, b: Region): Relationship {
     case 'circle':
       if (b.kind === 'circle') return a.relateCircle(b);
       if (b.kind === 'polygon') return invert(b.relateCircle(a));
-      return relateCircleBox(a, b);
+      return invert(relateBoxCircle(b, a));
     case 'box':
       if (b.kind === 'box') return a.relateBox(b);
       if (b.kind === 'polygon') return invert(b.relateBox(a));
-      return invert(relateCircleBox(b, a));
+      return relateBoxCircle(a, b);
   }
-}
-
-// Conservative: only disjointness is decided exactly enough (via the circle's bounding box).
-function relateCircleBox(c: Circle, b: Box): Relationship {
-  if (c.isEmpty()) return b.isEmpty() ? CONTAINS | DISJOINT | WITHIN : DISJOINT | WITHIN;
-  if (b.isEmpty()) return CONTAINS | DISJOINT;
-  const r = c.boundingBox().relateBox(b);
-  if ((r & DISJOINT) !== 0) return DISJOINT;
-  return (r & WITHIN) !== 0 && b.isFull() ? WITHIN : INTERSECTS;
 }
 
 /** True when the regions may share a point (sphgeom: not provably disjoint). */

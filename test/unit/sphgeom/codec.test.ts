@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeRegion, encodeRegion, encodeRegionBase64, decodeRegionBase64, ConvexPolygon, Circle, Box, UnionRegion,
   IntersectionRegion, relate, overlaps, toLonLatDegrees, fromLonLatDegrees, circleRegion, boxRegion, RegionDecodeError,
-  CONTAINS, DISJOINT, type Region,
+  CONTAINS, DISJOINT, WITHIN, type Region,
 } from '../../../core/sphgeom/index.js';
 
 // Regions encoded by the real lsst.sphgeom, from daf_butler's public test registry
@@ -121,6 +121,17 @@ describe('region relations', () => {
     expect(overlaps(a, circleRegion(4.1, 0, 2))).toBe(false);
     expect(a.contains(fromLonLatDegrees(359, 1))).toBe(true);
     expect(Circle.fromAngle([0, 0, 1], Math.PI).isFull()).toBe(true);
+  });
+
+  it('boxes and circles (sphgeom\'s exact box–circle relation)', () => {
+    const box = boxRegion(5, 5, 10, 10); // [0, 10] x [0, 10] degrees
+    expect(overlaps(box, circleRegion(11, 11, 1.2))).toBe(false); // near the corner, yet outside
+    expect(overlaps(circleRegion(11, 11, 1.5), box)).toBe(true);
+    expect(overlaps(box, circleRegion(5, 11, 1.1))).toBe(true); // crosses the top edge only
+    expect(relate(box, circleRegion(5, 5, 1)) & CONTAINS).toBe(CONTAINS);
+    expect(relate(circleRegion(5, 5, 1), box) & WITHIN).toBe(WITHIN);
+    expect(relate(box, circleRegion(5, 5, 20)) & WITHIN).toBe(WITHIN);
+    expect(relate(box, circleRegion(100, 5, 3)) & DISJOINT).toBe(DISJOINT);
   });
 
   it('polygon hull ignores vertex order and is counter-clockwise', () => {
