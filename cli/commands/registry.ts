@@ -9,6 +9,7 @@ import { type Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { DimensionUniverse, type DimensionRecord, isTimespanNs } from '../../core/dimensions/index.js';
 import { DatasetType, type DatasetRef } from '../../core/datasets/index.js';
+import { Butler } from '../../core/butler/index.js';
 import {
   type CollectionType, formatTimespan, parseCollectionType, parseTaiDate, Registry, REGISTRY_FILENAME,
 } from '../../core/registry/index.js';
@@ -81,8 +82,23 @@ export function minimalButlerYaml(): string {
   ].join('\n');
 }
 
-/** Creates REPO/butler.yaml and REPO/gen3.sqlite3 (daf_butler's `butler create`). */
-export function createRepository(repo: string, options: { dimensionConfig?: string } = {}): void {
+export interface CreateOptions {
+  dimensionConfig?: string;
+  seedConfig?: string;
+  standalone?: boolean;
+  override?: boolean;
+}
+
+/**
+ * Creates REPO/butler.yaml and REPO/gen3.sqlite3 (daf_butler's `butler create`) through
+ * Butler.makeRepo; a custom dimension universe (which makeRepo does not take) is handled here.
+ */
+export function createRepository(repo: string, options: CreateOptions = {}): void {
+  if (!options.dimensionConfig) {
+    Butler.makeRepo(repo, { config: options.seedConfig, standalone: options.standalone, overwrite: options.override });
+    return;
+  }
+  if (options.seedConfig || options.standalone) throw new Error('--dimension-config cannot be combined with --seed-config or --standalone');
   const yamlPath = join(repo, 'butler.yaml');
   if (existsSync(yamlPath) || existsSync(join(repo, REGISTRY_FILENAME))) {
     throw new Error(`${repo} already holds a repository (butler.yaml or ${REGISTRY_FILENAME} exists)`);
@@ -156,8 +172,11 @@ export const registryCommands: CommandGroup = (program: Command) => {
   program.command('create')
     .description('Create an empty repository (butler.yaml + SQLite registry with daf_butler\'s schema, dimension universe v7).')
     .argument('<repo>', 'directory to create')
-    .option('--dimension-config <file>', 'YAML/JSON dimension universe to use instead of daf_butler\'s default')
-    .action((repo: string, opts: { dimensionConfig?: string }) => {
+    .option('--seed-config <file>', 'configuration merged over the defaults')
+    .option('--dimension-config <file>', 'YAML/JSON dimension universe to use instead of daf_butler\'s default (v7)')
+    .option('--standalone', 'write the full configuration, not just the non-default keys', false)
+    .option('--override', 'replace an existing butler.yaml', false)
+    .action((repo: string, opts: CreateOptions) => {
       createRepository(repo, opts);
       process.stdout.write(`Created repository ${repo}\n`);
     });
