@@ -16,6 +16,8 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
+    // Two pages: the app, and the image viewer on its own (renderer/src/viewer/standalone.tsx).
+    rollupOptions: { input: { main: dirOf('index.html'), viewer: dirOf('viewer.html') } },
   },
   worker: { format: 'es' },
 });

@@ -8,10 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { endianness } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { resolveWorker } from '../../core/util/workers.js';
+import type { Worker } from 'node:worker_threads';
+import { startServiceWorker } from './workerBoot.js';
 import { ApiError } from '../../core/api/errors.js';
 import type { Dispatch, Handlers } from '../../core/api/dispatch.js';
 import type { HduView, OpenedImage } from '../../core/api/sections/viewer.js';
@@ -43,7 +41,7 @@ export class PixelService {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startPixelWorker();
+    const worker = startServiceWorker('electron/services/pixels.worker.ts');
     worker.on('message', (msg: PixelReply) => {
       const done = this.pending.get(msg.id);
       this.pending.delete(msg.id);
@@ -148,19 +146,6 @@ export class PixelService {
     this.worker = null;
     if (w) await w.terminate();
   }
-}
-
-/**
- * Starts pixels.worker: the bundle in dist/, or the TypeScript source. For sources, Node 20 does not apply
- * `--import tsx` loader hooks inside worker threads, so the worker boots through tsx's tsImport instead.
- */
-function startPixelWorker(): Worker {
-  const { file, execArgv } = resolveWorker('electron/services/pixels.worker.ts');
-  if (execArgv.length === 0) return new Worker(file);
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const boot = `const { tsImport } = await import(${JSON.stringify(pathToFileURL(tsxApi).href)});
-await tsImport(${JSON.stringify(pathToFileURL(file).href)}, import.meta.url);`;
-  return new Worker(boot, { eval: true });
 }
 
 function intParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number | null): number {

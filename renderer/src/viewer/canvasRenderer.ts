@@ -108,6 +108,3 @@ export class CanvasImageRenderer implements ImageRenderer {
     this.mask = null;
   }
 }
-
-/** WebGL2 when the browser offers it (and it compiles our shader), else the 2D canvas. */
-export { GlImageRenderer } from './glRenderer.js';

@@ -1,0 +1,40 @@
+// The "Preview" action for image datasets in the inspector (PreviewSlot): a button that opens the viewer on
+// the dataset, with an optional second dataset (UUID) to compare with, e.g. raw vs postISRCCD.
+import { useState } from 'react';
+import type { DatasetDetail } from '../../../core/api/sections/repository.js';
+import { ImageViewer } from './ImageViewer.js';
+import { markOpenStart } from './timing.js';
+
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+
+/** Whether the viewer can show this dataset (a FITS image/exposure with a file on this machine). */
+export function canPreview(detail: DatasetDetail): boolean {
+  return detail.isImage && detail.format === 'fits' && detail.artifacts.some((a) => a.exists && a.path !== null);
+}
+
+export function DatasetPreview({ detail, initiallyOpen = false }: { detail: DatasetDetail; initiallyOpen?: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const [compareText, setCompareText] = useState('');
+  const [compareId, setCompareId] = useState<string | null>(null);
+  if (!canPreview(detail)) {
+    return <p className="muted" data-testid="preview-unavailable">No preview: the dataset's file is not available on this machine.</p>;
+  }
+  if (!open) {
+    return (
+      <button type="button" data-testid="preview-button" onClick={() => { markOpenStart(); setOpen(true); }}>
+        Preview image
+      </button>
+    );
+  }
+  const compareValid = UUID.test(compareText.trim());
+  return (
+    <div className="dataset-preview" data-testid="dataset-preview">
+      <form className="goto" onSubmit={(e) => { e.preventDefault(); setCompareId(compareValid ? compareText.trim() : null); }}>
+        <input placeholder="compare with dataset UUID (e.g. its postISRCCD)" value={compareText} onChange={(e) => setCompareText(e.target.value)} />
+        <button type="submit" disabled={compareText.trim() !== '' && !compareValid}>{compareText.trim() ? 'Compare' : 'No comparison'}</button>
+        <button type="button" onClick={() => setOpen(false)}>Close preview</button>
+      </form>
+      <ImageViewer source={{ dataset: detail.id }} compare={compareId ? { dataset: compareId } : null} title={`${detail.datasetType} ${Object.entries(detail.dataId).map(([k, v]) => `${k}=${v}`).join(' ')}`} />
+    </div>
+  );
+}
