@@ -10,3 +10,7 @@ export { parseTimeLiteral, TimeLiteralError, ASTROPY_FORMATS, ASTROPY_SCALES, ty
 export { formatTime, type FormatTimeOptions } from './format.js';
 export { Timespan } from './timespan.js';
 export { utcIsoToTaiNs, unixMsToTaiNs } from './convenience.js';
+export {
+  BUTLER_TIME_YAML_TAG, TIMESPAN_YAML_TAG, formatButlerYamlTime, parseButlerYamlTime, timespanToYaml, timespanFromYaml,
+  type TimespanYaml,
+} from './butlerYaml.js';
