@@ -82,6 +82,7 @@ const expectIds = (predicate: (v: VisitRow) => boolean): number[] => visits.filt
 describe('compileWhere: SQL semantics against SQLite', () => {
   it('comparisons, arithmetic, boolean logic', () => {
     expect(visitIds('visit > 35')).toEqual([36, 37, 38, 39, 40]);
+    expect(visitIds('visit < 9007199254740993 AND visit > -9223372036854775808')).toHaveLength(40); // beyond 2^53: bound as bigint
     expect(visitIds('visit.exposure_time * 2 >= 100 AND NOT visit % 2 = 0')).toEqual(expectIds((v) => v.exposure_time !== null && v.exposure_time * 2 >= 100 && v.id % 2 !== 0));
     expect(visitIds('visit = 3 OR visit = 5 AND visit.id = 5')).toEqual([3, 5]);
     expect(visitIds('(visit = 3 OR visit = 5) AND visit.id = 5')).toEqual([5]);
@@ -212,6 +213,9 @@ describe('compileWhere: type errors name identifiers and types', () => {
     ["visit.region OVERLAPS REGION('SQUARE 1 2')", /unknown POS shape 'SQUARE'/, 23],
     ['visit = 1 / 0', /Division by zero/, 9],
     ['visit = :obj', /unsupported value type \(Object\)/, 9],
+    ['visit = 99999999999999999999', /Integer 99999999999999999999 does not fit in a 64-bit column/, 9],
+    ['visit.exposure_time < 1e999', /out of range for a 64-bit float/, 23],
+    ['visit IN (1..99999999999999999999)', /too large to represent exactly/, 11],
   ];
   it.each(cases)('%s', (where, message, column) => {
     let error: unknown;

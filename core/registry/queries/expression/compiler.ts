@@ -82,6 +82,8 @@ interface ListValue { readonly t: 'list'; readonly items: readonly (ScalarValue 
 interface RangeValue { readonly t: 'range'; readonly start: number; readonly stop: number; readonly stride: number }
 type Value = ScalarValue | NullValue | TimespanValue | RegionValue | ListValue | RangeValue;
 
+const INT64_MAX = 9_223_372_036_854_775_807n;
+
 const SQL_COMPARISON: Record<ComparisonOp, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 function isNumeric(v: Value): v is ScalarValue {
@@ -141,7 +143,7 @@ class Compiler {
       case 'empty':
         return { t: 'bool', sql: '1', params: [] };
       case 'number':
-        return this.numberValue(node.text, node.value, node.isInteger);
+        return this.numberValue(node.text, node.value, node.isInteger, node.span);
       case 'string':
         return this.param(node.value, 'string', node.value);
       case 'time':
@@ -186,12 +188,14 @@ class Compiler {
     }
   }
 
-  private numberValue(text: string, value: number, isInteger: boolean): ScalarValue {
+  private numberValue(text: string, value: number, isInteger: boolean, span: SourceSpan): ScalarValue {
     if (isInteger) {
       const big = BigInt(text);
+      if (big > INT64_MAX || big < -INT64_MAX - 1n) throw this.error(`Integer ${text} does not fit in a 64-bit column`, span);
       const safe = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER);
       return this.param(safe ? Number(big) : big, 'int', safe ? Number(big) : big);
     }
+    if (!Number.isFinite(value)) throw this.error(`Number ${text} is out of range for a 64-bit float`, span);
     return this.param(value, 'float', value);
   }
 
@@ -522,6 +526,9 @@ class Compiler {
       if (item.kind === 'range') {
         if (lhs.t !== 'int') throw this.error(`Range ${this.textOf(item)} needs an integer on the left of IN, but ${this.describe(node.lhs, lhs)} is not`, item.span);
         const stride = item.stride ?? 1;
+        for (const bound of [item.start, item.stop, stride]) {
+          if (!Number.isSafeInteger(bound)) throw this.error(`Range ${this.textOf(item)} has a bound too large to represent exactly`, item.span);
+        }
         if (item.start > item.stop) continue;
         const within = `${lhs.sql} BETWEEN ? AND ?`;
         if (stride === 1) parts.push(frag(`(${within})`, [...lhs.params, item.start, item.stop]));
