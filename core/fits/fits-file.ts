@@ -95,6 +95,11 @@ export class FitsFile {
     return this.source.size;
   }
 
+  /** Bytes read from the file so far (headers included). */
+  get bytesRead(): number {
+    return this.source.bytesRead;
+  }
+
   close(): void {
     this.source.close();
   }
@@ -271,15 +276,15 @@ function scanHdus(source: ByteSource): { hdus: HduInfo[]; trailingBytes: number 
   while (offset < source.size) {
     const index = hdus.length;
     const where = { file: source.name, hdu: index };
-    const first = source.read(offset, 80);
-    const firstText = Buffer.from(first.buffer, first.byteOffset, first.byteLength).toString('latin1');
+    const first = source.read(offset, BLOCK_SIZE);
+    const firstText = Buffer.from(first.buffer, first.byteOffset, Math.min(80, first.byteLength)).toString('latin1');
     if (index === 0 && !firstText.startsWith('SIMPLE  ')) {
       throw new FitsError(`not a FITS file: the first card must be SIMPLE, found "${printable(firstText.slice(0, 30))}"`, { ...where, card: 1, offset: 0 });
     }
     // Anything after the last HDU that is not an extension (zero padding, junk) ends the scan.
     if (index > 0 && !firstText.startsWith('XTENSION')) break;
 
-    const headerText = readHeaderText(source, offset, where);
+    const headerText = readHeaderText(source, offset, first, where);
     const header = Header.parse(headerText, { ...where, offset });
     const headerSize = padToBlock(headerText.length);
     const dataOffset = offset + headerSize;
@@ -290,10 +295,10 @@ function scanHdus(source: ByteSource): { hdus: HduInfo[]; trailingBytes: number 
   return { hdus, trailingBytes: Math.max(0, source.size - offset) };
 }
 
-function readHeaderText(source: ByteSource, offset: number, where: FitsErrorLocation): string {
+function readHeaderText(source: ByteSource, offset: number, firstBlock: Uint8Array, where: FitsErrorLocation): string {
   let text = '';
   for (let block = offset; ; block += BLOCK_SIZE) {
-    const bytes = source.read(block, BLOCK_SIZE);
+    const bytes = block === offset ? firstBlock : source.read(block, BLOCK_SIZE);
     if (bytes.length < BLOCK_SIZE) {
       throw new FitsError(`header has no END card before the end of the file (truncated at byte ${block + bytes.length})`, {
         ...where,

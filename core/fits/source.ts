@@ -7,6 +7,8 @@ import { alignedBytes } from './pixels.js';
 export interface ByteSource {
   readonly name: string;
   readonly size: number;
+  /** Bytes read so far (to check that random access reads only what it needs). */
+  readonly bytesRead: number;
   /** Reads up to `length` bytes at `offset` (fewer only at end of file). */
   read(offset: number, length: number): Uint8Array;
   /** Reads exactly `into.length` bytes at `offset` into a caller's buffer; returns the count read. */
@@ -17,6 +19,7 @@ export interface ByteSource {
 export class FileSource implements ByteSource {
   readonly name: string;
   readonly size: number;
+  bytesRead = 0;
   private fd: number | undefined;
 
   constructor(path: string) {
@@ -41,6 +44,7 @@ export class FileSource implements ByteSource {
       if (got === 0) break;
       done += got;
     }
+    this.bytesRead += done;
     return done;
   }
 
@@ -53,6 +57,7 @@ export class FileSource implements ByteSource {
 export class MemorySource implements ByteSource {
   readonly name: string;
   readonly size: number;
+  bytesRead = 0;
 
   constructor(private readonly bytes: Uint8Array, name = '<memory>') {
     this.name = name;
@@ -63,12 +68,14 @@ export class MemorySource implements ByteSource {
     const n = Math.max(0, Math.min(length, this.size - offset));
     const out = alignedBytes(n);
     out.set(this.bytes.subarray(offset, offset + n));
+    this.bytesRead += n;
     return out;
   }
 
   readInto(offset: number, into: Uint8Array): number {
     const n = Math.max(0, Math.min(into.length, this.size - offset));
     into.set(this.bytes.subarray(offset, offset + n));
+    this.bytesRead += n;
     return n;
   }
 

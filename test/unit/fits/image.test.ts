@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FitsFile, Header, encodeFits, writeFits, FitsError, type PixelArray } from '../../../core/fits/index.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const shared = (name: string) => join(repoRoot, '..', 'shared', 'data', 'fits', name);
 
 const dir = mkdtempSync(join(tmpdir(), 'fits-image-'));
 
@@ -49,7 +53,9 @@ describe('image HDUs', () => {
     const path = join(dir, 'region.fits');
     writeFits(path, [{ type: 'image', data, axes: [100, 80] }]);
     const f = FitsFile.open(path);
+    expect(f.bytesRead).toBe(2880);
     const r = f.readImage(0, { region: { x: 10, y: 20, width: 5, height: 3 } });
+    expect(f.bytesRead).toBe(2880 + 3 * 100 * 2);
     expect(r.axes).toEqual([5, 3]);
     expect(Array.from(r.data as Uint16Array)).toEqual([20, 21, 22].flatMap((y) => [10, 11, 12, 13, 14].map((x) => y * 100 + x)));
     expect(() => f.readImage(0, { region: { x: 98, y: 0, width: 5, height: 1 } })).toThrow(/outside the 100×80 image/);
@@ -111,5 +117,44 @@ describe('image HDUs', () => {
     writeFileSync(notFits, 'hello world'.padEnd(2880));
     expect(() => FitsFile.open(notFits)).toThrow(/HDU 0, card 1, byte 0: not a FITS file/);
     expect(readFileSync(path).length).toBe(bytes.length - 2880);
+  });
+
+  it('opens one HDU of a multi-extension file reading only the headers before it', () => {
+    const f = FitsFile.open(shared('hst_stis_raw_o4sp040b0.fits'));
+    const headerBytes = f.hdus.reduce((a, h) => a + (h.dataOffset - h.headerOffset), 0);
+    expect(f.bytesRead).toBe(headerBytes);
+    const sci2 = f.readImage('SCI,2');
+    expect(sci2.axes).toEqual([62, 44]);
+    expect(f.bytesRead).toBe(headerBytes + 62 * 44 * 2);
+    f.close();
+  });
+
+  it('writes a real header and its pixels back byte for byte', () => {
+    for (const name of ['megacam_cutout_806045o_ccd10.fits', 'saao_raw_a8280271.fits']) {
+      const original = readFileSync(shared(name));
+      const f = FitsFile.fromBytes(original);
+      const img = f.readImage(0);
+      const again = encodeFits([{ type: 'image', header: f.hdus[0].header, data: img.data, axes: img.axes }]);
+      expect(Buffer.compare(Buffer.from(again), original), name).toBe(0);
+    }
+  });
+
+  it('ignores non-FITS bytes after the last HDU and says how many', () => {
+    const bytes = encodeFits([{ type: 'image', data: Int16Array.from([1, 2, 3]), axes: [3] }]);
+    const withJunk = Buffer.concat([bytes, Buffer.from('x'.repeat(4928))]);
+    const f = FitsFile.fromBytes(withJunk);
+    expect(f.hdus.length).toBe(1);
+    expect(f.trailingBytes).toBe(4928);
+    expect(Array.from(f.readImage(0).data as Int16Array)).toEqual([1, 2, 3]);
+  });
+
+  it('decodes into a reused array of the caller and checks its size', () => {
+    const bytes = encodeFits([{ type: 'image', data: Uint16Array.from([0, 1, 65535, 32768]), axes: [2, 2] }]);
+    const f = FitsFile.fromBytes(bytes);
+    const into = new Float32Array(10).fill(-1);
+    const img = f.readImageFloat32(0, { into });
+    expect(img.data.buffer).toBe(into.buffer);
+    expect(Array.from(into)).toEqual([0, 1, 65535, 32768, -1, -1, -1, -1, -1, -1]);
+    expect(() => f.readImageFloat32(0, { into: new Float32Array(3) })).toThrow(/holds 3 values but the image has 4 pixels/);
   });
 });
