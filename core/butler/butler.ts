@@ -79,6 +79,8 @@ export class Butler {
   collections: string[] | undefined;
   readonly writeable: boolean;
   private readonly knownRuns = new Set<string>();
+  /** Expanded data IDs by dimensions and required values: records are read once, not on every put. */
+  private readonly expansions = new Map<string, DataCoordinate>();
   private readonly txStack: TxFrame[] = [];
 
   private constructor(config: ButlerConfig, registry: Registry, datastore: Datastore, storageClasses: StorageClassFactory, root: string, opts: ButlerOptions) {
@@ -157,6 +159,26 @@ export class Butler {
     if (!this.writeable) throw new Error(`Cannot ${what}: this Butler is read-only (open it with writeable: true or a run)`);
   }
 
+  /**
+   * Expands a data ID for a dataset type, cached when the data ID gives only required
+   * values (anything more must be checked against the records, so it is not cached).
+   */
+  private expandFor(datasetType: DatasetType, dataId: DataIdInput | DataCoordinate): DataCoordinate {
+    const group = datasetType.dimensions;
+    const values = dataId instanceof DataCoordinate ? dataId.values : dataId;
+    const keys = Object.keys(values);
+    const cacheable = keys.length === group.required.length && group.required.every((d) => values[d] !== undefined && (typeof values[d] === 'string' || typeof values[d] === 'number'));
+    if (!cacheable) return this.registry.expandDataId(dataId, { dimensions: group.names });
+    const key = `${group.names.join(',')}\u0000${group.required.map((d) => `${typeof values[d]}:${String(values[d])}`).join('\u0000')}`;
+    let expanded = this.expansions.get(key);
+    if (!expanded) {
+      expanded = this.registry.expandDataId(dataId, { dimensions: group.names });
+      if (this.expansions.size > 100_000) this.expansions.clear();
+      this.expansions.set(key, expanded);
+    }
+    return expanded;
+  }
+
   private ensureRun(run: string): void {
     if (this.knownRuns.has(run)) return;
     this.registry.registerRun(run);
@@ -215,7 +237,10 @@ export class Butler {
         if (!outer) db.exec(`RELEASE ${savepoint}`);
       } finally {
         frame.undo.rollback();
-        if (outer) this.knownRuns.clear();
+        if (outer) {
+          this.knownRuns.clear();
+          this.expansions.clear();
+        }
       }
       throw err;
     }
@@ -251,7 +276,7 @@ export class Butler {
       const datasetType = this.resolveDatasetType(datasetRefOrType);
       if (datasetType.isComponent()) throw new Error(`Cannot put component dataset type ${datasetType.name}; put the composite ${datasetType.parentName}`);
       if (dataId === undefined && datasetType.dimensions.names.length > 0) throw new Error(`put of ${datasetType.name} needs a data ID with ${datasetType.dimensions.required.join(', ')}`);
-      const expanded = this.registry.expandDataId(dataId ?? {}, { dimensions: datasetType.dimensions.names });
+      const expanded = this.expandFor(datasetType, dataId ?? {});
       ref = new DatasetRef(datasetType, expanded, run, makeDatasetId(datasetType.name, expanded.required, run, 'UNIQUE'));
     }
     this.ensureRun(ref.run);
@@ -410,7 +435,7 @@ export class Butler {
       if (disassociate) for (const tag of tags) this.registry.disassociate(tag, list);
       if (unstore) this.datastore.trash(list);
     }, () => undefined);
-    if ((purge || unstore) && this.txStack.length === 0) this.datastore.emptyTrash();
+    if ((purge || unstore) && this.txStack.length === 0) await this.datastore.emptyTrash();
   }
 
   /** Removes RUN collections with all their datasets (artifacts too unless unstore is false). */
@@ -433,7 +458,7 @@ export class Butler {
         this.knownRuns.delete(run);
       }
     }, () => undefined);
-    if (unstore && this.txStack.length === 0) this.datastore.emptyTrash();
+    if (unstore && this.txStack.length === 0) await this.datastore.emptyTrash();
   }
 
   retrieveArtifacts(refs: readonly DatasetRef[], destination: string, opts: RetrieveOptions = {}): string[] {

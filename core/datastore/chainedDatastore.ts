@@ -95,8 +95,8 @@ export class ChainedDatastore implements Datastore {
     for (const c of this.children) c.trash(refs);
   }
 
-  emptyTrash(): void {
-    for (const c of this.children) c.emptyTrash();
+  async emptyTrash(): Promise<void> {
+    for (const c of this.children) await c.emptyTrash();
   }
 
   forget(refs: readonly DatasetRef[]): void {

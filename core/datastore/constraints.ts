@@ -3,7 +3,7 @@
 // Explicit accept beats explicit reject beats a wildcard reject; a wildcard or empty
 // accept list accepts the rest.
 import { isConfigMap, type ConfigValue } from '../config/index.js';
-import { LookupKey, lookupNames, type DimensionConformer, type LookupEntity } from '../templates/index.js';
+import { LookupKey, lookupNameStrings, type DimensionConformer, type LookupEntity } from '../templates/index.js';
 
 function keysOf(list: ConfigValue | undefined, universe: DimensionConformer | undefined, what: string): LookupKey[] {
   if (list === undefined || list === null) return [];
@@ -42,7 +42,7 @@ export class Constraints {
 
   isAcceptable(entity: LookupEntity): boolean {
     if (this.isEmpty) return true;
-    const names = lookupNames(entity).map(String);
+    const names = lookupNameStrings(entity);
     if (names.some((n) => this.accept.has(n))) return true;
     if (names.some((n) => this.reject.has(n))) return false;
     if (this.rejectAll) return false;

@@ -72,7 +72,7 @@ export interface Datastore {
   /** Marks datasets for removal (inside the registry transaction). */
   trash(refs: readonly DatasetRef[]): void;
   /** Deletes trashed artifacts no other dataset uses, then forgets their records. */
-  emptyTrash(): void;
+  emptyTrash(): Promise<void>;
   /** Drops records without touching artifacts. */
   forget(refs: readonly DatasetRef[]): void;
   retrieveArtifacts(refs: readonly DatasetRef[], destination: string, options?: RetrieveOptions): string[];

@@ -15,7 +15,9 @@ import {
   delegateFor, resolveFormatter, serializers, storageClassType, type ReadContext, type Serializer, type WriteContext,
 } from '../formatters/index.js';
 import type { Database } from '../registry/db/database.js';
-import { FileTemplates, type LookupRef } from '../templates/index.js';
+import { FileTemplates, lookupCacheKey, type FileTemplate, type LookupRef } from '../templates/index.js';
+import type { FormatterChoice } from './formatterConfig.js';
+import type { FormatterInfo } from '../formatters/index.js';
 import { CompositesMap } from './composites.js';
 import { Constraints } from './constraints.js';
 import { DatasetNotStoredError, UndoLog, type DatasetURIs, type Datastore, type GetOptions, type PreparedPut, type RetrieveOptions } from './datastore.js';
@@ -81,6 +83,8 @@ export class FileDatastore implements Datastore {
   private readonly db: Database;
   private readonly storageClasses: StorageClassFactory;
   private readonly validated = new Set<string>();
+  /** Formatter, format and template per dataset type (+instrument): looked up once, used on every put. */
+  private readonly plans = new Map<string, { choice: FormatterChoice; info: FormatterInfo; template: FileTemplate }>();
 
   constructor(opts: FileDatastoreOptions) {
     const { config } = opts;
@@ -136,12 +140,23 @@ export class FileDatastore implements Datastore {
     return this.checkedTemplate(lref).format(lref) + info.extension;
   }
 
+  private planFor(lref: LookupRef) {
+    const key = lookupCacheKey(lref);
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const choice = this.formatters.get(lref);
+      const info = resolveFormatter(choice.formatter, `${lref.datasetType.name} (${lref.id})`);
+      plan = { choice, info, template: this.checkedTemplate(lref) };
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
   private async stagePart(obj: unknown, ref: DatasetRef, component: string | null): Promise<StagedPart> {
     const lref = lookupRef(ref);
-    const choice = this.formatters.get(lref);
-    const info = resolveFormatter(choice.formatter, `${ref.datasetType.name} (${ref.id})`);
+    const { choice, info, template } = this.planFor(lref);
     const serializer = serializers.getForObject(obj, info.format, this.storage.kind);
-    const path = this.checkedTemplate(lref).format(lref) + info.extension;
+    const path = template.format(lref) + info.extension;
     let staged: StagedFile | undefined;
     const location = { storageKind: this.storage.kind, path, uri: this.storage.uri(path), options: choice.parameters };
     const ctx: WriteContext = {
@@ -240,9 +255,9 @@ export class FileDatastore implements Datastore {
     const own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));
     const rest = Object.fromEntries(Object.entries(parameters).filter(([k]) => !handled.has(k)));
     const readsComponent = component !== undefined && (serializer.readsComponent?.(component) ?? false);
-    const choice = this.formatters.find(lookupRef(ref));
+    const options = this.formatters.find(lookupRef(ref))?.parameters ?? {};
     const ctx: ReadContext = {
-      location: { storageKind: this.storage.kind, path: rec.path, uri: this.storage.uri(rec.path), options: choice?.parameters ?? {} },
+      location: { storageKind: this.storage.kind, path: rec.path, uri: this.storage.uri(rec.path), options },
       storageClass: rec.storageClass,
       component: readsComponent ? component : undefined,
       parameters: own,
@@ -309,23 +324,18 @@ export class FileDatastore implements Datastore {
     this.locations.moveToTrash(refs.map((r) => r.id));
   }
 
-  emptyTrash(): void {
-    const ids = this.locations.trashed();
-    if (ids.length === 0) return;
-    const trashed = new Set(ids);
-    const doomed = new Set<string>();
-    for (const id of ids) {
-      for (const rec of this.records.get(id)) {
-        if (rec.path.includes('://')) continue; // direct ingests are not ours to delete
-        if (this.records.pathUsers(rec.path, trashed) === 0) doomed.add(rec.path);
-      }
-    }
+  async emptyTrash(): Promise<void> {
+    const trashed = this.records.trashedRecords(this.name);
+    // Direct ingests (absolute URIs) are not ours to delete; shared files stay while any live dataset uses them.
+    const candidates = [...new Set(trashed.map((r) => r.path).filter((p) => !p.includes('://')))];
+    const stillUsed = this.records.pathsStillUsed(candidates, this.name);
+    const doomed = candidates.filter((p) => !stillUsed.has(p));
     for (const p of doomed) this.journal.record('del', this.storage.absolute(p));
     this.db.transaction(() => {
-      this.records.delete(ids);
-      this.locations.removeFromTrash(ids);
+      this.records.deleteTrashed(this.name);
+      this.locations.clearTrash();
     });
-    for (const p of doomed) this.storage.remove(p);
+    await this.storage.removeMany(doomed);
     this.journal.settle();
   }
 

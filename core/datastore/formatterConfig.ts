@@ -1,7 +1,7 @@
 // The datastore's `formatters:` lookup: which daf_butler formatter (and write options)
 // a dataset gets; values are a class name or {formatter: name, parameters: {...}}.
 import { isConfigMap, type ConfigValue } from '../config/index.js';
-import { findLookupMatch, processLookupConfigs, describeEntity, type DimensionConformer, type LookupEntity, type LookupEntry } from '../templates/index.js';
+import { LookupTable, processLookupConfigs, describeEntity, type DimensionConformer, type LookupEntity } from '../templates/index.js';
 
 export interface FormatterChoice {
   formatter: string;
@@ -9,11 +9,11 @@ export interface FormatterChoice {
 }
 
 export class FormatterFactory {
-  private readonly entries: LookupEntry<FormatterChoice>[];
+  private readonly table: LookupTable<FormatterChoice>;
 
   constructor(config: ConfigValue | undefined, universe?: DimensionConformer) {
     const map = isConfigMap(config) ? config : {};
-    this.entries = processLookupConfigs(map, {
+    this.table = new LookupTable(processLookupConfigs(map, {
       universe,
       isLeaf: (v) => isConfigMap(v) && typeof v.formatter === 'string',
       convert: (v, key): FormatterChoice => {
@@ -23,11 +23,11 @@ export class FormatterFactory {
         }
         throw new Error(`Datastore formatters.${key} must be a formatter class name or {formatter, parameters}, got ${JSON.stringify(v)}`);
       },
-    });
+    }));
   }
 
   find(entity: LookupEntity): FormatterChoice | undefined {
-    return findLookupMatch(this.entries, entity)?.value;
+    return this.table.match(entity)?.value;
   }
 
   get(entity: LookupEntity): FormatterChoice {

@@ -66,7 +66,7 @@ export class InMemoryDatastore implements Datastore {
     for (const r of refs) if (this.objects.has(r.id)) this.trashed.add(r.id);
   }
 
-  emptyTrash(): void {
+  async emptyTrash(): Promise<void> {
     for (const id of this.trashed) this.objects.delete(id);
     this.trashed.clear();
   }

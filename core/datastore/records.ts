@@ -93,6 +93,31 @@ export class FileRecordsTable {
     return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE path = ? LIMIT 1`).get(path) !== undefined;
   }
 
+  /** Records of every dataset in this datastore's trash. */
+  trashedRecords(datastoreName: string): StoredFileInfo[] {
+    return this.db
+      .prepare(`SELECT r.* FROM ${this.table} r JOIN dataset_location_trash t ON t.dataset_id = r.dataset_id WHERE t.datastore_name = ?`)
+      .all<RecordRow>(datastoreName)
+      .map(fromRow);
+  }
+
+  /** Of the given paths, those still used by a dataset that is not in the trash. */
+  pathsStillUsed(paths: readonly string[], datastoreName: string): Set<string> {
+    if (paths.length === 0) return new Set();
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT r.path FROM ${this.table} r WHERE r.path IN (SELECT value FROM json_each(?))
+         AND r.dataset_id NOT IN (SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?)`,
+      )
+      .all<{ path: string }>(JSON.stringify(paths), datastoreName);
+    return new Set(rows.map((r) => r.path));
+  }
+
+  /** Deletes the records of every trashed dataset of a datastore. */
+  deleteTrashed(datastoreName: string): void {
+    this.db.prepare(`DELETE FROM ${this.table} WHERE dataset_id IN (SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?)`).run(datastoreName);
+  }
+
   allPaths(): string[] {
     return this.db.prepare(`SELECT DISTINCT path FROM ${this.table}`).all<{ path: string }>().map((r) => r.path);
   }
@@ -113,15 +138,17 @@ export class DatasetLocationTable {
     return this.db.prepare('SELECT 1 FROM dataset_location WHERE datastore_name = ? AND dataset_id = ?').get(this.datastoreName, uuidToHex(datasetId)) !== undefined;
   }
 
-  /** Moves datasets from dataset_location to dataset_location_trash. */
+  /** Moves datasets from dataset_location to dataset_location_trash (set-based: one statement each). */
   moveToTrash(datasetIds: readonly string[]): void {
-    const del = this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id = ?');
-    const ins = this.db.prepare('INSERT OR IGNORE INTO dataset_location_trash (datastore_name, dataset_id) VALUES (?, ?)');
-    for (const id of datasetIds) {
-      const hex = uuidToHex(id);
-      del.run(this.datastoreName, hex);
-      ins.run(this.datastoreName, hex);
+    for (let i = 0; i < datasetIds.length; i += 50_000) {
+      const hexes = JSON.stringify(datasetIds.slice(i, i + 50_000).map(uuidToHex));
+      this.db.prepare('INSERT OR IGNORE INTO dataset_location_trash (datastore_name, dataset_id) SELECT ?, value FROM json_each(?)').run(this.datastoreName, hexes);
+      this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id IN (SELECT value FROM json_each(?))').run(this.datastoreName, hexes);
     }
+  }
+
+  clearTrash(): void {
+    this.db.prepare('DELETE FROM dataset_location_trash WHERE datastore_name = ?').run(this.datastoreName);
   }
 
   trashed(): string[] {

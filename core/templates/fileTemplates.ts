@@ -4,7 +4,7 @@ import type { Config, ConfigMap, ConfigValue } from '../config/index.js';
 import { isConfigMap } from '../config/index.js';
 import { describeEntity, type LookupEntity } from './entities.js';
 import { FileTemplate, FileTemplateValidationError } from './fileTemplate.js';
-import { findLookupMatch, LookupKey, processLookupConfigs, type DimensionConformer, type LookupEntry } from './lookup.js';
+import { LookupKey, LookupTable, processLookupConfigs, type DimensionConformer, type LookupEntry } from './lookup.js';
 
 export class FileTemplateLookupError extends Error {
   override name = 'KeyError';
@@ -19,6 +19,7 @@ export interface FileTemplatesOptions {
 export class FileTemplates {
   readonly default: FileTemplate | undefined;
   private readonly entries: LookupEntry<FileTemplate>[];
+  private readonly table: LookupTable<FileTemplate>;
 
   constructor(config: Config | ConfigMap, opts: FileTemplatesOptions = {}) {
     const map: ConfigMap = isConfigMap(config) ? { ...config } : config.toDict();
@@ -37,6 +38,7 @@ export class FileTemplates {
         return new FileTemplate(value);
       },
     });
+    this.table = new LookupTable(this.entries);
   }
 
   /** Keys of every configured template (excluding `default`). */
@@ -46,7 +48,7 @@ export class FileTemplates {
 
   /** The matching key ("default" if the default was used) and template. */
   getTemplateWithMatch(entity: LookupEntity): [LookupKey, FileTemplate] {
-    const hit = findLookupMatch(this.entries, entity);
+    const hit = this.table.match(entity);
     if (hit) return [hit.key, hit.value];
     if (this.default) return [new LookupKey({ name: 'default' }), this.default];
     throw new FileTemplateLookupError(`Unable to determine file template from supplied argument [${describeEntity(entity)}]`);

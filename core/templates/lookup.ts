@@ -72,6 +72,19 @@ export function processLookupConfigs<T>(
   return out;
 }
 
+/** A key identifying everything lookups depend on (dataset type, storage classes, dimensions, instrument). */
+export function lookupCacheKey(entity: LookupEntity): string {
+  if (isLookupRef(entity) || isLookupDatasetType(entity)) {
+    const dt = isLookupRef(entity) ? entity.datasetType : entity;
+    const instrument = isLookupRef(entity) && entity.dataId.instrument !== undefined ? String(entity.dataId.instrument) : '';
+    return `d\u0000${dt.name}\u0000${dt.storageClassName ?? ''}\u0000${dt.parentStorageClassName ?? ''}\u0000${dt.dimensions.join('+')}\u0000${instrument}`;
+  }
+  return `s\u0000${entity.storageClassName}`;
+}
+
+// Lookup names depend only on the dataset type and instrument, and are needed on every put/get.
+const namesCache = new Map<string, string[]>();
+
 /** The lookup names of an entity, highest priority first (daf_butler's _lookupNames). */
 export function lookupNames(entity: LookupEntity): LookupKey[] {
   const base: LookupKey[] = [];
@@ -93,12 +106,37 @@ export function lookupNames(entity: LookupEntity): LookupKey[] {
   return [...withInstrument, ...base];
 }
 
+/** lookupNames as strings, cached per dataset type and instrument. */
+export function lookupNameStrings(entity: LookupEntity): string[] {
+  const key = lookupCacheKey(entity);
+  let names = namesCache.get(key);
+  if (!names) {
+    names = lookupNames(entity).map(String);
+    if (namesCache.size > 10_000) namesCache.clear();
+    namesCache.set(key, names);
+  }
+  return names;
+}
+
+/** Entries indexed by key text, for repeated matching. */
+export class LookupTable<T> {
+  private readonly byKey: Map<string, LookupEntry<T>>;
+
+  constructor(readonly entries: readonly LookupEntry<T>[]) {
+    this.byKey = new Map(entries.map((e) => [e.key.toString(), e]));
+  }
+
+  /** First entry matching the entity's lookup names, in priority order. */
+  match(entity: LookupEntity): LookupEntry<T> | undefined {
+    for (const name of lookupNameStrings(entity)) {
+      const hit = this.byKey.get(name);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+}
+
 /** First entry matching the entity's lookup names, in priority order. */
 export function findLookupMatch<T>(entries: readonly LookupEntry<T>[], entity: LookupEntity): LookupEntry<T> | undefined {
-  const byKey = new Map(entries.map((e) => [e.key.toString(), e]));
-  for (const name of lookupNames(entity)) {
-    const hit = byKey.get(name.toString());
-    if (hit) return hit;
-  }
-  return undefined;
+  return new LookupTable(entries).match(entity);
 }

@@ -4,7 +4,7 @@ import {
   closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
   statSync, symlinkSync, unlinkSync, writeSync, readSync,
 } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -81,7 +81,9 @@ export class PosixStorage implements Storage {
   async readBytes(path: string): Promise<Uint8Array> {
     const abs = this.absolute(path);
     try {
-      return new Uint8Array(await readFile(abs));
+      // Synchronous on purpose: for the small files datasets usually are, one blocking read is
+      // several times faster than the thread-pool round trips of fs.promises.
+      return new Uint8Array(readFileSync(abs));
     } catch (err) {
       throw new StorageError(`Cannot read ${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message}`, { cause: err });
     }
@@ -167,6 +169,22 @@ export class PosixStorage implements Storage {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw new StorageError(`Cannot remove ${abs}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** Removes many artifacts concurrently (missing ones are ignored). */
+  async removeMany(paths: readonly string[], concurrency = 16): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < paths.length) {
+        const abs = this.absolute(paths[next++]);
+        try {
+          await unlink(abs);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError(`Cannot remove ${abs}: ${(err as Error).message}`, { cause: err });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
   }
 
   transferIn(source: string, path: string, mode: 'copy' | 'move' | 'link' | 'symlink' | 'hardlink' | 'relsymlink'): void {

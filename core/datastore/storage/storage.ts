@@ -38,6 +38,8 @@ export interface Storage {
   discard(staged: StagedFile): void;
   /** Removes an artifact if present; returns whether something was removed. */
   remove(path: string): boolean;
+  /** Removes many artifacts (concurrently where the storage allows); missing ones are ignored. */
+  removeMany(paths: readonly string[]): Promise<void>;
   /** Brings an external file into the store at `path` (copy, move, links). */
   transferIn(source: string, path: string, mode: Exclude<TransferMode, 'auto' | 'direct'>): void;
   /** Copies or links an artifact out to a destination file. */

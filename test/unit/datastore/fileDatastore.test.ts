@@ -194,13 +194,13 @@ describe('FileDatastore trash and ingest', () => {
     const sharedFile = store.getURIs(s1).primary!.replace('file://', '');
     db.transaction(() => store.trash([a, s1]));
     expect(store.locations.trashed().sort()).toEqual([a.id, s1.id].sort());
-    store.emptyTrash();
+    await store.emptyTrash();
     expect(existsSync(aFile)).toBe(false);
     expect(existsSync(sharedFile)).toBe(true);
     expect(store.knows(a)).toBe(false);
     expect(await store.get(s2)).toEqual({ s: 1 });
     db.transaction(() => store.trash([s2]));
-    store.emptyTrash();
+    await store.emptyTrash();
     expect(existsSync(sharedFile)).toBe(false);
   });
 
@@ -308,7 +308,7 @@ describe('InMemory and Chained datastores', () => {
     expect(await mem.get(r, { parameters: { slice: [2, 3] } })).toEqual({ summary: { s: 1 }, data: [3] });
     mem.trash([r]);
     expect(mem.knows(r)).toBe(false);
-    mem.emptyTrash();
+    await mem.emptyTrash();
     await expect(mem.get(r)).rejects.toThrow(/not in datastore/);
   });
 
