@@ -6,9 +6,14 @@ import { Box2I } from '../../image/box.js';
 import { Exposure } from '../../image/exposure.js';
 import { EXPOSURE_COMPONENTS, ExposureFitsReader, writeExposureFits, type ExposureComponent } from './exposureFits.js';
 import { readMegaPrimeRaw } from './megaPrimeRaw.js';
+import { readImageFits, readMaskedImageFits, readMaskFits, writeImageFits, writeMaskedImageFits, writeMaskFits } from './imageFits.js';
+import { Image } from '../../image/image.js';
+import { Mask } from '../../image/mask.js';
+import { MaskedImage } from '../../image/maskedImage.js';
 
 export * from './exposureFits.js';
 export * from './megaPrimeRaw.js';
+export * from './imageFits.js';
 
 /** A bbox read parameter as Box2I, or {minX, minY, width, height}, or [minX, minY, maxX, maxY]. */
 export function toBox(value: unknown, what = 'bbox'): Box2I {
@@ -75,6 +80,27 @@ export const megaPrimeRawSerializer: Serializer = {
   },
 };
 
+/** A serializer for one image-model plane type (Image, Mask, MaskedImage) in afw's FITS layout. */
+function planeSerializer<T>(name: string, type: new (...args: never[]) => T, read: (path: string, o: { bbox?: Box2I }) => unknown, write: (path: string, obj: T) => void): Serializer {
+  return {
+    name,
+    extension: '.fits',
+    handledParameters: ['bbox'],
+    async read(ctx: ReadContext): Promise<unknown> {
+      if (ctx.component) throw new SerializerError(`${ctx.location.path}: ${name} has no component '${ctx.component}'`);
+      return read(await ctx.localPath(), ctx.parameters.bbox !== undefined ? { bbox: toBox(ctx.parameters.bbox) } : {});
+    },
+    async write(obj: unknown, ctx: WriteContext): Promise<void> {
+      if (!(obj instanceof type)) throw new SerializerError(`${ctx.location.path}: the ${name} formatter writes ${type.name} objects`);
+      await ctx.writeLocalFile(async (tmp) => write(tmp, obj));
+    },
+  };
+}
+
+export const imageFitsSerializer = planeSerializer('FITS Image', Image, readImageFits, (p, o: Image) => writeImageFits(p, o));
+export const maskFitsSerializer = planeSerializer('FITS Mask', Mask, readMaskFits, (p, o: Mask) => writeMaskFits(p, o));
+export const maskedImageFitsSerializer = planeSerializer('FITS MaskedImage', MaskedImage, readMaskedImageFits, (p, o: MaskedImage) => writeMaskedImageFits(p, o));
+
 const EXPOSURE_FORMATTERS = [
   'lsst.obs.base.formatters.fitsExposure.FitsExposureFormatter',
   'lsst.obs.base.fitsExposureFormatter.FitsExposureFormatter',
@@ -85,3 +111,13 @@ registerFormatterName('lsst.obs.cfht.rawFormatter.MegaPrimeRawFormatter', { form
 for (const sc of ['Exposure', 'ExposureF', 'ExposureI', 'ExposureU', 'ExposureD']) registerStorageClassType(sc, Exposure);
 serializers.register(Exposure, 'fits', ANY_STORAGE, exposureFitsSerializer, { overwrite: true });
 serializers.register(Exposure, 'megaprime-raw', ANY_STORAGE, megaPrimeRawSerializer, { overwrite: true });
+for (const sc of ['ImageF', 'ImageD', 'ImageI', 'ImageU', 'Image']) registerStorageClassType(sc, Image);
+for (const sc of ['Mask', 'MaskX']) registerStorageClassType(sc, Mask);
+for (const sc of ['MaskedImage', 'MaskedImageF', 'MaskedImageD', 'MaskedImageI', 'MaskedImageU']) registerStorageClassType(sc, MaskedImage);
+// Mask extends Image: register it first-class so the prototype-chain lookup finds its own serializer.
+serializers.register(Image, 'fits', ANY_STORAGE, imageFitsSerializer, { overwrite: true });
+serializers.register(Mask, 'fits', ANY_STORAGE, maskFitsSerializer, { overwrite: true });
+serializers.register(MaskedImage, 'fits', ANY_STORAGE, maskedImageFitsSerializer, { overwrite: true });
+for (const name of ['lsst.obs.base.formatters.fitsExposure.FitsImageFormatter', 'lsst.obs.base.formatters.fitsExposure.FitsMaskFormatter', 'lsst.obs.base.formatters.fitsExposure.FitsMaskedImageFormatter']) {
+  registerFormatterName(name, { format: 'fits', extension: '.fits' }, { overwrite: true });
+}
