@@ -97,7 +97,14 @@ function tileGrid(axes: number[], tile: number[]): number[] {
 export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region | undefined, mode: 'physical' | 'float32'): ImageData {
   const where = file.where(h);
   const info = compressedImageInfo(h.header, where);
-  const table = parseTable(h.header, file.readData(h), where);
+  // Only the main table (one row per tile) is read up front; each tile's bytes are read from the
+  // heap when that tile is needed, so a region reads only the tiles it touches.
+  const tableBytes = (h.header.getNumber('NAXIS1') ?? 0) * (h.header.getNumber('NAXIS2') ?? 0);
+  file.readData(h, 0); // checks the data unit is complete
+  const table = parseTable(h.header, file.readBytes(h.dataOffset, tableBytes), where, {
+    dataSize: h.dataSize,
+    read: (offset, length) => file.readBytes(h.dataOffset + offset, length),
+  });
   const scaling = scalingOf(info.imageHeader, info.bitpix);
   const { axes, tile } = info;
   if (region) checkRegion(region, axes, where);

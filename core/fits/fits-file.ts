@@ -170,10 +170,10 @@ export class FitsFile {
     return parseTable(h.header, this.readData(h), this.where(h));
   }
 
-  /** The whole (unpadded) data unit of an HDU. */
-  readData(h: HduInfo): Uint8Array {
+  /** The whole (unpadded) data unit of an HDU, or its first `length` bytes. */
+  readData(h: HduInfo, length = h.dataSize): Uint8Array {
     this.checkComplete(h);
-    return this.source.read(h.dataOffset, h.dataSize);
+    return this.source.read(h.dataOffset, Math.min(length, h.dataSize));
   }
 
   /** DATASUM/CHECKSUM status of an HDU (reads its header and data). */

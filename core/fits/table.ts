@@ -47,7 +47,15 @@ export class Table {
     private readonly data: Uint8Array,
     private readonly heapOffset: number,
     private readonly where: FitsErrorLocation,
+    private readonly heap?: HeapReader,
   ) {}
+
+  /** `length` bytes at `offset` from the start of the data unit, from memory or through the heap reader. */
+  private dataBytes(start: number, length: number, what: string): Uint8Array {
+    if (start + length <= this.data.length) return this.data.subarray(start, start + length);
+    if (this.heap && start + length <= this.heap.dataSize) return this.heap.read(start, length);
+    throw new FitsError(`${what}: heap array (${length} bytes at heap offset ${start - this.heapOffset}) runs past the data unit`, this.where);
+  }
 
   column(ref: string | number): Column {
     const col =
@@ -90,12 +98,8 @@ export class Table {
       const count = f.varlen === 'P' ? view.getUint32(r * 8) : Number(view.getBigUint64(r * 16));
       const offset = f.varlen === 'P' ? view.getUint32(r * 8 + 4) : Number(view.getBigUint64(r * 16 + 8));
       const nbytes = f.code === 'X' ? Math.ceil(count / 8) : count * size;
-      const start = this.heapOffset + offset;
-      if (start + nbytes > this.data.length) {
-        throw new FitsError(`row ${r + 1} column ${col.name}: heap array (${nbytes} bytes at heap offset ${offset}) runs past the data unit`, this.where);
-      }
       const bytes = alignedBytes(nbytes);
-      bytes.set(this.data.subarray(start, start + nbytes));
+      bytes.set(this.dataBytes(this.heapOffset + offset, nbytes, `row ${r + 1} column ${col.name}`));
       const decoded = decodeElements(bytes, f.code, count, col, 1);
       values.push(decoded.kind === 'string' ? decoded.values[0] : decoded.kind === 'logical' ? decoded.values : decoded.values as PixelArray);
     }
@@ -112,11 +116,7 @@ export class Table {
     const count = f.varlen === 'P' ? view.getUint32(0) : Number(view.getBigUint64(0));
     const offset = f.varlen === 'P' ? view.getUint32(4) : Number(view.getBigUint64(8));
     const nbytes = count * (f.code === 'X' ? 1 : ELEMENT_SIZE[f.code]);
-    const start = this.heapOffset + offset;
-    if (start + nbytes > this.data.length) {
-      throw new FitsError(`row ${row + 1} column ${col.name}: heap array (${nbytes} bytes at heap offset ${offset}) runs past the data unit`, this.where);
-    }
-    return this.data.subarray(start, start + nbytes);
+    return this.dataBytes(this.heapOffset + offset, nbytes, `row ${row + 1} column ${col.name}`);
   }
 
   /** A fixed-width field of one row as raw bytes. */
@@ -205,8 +205,18 @@ function decodeElements(bytes: Uint8Array, code: BinaryFormat['code'], repeat: n
   }
 }
 
-/** Reads the column layout of a BINTABLE or TABLE header over its data unit. */
-export function parseTable(header: Header, data: Uint8Array, where: FitsErrorLocation): Table {
+/** Reads heap bytes on demand when only the main table is in memory (offsets from the data unit's start). */
+export interface HeapReader {
+  /** Size of the whole data unit (table + heap). */
+  dataSize: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/**
+ * Reads the column layout of a BINTABLE or TABLE header over its data unit. `data` may hold only
+ * the main table when a `heap` reader is given (variable-length arrays are then read on demand).
+ */
+export function parseTable(header: Header, data: Uint8Array, where: FitsErrorLocation, heap?: HeapReader): Table {
   const xtension = (header.getString('XTENSION') ?? '').trim().toUpperCase();
   const kind = xtension === 'TABLE' ? 'table' : 'bintable';
   const rowBytes = header.requireInt('NAXIS1', where);
@@ -246,5 +256,6 @@ export function parseTable(header: Header, data: Uint8Array, where: FitsErrorLoc
     throw new FitsError(`the columns' TFORMs add up to ${offset} bytes per row but NAXIS1 = ${rowBytes}`, where);
   }
   const heapOffset = header.getNumber('THEAP') ?? rowBytes * rows;
-  return new Table(kind, header, rows, rowBytes, columns, data, heapOffset, where);
+  if (data.length < rowBytes * rows) throw new FitsError(`table data holds ${data.length} bytes, fewer than NAXIS1 × NAXIS2 = ${rowBytes * rows}`, where);
+  return new Table(kind, header, rows, rowBytes, columns, data, heapOffset, where, heap);
 }
