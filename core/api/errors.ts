@@ -47,9 +47,9 @@ export class ApiError extends Error {
   }
 }
 
-/** Column (1-based) and expression of a `where` syntax error, when the error carries them. */
+/** Column (1-based) and expression of a `where` syntax or evaluation error, when the error carries them. */
 export function querySyntaxPosition(err: ApiError): { column: number; expression: string } | null {
-  if (err.code !== 'QUERY_SYNTAX' || !err.details) return null;
+  if ((err.code !== 'QUERY_SYNTAX' && err.code !== 'QUERY_ERROR') || !err.details) return null;
   const { column, expression } = err.details;
   return typeof column === 'number' && typeof expression === 'string' ? { column, expression } : null;
 }

@@ -15,7 +15,12 @@ export function classifyCoreError(err: unknown): ApiErrorPayload | null {
     if (typeof withFields.expression === 'string') details.expression = withFields.expression;
     return { code: 'QUERY_SYNTAX', message: err.message, details };
   }
-  if (QUERY_ERROR.test(name)) return { code: 'QUERY_ERROR', message: err.message };
+  if (QUERY_ERROR.test(name)) {
+    const details: Record<string, unknown> = {};
+    if (typeof withFields.column === 'number') details.column = withFields.column;
+    if (typeof withFields.expression === 'string') details.expression = withFields.expression;
+    return Object.keys(details).length ? { code: 'QUERY_ERROR', message: err.message, details } : { code: 'QUERY_ERROR', message: err.message };
+  }
   if (NOT_FOUND.test(name)) return { code: 'NOT_FOUND', message: err.message };
   if (name === 'FitsError') return { code: 'IO_ERROR', message: err.message };
   if (/Unsupported\w*Error|NotImplemented\w*Error/.test(name)) return { code: 'UNSUPPORTED', message: err.message };

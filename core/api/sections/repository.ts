@@ -21,7 +21,10 @@ export type CollectionInfo = z.infer<typeof collectionSchema>;
 export const datasetTypeSchema = z.object({
   name: z.string(),
   storageClass: z.string(),
+  /** All dimensions (required then implied). */
   dimensions: z.array(z.string()),
+  /** The dimensions that identify a data ID (the keys of a dataset's data ID in query results). */
+  requiredDimensions: z.array(z.string()),
   isCalibration: z.boolean(),
   components: z.array(z.string()),
 });

@@ -2,7 +2,7 @@
 // is in the DOM); pages fetched on demand; sorting done by the server (a header click re-queries).
 import { useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type SortingState, type Updater } from '@tanstack/react-table';
+import { createColumnHelper, rowSortingFeature, tableFeatures, useTable, type SortingState } from '@tanstack/react-table';
 import type { DatasetRow } from '../../../core/api/sections/repository.js';
 import type { PagedRows } from './usePagedRows.js';
 
@@ -15,6 +15,15 @@ interface IndexedRow {
 }
 
 const helper = createColumnHelper<typeof features, IndexedRow>();
+
+/** Header click cycle: ascending → descending → unsorted; shift keeps the other keys (multi-column sort). */
+export function nextSorting(sorting: SortingState, id: string, multi: boolean): SortingState {
+  const current = sorting.find((s) => s.id === id);
+  const others = multi ? sorting.filter((s) => s.id !== id) : [];
+  if (!current) return [...others, { id, desc: false }];
+  if (!current.desc) return multi ? sorting.map((s) => (s.id === id ? { id, desc: true } : s)) : [{ id, desc: true }];
+  return others;
+}
 
 export interface DatasetTableProps {
   dimensions: string[];
@@ -69,9 +78,7 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
     columns,
     data: windowRows,
     manualSorting: true,
-    enableSortingRemoval: true,
     state: { sorting },
-    onSortingChange: (updater: Updater<SortingState>) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
     getRowId: (r) => String(r.index),
   });
 
@@ -87,7 +94,7 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
           const canSort = h.column.getCanSort();
           return (
             <div key={h.id} role="columnheader" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
-              <button className="header-button" disabled={!canSort} onClick={h.column.getToggleSortingHandler()} title={canSort ? 'Sort (shift-click adds a key)' : undefined}>
+              <button className="header-button" disabled={!canSort} onClick={(e) => onSortingChange(nextSorting(sorting, h.column.id, e.shiftKey))} title={canSort ? 'Sort: ascending, descending, off (shift-click adds a key)' : undefined}>
                 <table.FlexRender header={h} />
                 {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
               </button>

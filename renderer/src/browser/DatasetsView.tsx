@@ -21,17 +21,16 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
   const count = useQuery('datasets.count', base);
   const types = useQuery('datasetTypes.list', {});
   const datasetType = types.data?.find((t) => t.name === route.datasetType);
-  const dimensions = useMemo(() => datasetType?.dimensions ?? [], [datasetType]);
+  const dimensions = useMemo(() => datasetType?.requiredDimensions ?? [], [datasetType]);
   const total = count.data?.count ?? 0;
-  const queryKey = JSON.stringify({ ...base, sort: route.sort, generation });
+  const queryKey = JSON.stringify({ ...base, orderBy: route.sort, generation });
 
   const fetchPage = useCallback(
     async (offset: number, limit: number): Promise<DatasetRow[]> => {
-      const page = await api.call('datasets.query', { ...(JSON.parse(queryKey) as typeof base), orderBy: route.sort, offset, limit });
+      const { generation: _generation, ...query } = JSON.parse(queryKey) as typeof base & { orderBy: string[]; generation: number };
+      const page = await api.call('datasets.query', { ...query, offset, limit });
       return page.rows;
     },
-    // queryKey covers every input of the query.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, queryKey],
   );
   const rows = usePagedRows(queryKey, total, fetchPage);

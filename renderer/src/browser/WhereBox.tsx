@@ -56,7 +56,8 @@ export function WhereBox({ value, error, onApply }: { value: string; error: ApiE
               <span className="caret">{' '.repeat(Math.max(0, position.column - 1))}^</span>
             </pre>
           ) : null}
-          <span className="code">{error.code}</span> {error.message}
+          {/* With our own caret view, the message's first line is enough (the parser's caret would repeat it). */}
+          <span className="code">{error.code}</span> {position ? error.message.split('\n')[0] : error.message}
         </div>
       )}
     </div>

@@ -1,6 +1,6 @@
 // Fetches pages of a server-side table on demand: only the pages covering the visible rows (plus half a
 // page ahead), never the whole table. The cache belongs to one query key and is dropped when it changes.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 
 export const PAGE_SIZE = 200;
 
@@ -15,24 +15,21 @@ export interface PagedRows<T> {
 
 interface Cache<T> {
   key: string;
+  /** The fetcher of the render that created this cache (so a page is never fetched with an older query). */
+  fetch: (offset: number, limit: number) => Promise<T[]>;
   pages: Map<number, T[]>;
   inflight: Set<number>;
 }
 
 export function usePagedRows<T>(queryKey: string, total: number, fetchPage: (offset: number, limit: number) => Promise<T[]>): PagedRows<T> {
-  const cache = useRef<Cache<T>>({ key: queryKey, pages: new Map(), inflight: new Set() });
-  const fetchRef = useRef(fetchPage);
+  const cache = useRef<Cache<T>>({ key: queryKey, fetch: fetchPage, pages: new Map(), inflight: new Set() });
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<{ key: string; message: string } | null>(null);
 
-  useEffect(() => {
-    fetchRef.current = fetchPage;
-  }, [fetchPage]);
-
   const current = useCallback((): Cache<T> => {
-    if (cache.current.key !== queryKey) cache.current = { key: queryKey, pages: new Map(), inflight: new Set() };
+    if (cache.current.key !== queryKey) cache.current = { key: queryKey, fetch: fetchPage, pages: new Map(), inflight: new Set() };
     return cache.current;
-  }, [queryKey]);
+  }, [queryKey, fetchPage]);
 
   const request = useCallback(
     (first: number, last: number) => {
@@ -42,8 +39,8 @@ export function usePagedRows<T>(queryKey: string, total: number, fetchPage: (off
       for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= lastPage; p++) {
         if (c.pages.has(p) || c.inflight.has(p)) continue;
         c.inflight.add(p);
-        fetchRef
-          .current(p * PAGE_SIZE, PAGE_SIZE)
+        c
+          .fetch(p * PAGE_SIZE, PAGE_SIZE)
           .then((rows) => {
             c.pages.set(p, rows);
             if (cache.current === c) setVersion((v) => v + 1);

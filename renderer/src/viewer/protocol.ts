@@ -4,8 +4,11 @@ import type { ImageStats } from '../../../core/display/analysis.js';
 import type { PixelRect } from '../../../core/display/selection.js';
 
 export type WorkerRequest =
-  /** Start fetching an image; statistics wait for `regions` so that raws can exclude their overscan. */
-  | { kind: 'load'; id: number; pixelsUrl: string; width: number; height: number; previewFactor: number }
+  /**
+   * Fetch an image: first the subsampled preview with the service's zscale (headers x-zscale-min/max), for the
+   * first frame, then the full pixels; statistics wait for `regions` so that raws can exclude their overscan.
+   */
+  | { kind: 'load'; id: number; previewUrl: string; pixelsUrl: string; width: number; height: number; previewFactor: number }
   | { kind: 'regions'; id: number; regions: PixelRect[] | null }
   | { kind: 'mask'; id: number; maskUrl: string }
   /** Recompute statistics (e.g. after toggling "exclude overscan"). */
@@ -15,7 +18,7 @@ export type WorkerRequest =
   | { kind: 'drop'; id: number };
 
 export type WorkerReply =
-  /** Subsampled pixels (every previewFactor-th) and zscale limits: enough for the first frame. */
+  /** Subsampled pixels (every previewFactor-th) and the zscale of the full image: enough for the first frame. */
   | { kind: 'preview'; id: number; data: Float32Array; width: number; height: number; factor: number; zscale: { min: number; max: number }; timings: Record<string, number> }
   | { kind: 'pixels'; id: number; data: Float32Array; width: number; height: number }
   | { kind: 'stats'; id: number; stats: ImageStats; regions: PixelRect[] | null; ms: number }
