@@ -11,8 +11,6 @@ import {
   ChainedDatastore, FileDatastore, UndoLog, createDatastore, type Datastore, type DatasetURIs, type FileDataset, type RetrieveOptions, type TransferMode,
 } from '../datastore/index.js';
 import '../formatters/index.js';
-// FITS serializers (Exposure, raws) register themselves with the serializer registry.
-import '../formatters/fits/index.js';
 import { DatasetExistence, type DatasetExistenceFlags } from './existence.js';
 import { makeRepoConfig, prepareRepoDirectory, sqlitePath, type MakeRepoOptions } from './makeRepo.js';
 import { Registry } from '../registry/index.js';

@@ -12,7 +12,7 @@ import { isConfigMap } from '../config/index.js';
 import { DatasetType, type DatasetRef, type StorageClassFactory } from '../datasets/index.js';
 import type { DimensionUniverse } from '../dimensions/index.js';
 import {
-  delegateFor, resolveFormatter, serializers, storageClassType, type ReadContext, type Serializer, type WriteContext,
+  delegateFor, ensureFormatLoaded, resolveFormatter, serializers, storageClassType, type ReadContext, type Serializer, type WriteContext,
 } from '../formatters/index.js';
 import type { Database } from '../registry/db/database.js';
 import { FileTemplates, lookupCacheKey, type FileTemplate, type LookupRef } from '../templates/index.js';
@@ -155,6 +155,7 @@ export class FileDatastore implements Datastore {
   private async stagePart(obj: unknown, ref: DatasetRef, component: string | null): Promise<StagedPart> {
     const lref = lookupRef(ref);
     const { choice, info, template } = this.planFor(lref);
+    await ensureFormatLoaded(info.format);
     const serializer = serializers.getForObject(obj, info.format, this.storage.kind);
     const path = template.format(lref) + info.extension;
     let staged: StagedFile | undefined;
@@ -250,6 +251,7 @@ export class FileDatastore implements Datastore {
 
   private async readRecord(ref: DatasetRef, rec: StoredFileInfo, component: string | undefined, parameters: Record<string, unknown>): Promise<unknown> {
     const info = resolveFormatter(rec.formatter, this.storage.uri(rec.path));
+    await ensureFormatLoaded(info.format);
     const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
     const handled = new Set(serializer.handledParameters ?? []);
     const own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));
