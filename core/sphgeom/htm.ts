@@ -126,10 +126,13 @@ function insertRange(ranges: IndexRanges, begin: number, end: number): void {
 
 /**
  * Indices at `level` of every trixel that may overlap `region` (a superset, like
- * sphgeom's envelope with no range limit): what daf_butler stores in *_skypix_overlap.
+ * sphgeom's envelope): what daf_butler stores in *_skypix_overlap. With `maxRanges`
+ * > 0 the ranges are coarsened (still a superset) until there are at most that many,
+ * e.g. to bound the size of a SQL prefilter.
  */
-export function htmEnvelope(region: Region, level = COMMON_SKYPIX_LEVEL): IndexRanges {
+export function htmEnvelope(region: Region, level = COMMON_SKYPIX_LEVEL, maxRanges = 0): IndexRanges {
   checkLevel(level);
+  if (!Number.isInteger(maxRanges) || maxRanges < 0) throw new RangeError(`maxRanges must be a non-negative integer, got ${maxRanges}`);
   const ranges: IndexRanges = [];
   const visit = (v0: Vec3, v1: Vec3, v2: Vec3, index: number, depth: number): void => {
     const r = relate(ConvexPolygon.fromOrderedVertices([v0, v1, v2]), region);
@@ -149,7 +152,24 @@ export function htmEnvelope(region: Region, level = COMMON_SKYPIX_LEVEL): IndexR
     visit(m12, m20, m01, child + 3, depth + 1);
   };
   ROOTS.forEach(([a, b, c], r) => visit(a, b, c, r + 8, 0));
-  return ranges;
+  return maxRanges > 0 ? coarsenRanges(ranges, maxRanges) : ranges;
+}
+
+/** Widen ranges to multiples of 4^k (whole coarser trixels) for growing k until at most `maxRanges` remain. */
+export function coarsenRanges(ranges: IndexRanges, maxRanges: number): IndexRanges {
+  let current = ranges;
+  for (let granularity = 4; current.length > maxRanges; granularity *= 4) {
+    const next: IndexRanges = [];
+    for (const [b, e] of current) insertOrMerge(next, Math.floor(b / granularity) * granularity, Math.ceil(e / granularity) * granularity);
+    current = next;
+  }
+  return current;
+}
+
+function insertOrMerge(ranges: IndexRanges, begin: number, end: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last !== undefined && last[1] >= begin) last[1] = Math.max(last[1], end);
+  else ranges.push([begin, end]);
 }
 
 /** Every index in the ranges (for IN lists and overlap rows). */

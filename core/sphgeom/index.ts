@@ -8,6 +8,6 @@ export { Circle } from './circle.js';
 export { ConvexPolygon } from './convexPolygon.js';
 export { UnionRegion, IntersectionRegion, type Region, relate, overlaps, regionContains, boundingBox, unionBox } from './region.js';
 export { encodeRegion, decodeRegion, encodeRegionBase64, decodeRegionBase64, RegionDecodeError, TYPE_CODES } from './codec.js';
-export { htmIndex, htmLevel, htmTriangle, htmToString, htmEnvelope, expandRanges, HTM_MAX_LEVEL, COMMON_SKYPIX_LEVEL, type IndexRanges } from './htm.js';
+export { htmIndex, htmLevel, htmTriangle, htmToString, htmEnvelope, coarsenRanges, expandRanges, HTM_MAX_LEVEL, COMMON_SKYPIX_LEVEL, type IndexRanges } from './htm.js';
 export { pointRegion, circleRegion, boxRegion, polygonRegion, unionBoundingPolygon } from './construct.js';
 export { registerRegionFunctions, REGION_OVERLAPS_FUNCTION, type SqliteFunctionHost } from './sqlite.js';

@@ -120,6 +120,17 @@ describe('HTM pixelization', () => {
     }
   });
 
+  it('maxRanges coarsens the envelope to a superset with few ranges', () => {
+    const region = circleRegion(30, 40, 20);
+    const full = htmEnvelope(region, 7);
+    expect(full.length).toBeGreaterThan(50);
+    const coarse = htmEnvelope(region, 7, 10);
+    expect(coarse.length).toBeLessThanOrEqual(10);
+    const covered = (i: number): boolean => coarse.some(([b, e]) => b <= i && i < e);
+    expect(expandRanges(full).every(covered)).toBe(true);
+    expect(() => htmEnvelope(region, 7, -1)).toThrow(/maxRanges/);
+  });
+
   it('envelope at the common level 7 of a small circle is a handful of trixels around its centre', () => {
     const centre = fromLonLatDegrees(53.6, -32.7);
     const indices = expandRanges(htmEnvelope(circleRegion(53.6, -32.7, 0.01)));

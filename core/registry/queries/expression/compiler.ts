@@ -43,6 +43,8 @@ export type ResolvedColumn =
        */
       readonly overlapPrefilter?: (envelope: IndexRanges, region: Region) => SqlFragment | null;
       readonly prefilterLevel?: number;
+      /** Cap on envelope ranges handed to the prefilter (coarser trixels beyond it; default 200, 0 = no cap). */
+      readonly prefilterMaxRanges?: number;
     };
 
 export interface CompileContext {
@@ -461,7 +463,8 @@ class Compiler {
     const column = (lhs.column ?? rhs.column) as NonNullable<RegionValue['column']>;
     const region = (lhs.column ? rhs.literal : lhs.literal) as Region;
     const exact = frag(`(${REGION_OVERLAPS_FUNCTION}(${column.resolved.sql}, ?) = 1)`, [encodeRegionBase64(region)]);
-    const prefilter = column.resolved.overlapPrefilter?.(htmEnvelope(region, column.resolved.prefilterLevel ?? COMMON_SKYPIX_LEVEL), region) ?? null;
+    const { overlapPrefilter, prefilterLevel, prefilterMaxRanges } = column.resolved;
+    const prefilter = overlapPrefilter?.(htmEnvelope(region, prefilterLevel ?? COMMON_SKYPIX_LEVEL, prefilterMaxRanges ?? 200), region) ?? null;
     if (prefilter === null) return { t: 'bool', ...exact };
     return { t: 'bool', sql: `(${prefilter.sql} AND ${exact.sql})`, params: [...prefilter.params, ...exact.params] };
   }
