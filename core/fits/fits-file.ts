@@ -326,6 +326,8 @@ function describeHdu(index: number, header: Header, headerOffset: number, dataOf
     else if (xtension === 'TABLE') kind = 'table';
     else kind = 'other';
   }
+  // Random groups (NAXIS1 = 0, GROUPS = T) are skipped correctly but not decoded as an image.
+  if (kind === 'image' && header.get('GROUPS') === true && header.getNumber('NAXIS1') === 0) kind = 'other';
   const dataSize = dataSizeOf(header, hduWhere);
   let bitpix = checkBitpix(header.requireInt('BITPIX', hduWhere), hduWhere);
   let axes = axesOf(header, hduWhere);

@@ -200,18 +200,32 @@ function fillPhysical(stored: PixelArray, s: Scaling, out: Float32Array | Float6
   }
 }
 
+// 8- and 16-bit data scale to float32 in float32 arithmetic (astropy multiplies and adds in place
+// on a float32 array), so the values agree with astropy to the bit; the product of a 16-bit
+// integer and a float32 is exact in double, so only each float32 rounding is emulated.
 function convertInt16(src: Int16Array, out: Float32Array | Float64Array, bscale: number, bzero: number, blank: number | undefined): void {
   const n = src.length;
-  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : src[i] * bscale + bzero;
-  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
-  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+  const single = out instanceof Float32Array;
+  const bs = single ? Math.fround(bscale) : bscale;
+  const bz = single ? Math.fround(bzero) : bzero;
+  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : scale(src[i], bs, bz, single);
+  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bz;
+  else for (let i = 0; i < n; i++) out[i] = Math.fround(src[i] * bs) + bz;
 }
 
 function convertUint8(src: Uint8Array, out: Float32Array | Float64Array, bscale: number, bzero: number, blank: number | undefined): void {
   const n = src.length;
-  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : src[i] * bscale + bzero;
-  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bzero;
-  else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
+  const single = out instanceof Float32Array;
+  const bs = single ? Math.fround(bscale) : bscale;
+  const bz = single ? Math.fround(bzero) : bzero;
+  if (blank !== undefined) for (let i = 0; i < n; i++) out[i] = src[i] === blank ? NaN : scale(src[i], bs, bz, single);
+  else if (bscale === 1) for (let i = 0; i < n; i++) out[i] = src[i] + bz;
+  else for (let i = 0; i < n; i++) out[i] = Math.fround(src[i] * bs) + bz;
+}
+
+function scale(v: number, bscale: number, bzero: number, single: boolean): number {
+  if (bscale === 1) return v + bzero;
+  return (single ? Math.fround(v * bscale) : v * bscale) + bzero;
 }
 
 function convertInt32(src: Int32Array, out: Float32Array | Float64Array, bscale: number, bzero: number, blank: number | undefined): void {

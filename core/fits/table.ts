@@ -142,12 +142,12 @@ export class Table {
     else values = new Float64Array(this.rows);
     texts.forEach((t, r) => {
       const s = t.trim();
+      // Empty and TNULL fields read as 0, as astropy reads them.
       const isNull = s === '' || (col.null !== undefined && s === String(col.null).trim());
-      const v = isNull ? NaN : Number(s.replace(/[Dd]/, 'E'));
-      if (!isNull && Number.isNaN(v)) throw new FitsError(`row ${r + 1} column ${col.name}: '${s}' is not a number (TFORM ${col.tform})`, this.where);
-      // Integer columns have no NaN: null fields read as 0.
+      const v = isNull ? 0 : Number(s.replace(/[Dd]/, 'E'));
+      if (Number.isNaN(v)) throw new FitsError(`row ${r + 1} column ${col.name}: '${s}' is not a number (TFORM ${col.tform})`, this.where);
       if (values instanceof BigInt64Array) values[r] = isNull ? 0n : BigInt(s.replace(/^\+/, ''));
-      else values[r] = values instanceof Float64Array ? v * col.scale + col.zero : isNull ? 0 : v;
+      else values[r] = values instanceof Float64Array ? v * col.scale + col.zero : v;
     });
     return { kind: 'numeric', repeat: 1, values };
   }
@@ -192,13 +192,13 @@ function decodeElements(bytes: Uint8Array, code: BinaryFormat['code'], repeat: n
       const bitpix = CODE_BITPIX[code];
       if (bitpix === undefined) throw new FitsError(`unsupported TFORM code ${code}`);
       // As astropy: TNULL does not change a column's type; pseudo-unsigned TZERO gives unsigned
-      // integers; other scaling gives float64 (float32 for E columns).
+      // integers; any other scaling gives float64.
       const scaling = { bitpix, bzero: col.zero, bscale: col.scale };
       const pseudo = physicalTypeOf(scaling);
       if (col.zero === 0 && col.scale === 1) return { kind: 'numeric', repeat, values: decodePhysical(bytes, scaling) };
       if (!pseudo.startsWith('float')) return { kind: 'numeric', repeat, values: decodePhysical(bytes, scaling) };
       const stored = storedView(bytes, bitpix);
-      const out = bitpix === -32 ? new Float32Array(stored.length) : new Float64Array(stored.length);
+      const out = new Float64Array(stored.length);
       for (let i = 0; i < stored.length; i++) out[i] = Number(stored[i]) * col.scale + col.zero;
       return { kind: 'numeric', repeat, values: out };
     }
