@@ -110,7 +110,7 @@ function fmt(n: number, digits = 10): string {
 export const wcsCommands: CommandGroup = (program: Command) => {
   program
     .command('wcs')
-    .description('Transform between pixel (0-based) and sky (degrees) coordinates with the WCS of a FITS HDU (TAN, SIN, ARC, STG, ZEA with optional SIP; linear).')
+    .description('Transform between pixel (0-based) and sky (degrees) coordinates with the WCS of a FITS HDU (TAN, SIN, ARC, STG, ZEA with optional SIP; TPV; linear).')
     .argument('<file>', 'FITS file')
     .option('--hdu <hdu>', 'HDU index or EXTNAME (default: the first HDU with a WCS)')
     .option('--pix <x,y>', 'pixel position, 0-based (first pixel centre = 0,0)')

@@ -18,8 +18,10 @@ export interface SipPolynomial {
 export interface WcsParams {
   /** 'celestial' for RA/Dec-like zenithal axes, 'linear' for plain linear axes. */
   kind: 'celestial' | 'linear';
-  /** Zenithal projection of a celestial WCS (TAN, SIN, ARC, STG, ZEA); '' for linear. */
+  /** Zenithal projection of a celestial WCS (TAN, SIN, ARC, STG, ZEA); '' for linear. TPV reads as TAN + tpv. */
   projection: ZenithalProjection | '';
+  /** TPV distortion (SCAMP): PV1_0..39 and PV2_0..39, applied to intermediate coordinates. */
+  tpv?: { pv1: number[]; pv2: number[] };
   ctype: [string, string];
   cunit: [string, string];
   /** 1-based reference pixel, as in the header. */
@@ -84,7 +86,7 @@ function readSip(h: WcsHeaderSource, prefix: 'A' | 'B' | 'AP' | 'BP', key: strin
 
 /**
  * The WCS of a header (primary, or alternate `key` 'A'–'Z'). Throws a clear error when the header
- * has no WCS, or a projection we do not implement (zenithal TAN, SIN, ARC, STG, ZEA, with SIP
+ * has no WCS, or a projection we do not implement (zenithal TAN, SIN, ARC, STG, ZEA, with SIP, TPV
  * distortion, and linear axes).
  */
 export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): WcsParams {
@@ -142,12 +144,13 @@ export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): W
   }
   if (!c1 || !c2) throw new Error(`${where}: CTYPE1${k}='${ctype[0]}' and CTYPE2${k}='${ctype[1]}' do not form a celestial pair`);
   for (const [i, c] of [[1, c1], [2, c2]] as const) {
-    if (!(ZENITHAL_PROJECTIONS as readonly string[]).includes(c.proj)) {
+    if (!(ZENITHAL_PROJECTIONS as readonly string[]).includes(c.proj) && c.proj !== 'TPV') {
       throw new Error(`${where}: projection ${c.proj} in CTYPE${i}${k}='${ctype[i - 1]}' is not supported (zenithal ${ZENITHAL_PROJECTIONS.join(', ')} are, with -SIP)`);
     }
   }
   if (c1.proj !== c2.proj) throw new Error(`${where}: CTYPE1${k}='${ctype[0]}' and CTYPE2${k}='${ctype[1]}' use different projections`);
-  const projection = c1.proj as ZenithalProjection;
+  const isTpv = c1.proj === 'TPV';
+  const projection = (isTpv ? 'TAN' : c1.proj) as ZenithalProjection;
   const lngIsFirst = CELESTIAL_PAIRS.some(([a]) => a === c1.coord);
   const lngAxis: 0 | 1 = lngIsFirst ? 0 : 1;
   for (const [i, u] of cunit.entries()) {
@@ -157,8 +160,10 @@ export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): W
   cunit[1] = 'deg';
   // Zenithal projections have θ0 = 90°: the default LONPOLE is 0 when δ0 ≥ 90°, else 180°.
   const lat0 = crval[lngAxis === 0 ? 1 : 0];
-  const lonpole = num(h, 'LONPOLE' + k) ?? num(h, 'PV' + (lngAxis + 1) + '_3' + k) ?? (lat0 >= 90 ? 0 : 180);
-  const latpole = num(h, 'LATPOLE' + k) ?? num(h, 'PV' + (lngAxis + 1) + '_4' + k) ?? 90;
+  // PVi_3/PVi_4 of the longitude axis stand for LONPOLE/LATPOLE, except in TPV where PVs are polynomial terms.
+  const pvPole = (m: number) => (c1.proj === 'TPV' ? undefined : num(h, 'PV' + (lngAxis + 1) + '_' + m + k));
+  const lonpole = num(h, 'LONPOLE' + k) ?? pvPole(3) ?? (lat0 >= 90 ? 0 : 180);
+  const latpole = num(h, 'LATPOLE' + k) ?? pvPole(4) ?? 90;
 
   const latAxisNumber = 2 - lngAxis;
   if (projection === 'SIN') {
@@ -168,7 +173,15 @@ export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): W
       if (pv !== undefined && pv !== 0) throw new Error(`${where}: SIN with PV${latAxisNumber}_${m}${k} = ${pv} (slant orthographic) is not supported`);
     }
   }
-  const params: WcsParams = { kind: 'celestial', projection, ctype, cunit, crpix, crval, cd, lngAxis, lonpole, latpole, radesys, equinox, warnings, key: k };
+  let tpv: WcsParams['tpv'];
+  if (isTpv) {
+    if (lngAxis !== 0) throw new Error(`${where}: TPV with the latitude axis first is not supported`);
+    if (c1.sip || c2.sip) throw new Error(`${where}: TPV and SIP distortions cannot be combined`);
+    // As wcslib: every coefficient not given is 0 (even PVi_1).
+    const read = (axis: number) => Array.from({ length: 40 }, (_, m) => num(h, `PV${axis}_${m}${k}`) ?? 0);
+    tpv = { pv1: read(1), pv2: read(2) };
+  }
+  const params: WcsParams = { kind: 'celestial', projection, ...(tpv ? { tpv } : {}), ctype, cunit, crpix, crval, cd, lngAxis, lonpole, latpole, radesys, equinox, warnings, key: k };
   const a = readSip(h, 'A', k);
   const b = readSip(h, 'B', k);
   const wantSip = c1.sip || c2.sip;

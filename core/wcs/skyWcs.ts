@@ -41,6 +41,56 @@ function polyGradient(p: SipPolynomial, u: number, v: number): [number, number] 
   return [du, dv];
 }
 
+/** The 40 TPV terms of (x, y) in SCAMP's order: 1, x, y, r, x², xy, y², x³, x²y, xy², y³, r³, … r⁷. */
+function tpvTerms(x: number, y: number): number[] {
+  const r = Math.hypot(x, y);
+  const t: number[] = [1, x, y, r];
+  for (let n = 2; n <= 7; n++) {
+    for (let j = 0; j <= n; j++) t.push(x ** (n - j) * y ** j);
+    if (n % 2 === 1) t.push(r ** n);
+  }
+  return t;
+}
+
+function tpvForward(tpv: { pv1: number[]; pv2: number[] }, x: number, y: number): [number, number] {
+  const tx = tpvTerms(x, y);
+  // ξ uses (x, y); η uses the same polynomial with x and y swapped.
+  const ty = tpvTerms(y, x);
+  let xi = 0;
+  let eta = 0;
+  for (let m = 0; m < 40; m++) {
+    xi += tpv.pv1[m] * tx[m];
+    eta += tpv.pv2[m] * ty[m];
+  }
+  return [xi, eta];
+}
+
+/** Newton iterations (finite-difference Jacobian) for the (x, y) whose TPV image is (xi, eta). */
+function tpvInverse(tpv: { pv1: number[]; pv2: number[] }, xi: number, eta: number): [number, number] {
+  let x = xi;
+  let y = eta;
+  for (let iter = 0; iter < 100; iter++) {
+    const [fx, fy] = tpvForward(tpv, x, y);
+    const ex = fx - xi;
+    const ey = fy - eta;
+    const h = 1e-7 * Math.max(1e-3, Math.hypot(x, y));
+    const [ax, ay] = tpvForward(tpv, x + h, y);
+    const [bx, by] = tpvForward(tpv, x, y + h);
+    const j11 = (ax - fx) / h;
+    const j21 = (ay - fy) / h;
+    const j12 = (bx - fx) / h;
+    const j22 = (by - fy) / h;
+    const det = j11 * j22 - j12 * j21;
+    if (det === 0 || !Number.isFinite(det)) break;
+    const dx = (j22 * ex - j12 * ey) / det;
+    const dy = (-j21 * ex + j11 * ey) / det;
+    x -= dx;
+    y -= dy;
+    if (Math.abs(dx) < 1e-15 && Math.abs(dy) < 1e-15) break;
+  }
+  return [x, y];
+}
+
 function normalizeLongitude(a: number): number {
   const r = a % 360;
   return r < 0 ? r + 360 : r;
@@ -105,7 +155,9 @@ export class SkyWcs {
       v += dv;
     }
     const [[a, b], [c, d]] = p.cd;
-    return [a * u + b * v, c * u + d * v];
+    const ix = a * u + b * v;
+    const iy = c * u + d * v;
+    return p.tpv ? tpvForward(p.tpv, ix, iy) : [ix, iy];
   }
 
   /** Pixel → world: [axis1, axis2] in header axis order (degrees for celestial axes). */
@@ -158,6 +210,7 @@ export class SkyWcs {
    */
   intermediateToPixel(ix: number, iy: number): [number, number] {
     const p = this.params;
+    if (p.tpv) [ix, iy] = tpvInverse(p.tpv, ix, iy);
     const [[a, b], [c, d]] = this.cdInv;
     const uf = a * ix + b * iy;
     const vf = c * ix + d * iy;

@@ -37,6 +37,14 @@ export function wcsToCards(params: WcsParams, shift: { dx: number; dy: number } 
     cards.push([`RADESYS${k}`, params.radesys, 'celestial reference frame']);
     if (params.equinox !== undefined) cards.push([`EQUINOX${k}`, params.equinox, 'equinox of the frame']);
     cards.push([`LONPOLE${k}`, params.lonpole, ''], [`LATPOLE${k}`, params.latpole, '']);
+    if (params.tpv) {
+      // wcslib takes every absent TPV coefficient as 0, so write all non-zero ones (PVi_1 included).
+      for (const [axis, pv] of [[1, params.tpv.pv1], [2, params.tpv.pv2]] as const) {
+        pv.forEach((v, m) => {
+          if (v !== 0) cards.push([`PV${axis}_${m}${k}`, v, '']);
+        });
+      }
+    }
     if (sip) {
       cards.push(...sipCards('A', sip.a, k), ...sipCards('B', sip.b, k));
       if (sip.ap && sip.bp) cards.push(...sipCards('AP', sip.ap, k), ...sipCards('BP', sip.bp, k));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { FitsFile } from '../../../core/fits/fits-file.js';
 import { hasWcs, readWcsParams } from '../../../core/wcs/headerWcs.js';
 import { SkyWcs } from '../../../core/wcs/skyWcs.js';
+import { wcsToCards } from '../../../core/wcs/wcsCards.js';
 import { runAstropy, type AstropyCase, type AstropyResult } from './astropyRef.js';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -67,6 +68,11 @@ const cases: Array<{ name: string; cards?: Cards; file?: string; hdu?: number; w
     CTYPE1: `RA---${p}`, CTYPE2: `DEC--${p}`, CRVAL1: 83.6, CRVAL2: 22.0, CRPIX1: 512, CRPIX2: 400, LONPOLE: 150,
     CD1_1: -0.004, CD1_2: 0.0011, CD2_1: 0.001, CD2_2: 0.0041,
   } as Cards })),
+  { name: 'TPV (SCAMP distortion up to 7th order, r terms)', cards: {
+    CTYPE1: 'RA---TPV', CTYPE2: 'DEC--TPV', CRVAL1: 214.9, CRVAL2: 52.7, CRPIX1: 1100, CRPIX2: 2300, CD1_1: -5.1e-5, CD1_2: 2e-7, CD2_1: -1e-7, CD2_2: 5.1e-5,
+    PV1_0: 1e-5, PV1_1: 1.0002, PV1_2: 3e-4, PV1_3: 1e-4, PV1_4: 2e-3, PV1_5: -1e-3, PV1_6: 5e-4, PV1_7: -2e-2, PV1_9: 1e-2, PV1_11: 3e-3, PV1_16: 0.1, PV1_23: 0.5, PV1_39: 3,
+    PV2_0: -2e-5, PV2_1: 0.9998, PV2_2: -2e-4, PV2_4: -1e-3, PV2_5: 2e-3, PV2_8: 1.5e-2, PV2_10: -1e-2, PV2_11: -2e-3, PV2_20: 0.2, PV2_31: 2,
+  } },
   { name: 'ZEA-SIP near the south pole', cards: {
     CTYPE1: 'RA---ZEA-SIP', CTYPE2: 'DEC--ZEA-SIP', CRVAL1: 10, CRVAL2: -88, CRPIX1: 100, CRPIX2: 100, CD1_1: -1e-3, CD1_2: 0, CD2_1: 0, CD2_2: 1e-3,
     A_ORDER: 2, A_2_0: 1e-6, B_ORDER: 2, B_0_2: -1e-6,
@@ -165,6 +171,21 @@ describe('SkyWcs details', () => {
     const warn = readWcsParams(source({ ...sip3, CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN' }));
     expect(warn.sip).toBeDefined();
     expect(warn.warnings.join()).toMatch(/-SIP suffix/);
+  });
+
+  it('writes its parameters back as cards that read to the same transform (TAN-SIP, TPV, shifted origin)', () => {
+    const tpvCase = cases.find((c) => c.name.startsWith('TPV'));
+    for (const cards of [sip3, tpvCase?.cards ?? {}]) {
+      const a = SkyWcs.fromHeader(source(cards));
+      const written = Object.fromEntries(wcsToCards(a.params, { dx: 10, dy: -5 }).map(([k, v]) => [k, v]));
+      const b = SkyWcs.fromHeader(source(written as Cards));
+      for (const [x, y] of [[0, 0], [500, 1500], [-100, 3000]]) {
+        const p = a.pixelToSky(x, y);
+        const q = b.pixelToSky(x - 10, y + 5);
+        expect(Math.abs(p.ra - q.ra)).toBeLessThan(1e-12);
+        expect(Math.abs(p.dec - q.dec)).toBeLessThan(1e-12);
+      }
+    }
   });
 
   it('reads an alternate WCS (afw writes the xy0 as the A WCS)', () => {
