@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { conformanceCommands } from './conformance.js';
+import { butlerCommands } from './butler.js';
 import { wcsCommands } from './wcs.js';
 import { fitsCommands } from './fits.js';
 import { registryCommands } from './registry.js';
@@ -7,7 +8,7 @@ import { registryCommands } from './registry.js';
 /** A group of CLI commands for one area, in its own file. */
 export type CommandGroup = (program: Command) => void;
 
-const groups: CommandGroup[] = [conformanceCommands, wcsCommands, fitsCommands, registryCommands];
+const groups: CommandGroup[] = [conformanceCommands, butlerCommands, wcsCommands, fitsCommands, registryCommands];
 
 export function registerCommandGroups(program: Command): void {
   for (const register of groups) register(program);
