@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { queryWcs, wcsCommands } from '../../../cli/commands/wcs.js';
+import { FitsFile } from '../../../core/fits/fits-file.js';
+import { writeFits } from '../../../core/fits/writer.js';
 
 const fitsDir = resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'fits');
 const MEGACAM = resolve(fitsDir, 'megacam_cutout_806045o_ccd10.fits');
@@ -42,6 +47,29 @@ describe('butler wcs', () => {
     const json = JSON.parse(await runCli([MEGACAM, '--hdu', '0', '--pix', '-5,3', '--json'])) as { hdu: number; pixToSky: { pixel: number[] } };
     expect(json.hdu).toBe(0);
     expect(json.pixToSky.pixel).toEqual([-5, 3]);
+  });
+
+  it('finds the WCS of a tile-compressed extension, and honours --parent (LTV)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h5-wcs-'));
+    try {
+      const src = FitsFile.open(MEGACAM);
+      const header = src.hdu(0).header.clone();
+      const pixels = src.readImage(0).data as Uint16Array;
+      src.close();
+      for (const k of ['SIMPLE', 'BITPIX', 'NAXIS', 'NAXIS1', 'NAXIS2', 'EXTEND', 'BZERO', 'BSCALE']) header.delete(k);
+      header.set('LTV1', -100);
+      header.set('LTV2', -200);
+      const fz = join(dir, 'cut.fits.fz');
+      writeFits(fz, [{ type: 'image' }, { type: 'compressed-image', header, data: pixels, axes: [101, 101], compression: { type: 'RICE_1' } }]);
+      const a = queryWcs(fz, { pix: '50,50' });
+      expect(a.hdu).toBe(1);
+      expect(a.pixToSky?.ra).toBeCloseTo(280.8381818965, 9);
+      const parent = queryWcs(fz, { pix: '150,250', parent: true });
+      expect(parent.origin).toEqual([100, 200]);
+      expect(parent.pixToSky?.ra).toBeCloseTo(280.8381818965, 9);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('explains bad input', () => {
