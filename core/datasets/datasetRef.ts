@@ -4,6 +4,8 @@ import { DatasetType, type DatasetTypeJson } from './datasetType.js';
 import type { StorageClassFactory } from './storageClass.js';
 import { normalizeUuid } from './ids.js';
 
+const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export interface DatasetRefJson {
   id: string;
   datasetType: DatasetTypeJson;
@@ -20,13 +22,13 @@ export class DatasetRef {
   readonly id: string;
 
   constructor(datasetType: DatasetType, dataId: DataCoordinate, run: string, id: string) {
-    if (!dataId.dimensions.equals(datasetType.dimensions)) {
+    if (dataId.dimensions !== datasetType.dimensions && !dataId.dimensions.equals(datasetType.dimensions)) {
       throw new Error(`Data ID ${dataId.toString()} has dimensions ${dataId.dimensions.toString()} but dataset type ${datasetType.name} has ${datasetType.dimensions.toString()}`);
     }
     this.datasetType = datasetType;
     this.dataId = dataId;
     this.run = run;
-    this.id = normalizeUuid(id);
+    this.id = CANONICAL.test(id) ? id : normalizeUuid(id);
   }
 
   /** A ref to one component of this (composite) dataset: same id, run and data ID. */

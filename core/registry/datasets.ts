@@ -3,7 +3,7 @@
 // and removal. Collection summaries are kept up to date as daf_butler requires (the tag tables
 // have foreign keys to them).
 import { DataCoordinate, type DataIdInput, formatDataId, type DimensionUniverse, type TimespanNs } from '../dimensions/index.js';
-import { DatasetRef, type DatasetType, hexToUuid, makeDatasetId, type DatasetIdGenEnum, uuidToHex } from '../datasets/index.js';
+import { DatasetRef, type DatasetType, DATASET_ID_GEN_MODES, DATASET_ID_NAMESPACE, hexToUuid, hyphenate, type DatasetIdGenEnum, uuid5Hex, uuid7Hex, uuidToHex } from '../datasets/index.js';
 import type { CollectionManager, CollectionRecord } from './collections.js';
 import type { DatasetTypeManager, DatasetTypeRecord } from './datasetTypes.js';
 import type { Database, SqlValue } from './db/database.js';
@@ -42,7 +42,41 @@ export class DatasetStorage {
   standardize(rec: DatasetTypeRecord, dataId: DataIdInput | DataCoordinate): DataCoordinate {
     const group = rec.datasetType.dimensions;
     if (dataId instanceof DataCoordinate && dataId.dimensions === group) return dataId;
-    return DataCoordinate.standardize(this.universe, dataId, { dimensions: group, allowExtra: true });
+    return this.fastStandardize(rec, dataId) ?? DataCoordinate.standardize(this.universe, dataId, { dimensions: group, allowExtra: true });
+  }
+
+  /**
+   * Batch fast path: a plain object holding exactly the required dimensions with values of the
+   * right primitive type. Anything else goes through the full (checking, coercing) standardize.
+   */
+  private fastStandardize(rec: DatasetTypeRecord, dataId: DataIdInput | DataCoordinate): DataCoordinate | null {
+    if (dataId instanceof DataCoordinate) return null;
+    const required = rec.datasetType.dimensions.required;
+    const kinds = this.keyKinds(rec);
+    let n = 0;
+    for (const k in dataId) {
+      const i = required.indexOf(k);
+      if (i < 0) return null;
+      const v = dataId[k];
+      if (kinds[i] === 'int' ? !(typeof v === 'number' && Number.isSafeInteger(v)) : !(typeof v === 'string' && v.length > 0 && v.length <= kinds[i].length)) return null;
+      n++;
+    }
+    if (n !== required.length) return null;
+    return new DataCoordinate(rec.datasetType.dimensions, dataId as Record<string, string | number>);
+  }
+
+  private kindCache = new Map<DatasetTypeRecord, ({ length: number } | 'int')[]>();
+
+  private keyKinds(rec: DatasetTypeRecord): ({ length: number } | 'int')[] {
+    let kinds = this.kindCache.get(rec);
+    if (!kinds) {
+      kinds = rec.datasetType.dimensions.required.map((d) => {
+        const pk = this.universe.getDimension(d).primaryKey!;
+        return pk.type === 'int' ? 'int' : { length: pk.length ?? Number.MAX_SAFE_INTEGER };
+      });
+      this.kindCache.set(rec, kinds);
+    }
+    return kinds;
   }
 
   /** Records that a collection may hold datasets of this type and these governor values. */
@@ -72,6 +106,7 @@ export class DatasetStorage {
     const rec = this.record(datasetType);
     const dt = rec.datasetType;
     if (dt.isComponent()) throw new DatasetTypeError(`Cannot insert datasets of component type '${dt.name}'`);
+    if (!DATASET_ID_GEN_MODES.includes(idMode)) throw new Error(`Unknown dataset ID generation mode '${String(idMode)}'; expected one of ${DATASET_ID_GEN_MODES.join(', ')}`);
     const run = this.collections.getOfType(runName, 'RUN', `inserting ${dt.name} datasets`);
     const coords = dataIds.map((d) => this.standardize(rec, d));
     const dims = dt.dimensions.required;
@@ -79,6 +114,9 @@ export class DatasetStorage {
     const insDataset = this.db.prepare('INSERT INTO dataset (id, dataset_type_id, ingest_date, run_id) VALUES (?, ?, ?, ?)');
     const insTag = this.db.prepare(this.tagInsertSql(rec));
     const refs: DatasetRef[] = new Array(coords.length);
+    // daf_butler's UUID5 name: dataset_type=..,[run=..,]k=v over the sorted required keys.
+    const sortedDims = [...dims].sort();
+    const namePrefix = idMode === 'DATAID_TYPE_RUN' ? `dataset_type=${dt.name},run=${run.name}` : `dataset_type=${dt.name}`;
     this.db.transaction(() => {
       this.updateSummaries(run.id, rec, coords);
       const params: SqlValue[] = new Array(3 + dims.length);
@@ -86,8 +124,14 @@ export class DatasetStorage {
       params[2] = run.id;
       for (let i = 0; i < coords.length; i++) {
         const dataId = coords[i];
-        const id = makeDatasetId(dt.name, idMode === 'UNIQUE' ? {} : dataId.required, run.name, idMode);
-        const hex = uuidToHex(id);
+        let hex: string;
+        if (idMode === 'UNIQUE') hex = uuid7Hex();
+        else {
+          let name = namePrefix;
+          for (const d of sortedDims) name += `,${d}=${dataId.values[d]}`;
+          hex = uuid5Hex(DATASET_ID_NAMESPACE, name);
+        }
+        const id = hyphenate(hex);
         params[1] = hex;
         for (let k = 0; k < dims.length; k++) params[3 + k] = dataId.values[dims[k]];
         try {

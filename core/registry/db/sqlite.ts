@@ -15,8 +15,11 @@ export interface SqliteOptions {
 }
 
 function bind(params: SqlValue[]): unknown[] {
-  // SQLite has no boolean type; daf_butler stores booleans as 0/1.
-  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  // SQLite has no boolean type; daf_butler stores booleans as 0/1. Copy only when needed (hot path).
+  for (let i = 0; i < params.length; i++) {
+    if (typeof params[i] === 'boolean') return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  }
+  return params;
 }
 
 class SqliteStatement implements PreparedStatement {
@@ -58,6 +61,8 @@ export class SqliteDatabase implements Database {
     this.native = new BetterSqlite3(path, { readonly: this.readOnly, fileMustExist: !options.create });
     this.native.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 300_000}`);
     this.native.pragma('foreign_keys = ON');
+    // A larger page cache keeps the dataset/tag indexes in memory during batch inserts and queries.
+    this.native.pragma('cache_size = -131072');
     if (!this.readOnly) {
       // WAL lets readers (the app, a Python butler) read while we write.
       this.native.pragma('journal_mode = WAL');

@@ -3,6 +3,8 @@
 import type { DimensionElement, DimensionUniverse, FieldSpec } from '../../dimensions/index.js';
 import type { ColumnSpec, ForeignKeySpec, TableSpec } from './tableSpec.js';
 
+export const EXTENSION_TIMESPAN_INDEX = ['timespan_begin', 'timespan_end'];
+
 /** Column for a dimension key or metadata field, named `name`. */
 export function columnForKey(name: string, field: FieldSpec, nullable = false): ColumnSpec {
   switch (field.type) {
@@ -57,6 +59,10 @@ export function elementTableSpec(universe: DimensionUniverse, el: DimensionEleme
     primaryKey: primaryKeyColumns(el),
     unique: el.alternateKeys.map((k) => [...others, k.name]),
     foreignKeys,
+    // Our addition to daf_butler's schema (extra indexes are invisible to daf_butler): lets
+    // `timespan OVERLAPS` queries start from the few matching exposures/visits instead of
+    // scanning every dataset (160 ms → 1.5 ms over 1M datasets in bench/registry.ts).
+    indexes: el.hasTimespan ? [EXTENSION_TIMESPAN_INDEX] : [],
   };
 }
 

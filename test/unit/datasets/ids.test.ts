@@ -48,3 +48,27 @@ describe('UUIDv7 for UNIQUE mode', () => {
     expect(() => makeDatasetId('raw', {}, 'r', 'BOGUS' as 'UNIQUE')).toThrow(/Unknown dataset ID generation mode 'BOGUS'/);
   });
 });
+
+describe('SHA-1 used for UUID5', () => {
+  it('matches node:crypto for empty, one-block, multi-block and non-ASCII messages', async () => {
+    const { createHash } = await import('node:crypto');
+    const { sha1Into } = await import('../../../core/datasets/sha1.js');
+    const out = new Uint8Array(20);
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 200, 1500]) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 131 + length) & 0xff);
+      sha1Into(bytes, length, out);
+      expect(Buffer.from(out).toString('hex'), `length ${length}`).toBe(createHash('sha1').update(bytes).digest('hex'));
+    }
+    const name = 'dataset_type=raw,run=ünïcødé/run,detector=1,instrument=Cam';
+    const ns = Buffer.from(DATASET_ID_NAMESPACE.replace(/-/g, ''), 'hex');
+    const h = createHash('sha1').update(ns).update(name, 'utf8').digest();
+    h[6] = (h[6] & 0x0f) | 0x50;
+    h[8] = (h[8] & 0x3f) | 0x80;
+    expect(uuidToHex(uuid5(DATASET_ID_NAMESPACE, name))).toBe(h.subarray(0, 16).toString('hex'));
+    const long = 'x'.repeat(5000);
+    const h2 = createHash('sha1').update(ns).update(long).digest();
+    h2[6] = (h2[6] & 0x0f) | 0x50;
+    h2[8] = (h2[8] & 0x3f) | 0x80;
+    expect(uuidToHex(uuid5(DATASET_ID_NAMESPACE, long))).toBe(h2.subarray(0, 16).toString('hex'));
+  });
+});
