@@ -18,7 +18,10 @@ export interface ColumnSpec {
   dim?: number[];
   /** TNULLn for integer columns. */
   null?: number;
-  /** Rows × repeat values (numbers, strings, logicals), or one typed array per row for P/Q columns. */
+  /**
+   * Rows × repeat values (numbers, strings, logicals; 0/1 per bit for X; interleaved real/imaginary
+   * pairs for C and M), or one typed array per row for P/Q columns.
+   */
   data: ColumnData;
 }
 
@@ -143,7 +146,24 @@ function encodeFixed(col: PreparedColumn, rows: number): Uint8Array {
     (data as Array<boolean | null>).forEach((v, i) => (out[i] = v === true ? 0x54 : v === false ? 0x46 : 0));
     return out;
   }
-  if (col.code === 'X' || col.code === 'C' || col.code === 'M') throw new FitsError(`column ${col.spec.name}: writing TFORM code ${col.code} is not supported`);
+  if (col.code === 'X') {
+    // One 0/1 value per bit, packed most significant bit first.
+    const bits = data as ArrayLike<number | boolean | null>;
+    if (bits.length !== n) throw new FitsError(`column ${col.spec.name}: expected ${n} bits (${rows} rows × ${col.repeat})`);
+    const out = new Uint8Array(rows * col.width);
+    for (let r = 0; r < rows; r++) {
+      for (let b = 0; b < col.repeat; b++) if (bits[r * col.repeat + b]) out[r * col.width + (b >> 3)] |= 0x80 >> (b & 7);
+    }
+    return out;
+  }
+  if (col.code === 'C' || col.code === 'M') {
+    // Interleaved real/imaginary pairs.
+    const want = col.code === 'C' ? Float32Array : Float64Array;
+    if (!(data instanceof want) || data.length !== 2 * n) {
+      throw new FitsError(`column ${col.spec.name}: TFORM ${col.tform} needs a ${want.name} of ${2 * n} interleaved real/imaginary values`);
+    }
+    return encodePixels(data, { bitpix: col.code === 'C' ? -32 : -64, bzero: 0, bscale: 1 });
+  }
   if (!isTyped(data) || data.length !== n) throw new FitsError(`column ${col.spec.name}: expected ${n} values (${rows} rows × ${col.repeat}) in a typed array`);
   const bitpix = CODE_BITPIX[col.code];
   if (bitpix === undefined) throw new FitsError(`column ${col.spec.name}: unsupported TFORM ${col.tform}`);

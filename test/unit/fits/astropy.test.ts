@@ -238,6 +238,8 @@ function ourFiles(dir: string): Record<string, { specs: HduSpec[] }> {
       { name: 'NAME', data: ['vega', 'deneb', '', 'altair', "o'neil", 'sirius b'] },
       { name: 'VARJ', data: Array.from({ length: rows }, (_, r) => ramp(Int32Array, r, (i) => i * r)) },
       { name: 'VARD', format: '1PD', data: Array.from({ length: rows }, (_, r) => ramp(Float64Array, r + 1, (i) => i / 7)) },
+      { name: 'BITS', format: '11X', data: ramp(Uint8Array, rows * 11, (i) => (i * 5) % 3 === 0 ? 1 : 0) },
+      { name: 'CPLX', format: '1C', data: ramp(Float32Array, rows * 2, (i) => i - 3.5) },
     ],
   };
   const big = ramp(Int32Array, 60 * 50, (i) => Math.round(Math.sin(i / 10) * 100000) + (i % 17) * 3);

@@ -15,6 +15,9 @@ describe('binary tables', () => {
           { name: 'OK', data: [true, null, false] },
           { name: 'S', data: ['a', "b'c", ''] },
           { name: 'V', data: [Int16Array.from([]), Int16Array.from([7]), Int16Array.from([8, 9])] },
+          { name: 'FLAGS', format: '10X', data: Uint8Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 1 : 0)) },
+          { name: 'Z', format: '1C', data: Float32Array.from([1, -1, 2, -2, 3, -3]) },
+          { name: 'ZZ', format: '1M', data: Float64Array.from([0.5, 1, 1.5, 2, 2.5, 3]) },
         ],
       },
     ]);
@@ -31,7 +34,10 @@ describe('binary tables', () => {
     expect(t.read('OK').values).toEqual([true, null, false]);
     expect(t.read('S').values).toEqual(['a', "b'c", '']);
     expect(t.read('V').values).toEqual([Int16Array.from([]), Int16Array.from([7]), Int16Array.from([8, 9])]);
-    expect(() => t.read('NOPE')).toThrow(/no column NOPE \(columns: ID, U16, K, POS, OK, S, V\)/);
+    expect(t.read('FLAGS')).toEqual({ kind: 'bits', repeat: 10, values: Uint8Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 1 : 0)) });
+    expect(t.read('Z')).toEqual({ kind: 'complex', repeat: 1, values: Float32Array.from([1, -1, 2, -2, 3, -3]) });
+    expect(t.read('ZZ')).toEqual({ kind: 'complex', repeat: 1, values: Float64Array.from([0.5, 1, 1.5, 2, 2.5, 3]) });
+    expect(() => t.read('NOPE')).toThrow(/no column NOPE \(columns: ID, U16, K, POS, OK, S, V, FLAGS, Z, ZZ\)/);
   });
 
   it('reports inconsistent layouts with the keyword', () => {
