@@ -1,7 +1,12 @@
 // Where the image viewer (renderer/src/viewer/, helper H8) plugs into the inspector for image datasets.
-// It renders nothing until the viewer is wired here, so no fake preview is ever shown.
 import type { DatasetDetail } from '../../../core/api/sections/repository.js';
+import { DatasetPreview } from '../viewer/index.js';
 
-export function PreviewSlot(_props: { detail: DatasetDetail }) {
-  return null;
+export function PreviewSlot({ detail }: { detail: DatasetDetail }) {
+  return (
+    <section className="preview-slot">
+      <h2>Preview</h2>
+      <DatasetPreview detail={detail} />
+    </section>
+  );
 }
