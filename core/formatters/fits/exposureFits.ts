@@ -31,7 +31,6 @@ export interface ExposureReadOptions {
 const STRUCTURAL = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|GROUPS|BZERO|BSCALE|BLANK|EXTNAME|EXTTYPE|EXTVER|INHERIT|CHECKSUM|DATASUM|END|ZIMAGE|ZBITPIX|ZNAXIS\d*|ZTILE\d*|ZCMPTYPE|ZNAME\d*|ZVAL\d*|ZQUANTIZ|ZDITHER0|ZSIMPLE|ZTENSION|ZEXTEND|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|TTYPE\d+|TFORM\d+|TFIELDS|THEAP)$/;
 // afw's VisitInfo keywords (stripVisitInfoKeywords) plus the extra ones we write.
 const VISIT_KEYS = ['EXPID', 'EXPTIME', 'DARKTIME', 'DATE-AVG', 'TIMESYS', 'TIME-MID', 'MJD-AVG-UT1', 'AVG-ERA', 'BORE-RA', 'BORE-DEC', 'BORE-AZ', 'BORE-ALT', 'BORE-AIRMASS', 'BORE-ROTANG', 'ROTTYPE', 'OBS-LONG', 'OBS-LAT', 'OBS-ELEV', 'AIRTEMP', 'AIRPRESS', 'HUMIDITY', 'INSTRUMENT', 'OBSTYPE', 'PROGRAM', 'OBJECT'];
-const INFO_KEYS = ['FILTER', 'BAND', 'DETNAME', 'DETSER', 'DETID', 'EXPOSURE_ID'];
 const XY0_KEYS = /^(LTV[12]|LTM\d_\d|CTYPE[12]A|CRPIX[12]A|CRVAL[12]A|CUNIT[12]A|CD[12]_[12]A|CDELT[12]A)$/;
 
 function copyCards(target: Header, source: Header | undefined, keep: (key: string) => boolean): void {
@@ -116,7 +115,10 @@ function planeHeader(extname: 'IMAGE' | 'MASK' | 'VARIANCE', exposure: Exposure)
 /** Writes an Exposure atomically in afw's FITS layout. */
 export function writeExposureFits(path: string, exposure: Exposure, options: { checksum?: boolean } = {}): void {
   const primary = new Header();
-  copyCards(primary, exposure.metadata, (k) => !STRUCTURAL.test(k) && !isWcsKeyword(k) && !XY0_KEYS.test(k) && !VISIT_KEYS.includes(k) && !INFO_KEYS.includes(k) && !k.startsWith('MP_'));
+  // Visit-info and detector/filter cards are overwritten below from the exposure's own values; a WCS
+  // in the metadata moves to the image planes when the exposure has one, else it stays (nothing lost).
+  const hasWcsObject = exposure.wcs !== undefined;
+  copyCards(primary, exposure.metadata, (k) => !STRUCTURAL.test(k) && !(hasWcsObject && isWcsKeyword(k)) && !XY0_KEYS.test(k) && !k.startsWith('MP_'));
   if (exposure.visitInfo) visitInfoCards(primary, exposure.visitInfo);
   if (exposure.filter?.physicalLabel) primary.set('FILTER', exposure.filter.physicalLabel, 'Physical filter');
   if (exposure.filter?.band) primary.set('BAND', exposure.filter.band, 'Band');
@@ -212,10 +214,16 @@ export class ExposureFitsReader {
     return new Mask(pixels, box.width, box.height, { x0: box.minX, y0: box.minY, planes: planes.names().length ? planes : MaskPlaneDict.withDefaults() });
   }
 
-  /** The primary header without structural, WCS and visit-info cards (afw's getMetadata()). */
+  /** The primary header without structural cards and the cards other components represent (afw's getMetadata()). */
   readMetadata(): Header {
     const out = new Header();
-    copyCards(out, this.file.hdus[0].header, (k) => !STRUCTURAL.test(k) && !VISIT_KEYS.includes(k) && !INFO_KEYS.includes(k) && !isWcsKeyword(k));
+    const primary = this.file.hdus[0].header;
+    // Keys become objects (visit info, filter, id, detector) only where those exist; the rest stays.
+    const hasVisit = visitInfoFromHeader(primary) !== undefined;
+    const hasDetectorTable = this.file.hdus.some((x) => x.name.toUpperCase() === 'DETECTOR' && x.kind === 'bintable');
+    const represented = (k: string) =>
+      (hasVisit && VISIT_KEYS.includes(k)) || ['FILTER', 'BAND', 'EXPOSURE_ID'].includes(k) || (hasDetectorTable && ['DETNAME', 'DETSER', 'DETID'].includes(k));
+    copyCards(out, primary, (k) => !STRUCTURAL.test(k) && !represented(k));
     return out;
   }
 

@@ -78,8 +78,9 @@ describe('Exposure FITS formatter', () => {
     expect(Number.isNaN(back.detector?.amplifiers[0].suspectLevel)).toBe(true);
     expect(back.metadata?.getString('OBSERVER')).toBe('Tester');
     expect(back.metadata?.commentary('HISTORY')).toContain('made by a unit test');
-    // The stale EXPTIME in the metadata is not carried: visit info owns it.
+    // The stale EXPTIME in the metadata is overwritten: visit info owns it.
     expect(back.metadata?.has('EXPTIME')).toBe(false);
+    expect(back.visitInfo?.exposureTime).toBe(615.037);
     // The WCS works in parent coordinates after the round trip.
     for (const [x, y] of [[1000, 2000], [1039.5, 2029], [0, 0]]) {
       const a = exposure.wcs?.pixelToSky(x, y);
@@ -190,6 +191,33 @@ print(json.dumps(out))
     const det = readExposureComponent(afwLike, 'detector') as { name: string; amplifiers: Array<{ gain: number }> };
     expect(det.name).toBe('ccd02');
     expect(det.amplifiers.map((a) => a.gain)).toEqual([1.57, 1.67]);
+  });
+
+  it('keeps metadata it cannot turn into objects (a WCS without a SkyWcs, OBJECT without visit info)', () => {
+    const exp = Exposure.create(4, 4);
+    const meta = new Header();
+    meta.set('CTYPE1', 'RA---TAN');
+    meta.set('CTYPE2', 'DEC--TAN');
+    meta.set('CRVAL1', 10.5);
+    meta.set('OBJECT', 'M31');
+    exp.metadata = meta;
+    const path = join(dir, 'keep.fits');
+    writeExposureFits(path, exp);
+    const r = new ExposureFitsReader(path);
+    try {
+      expect(r.readVisitInfo()).toBeUndefined();
+      expect(r.readMetadata().getString('OBJECT')).toBe('M31');
+      expect(r.readMetadata().getNumber('CRVAL1')).toBe(10.5);
+      const f = FitsFile.open(path);
+      try {
+        expect(f.hdu(0).header.getNumber('CRVAL1')).toBe(10.5);
+        expect(f.hdu(0).header.getString('OBJECT')).toBe('M31');
+      } finally {
+        f.close();
+      }
+    } finally {
+      r.close();
+    }
   });
 
   it('names the file and HDU when something is missing', () => {
