@@ -3,7 +3,7 @@
 // instrument+detector+exposure data IDs: put, list, get by ref, get by data ID, getURI,
 // prune-purge. Run: npx tsx bench/butler.ts [N]
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { Butler } from '../core/butler/index.js';
@@ -40,10 +40,17 @@ function setup(): { butler: Butler; dir: string } {
 
 const dataIdOf = (i: number) => ({ instrument: 'Cam', detector: i % 20, exposure: 1000 + Math.floor(i / 20) });
 
-async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+const cpuMs: Record<string, number> = {};
+
+/** Wall time of fn; its process CPU time (user + system) is kept in cpuMs under `label`. */
+async function time<T>(fn: () => Promise<T> | T, label = ''): Promise<[T, number]> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = await fn();
-  return [out, performance.now() - t0];
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  if (label) cpuMs[label] = (c.user + c.system) / 1000;
+  return [out, wall];
 }
 
 const { butler, dir } = setup();
@@ -53,29 +60,29 @@ const [refs, putMs] = await time(() => butler.transaction(async () => {
   const out = [];
   for (let i = 0; i < N; i++) out.push(await butler.put({ index: i, values: [i, i * 2, i * 3], label: `metric ${i}` }, 'metric', dataIdOf(i)));
   return out;
-}));
+}), 'put');
 rows.push(['put', putMs]);
 
-const [listed, listMs] = await time(() => butler.registry.queryDatasets('metric', { collections: 'bench/run' }));
+const [listed, listMs] = await time(() => butler.registry.queryDatasets('metric', { collections: 'bench/run' }), 'list');
 if (listed.length !== N) throw new Error(`listed ${listed.length}, expected ${N}`);
 rows.push(['list', listMs]);
 
 const [, getRefMs] = await time(async () => {
   for (const ref of refs) await butler.get(ref);
-});
+}, 'get(ref)');
 rows.push(['get(ref)', getRefMs]);
 
 const [, getIdMs] = await time(async () => {
   for (let i = 0; i < N; i++) await butler.get('metric', dataIdOf(i));
-});
+}, 'get(dataId)');
 rows.push(['get(dataId)', getIdMs]);
 
 const [, uriMs] = await time(() => {
   for (const ref of refs) butler.getURI(ref);
-});
+}, 'getURI');
 rows.push(['getURI', uriMs]);
 
-const [, purgeMs] = await time(() => butler.pruneDatasets(refs, { purge: true, unstore: true }));
+const [, purgeMs] = await time(() => butler.pruneDatasets(refs, { purge: true, unstore: true }), 'purge');
 rows.push(['purge', purgeMs]);
 
 // Unbatched puts: each one its own transaction (per-put atomicity without an outer transaction).
@@ -86,11 +93,12 @@ const [, singleMs] = await time(async () => {
 });
 
 console.log(`butler-desktop vs daf_butler (Python), N = ${N} small JSON datasets, same machine class`);
-console.log('operation      ours (ms)   daf_butler (ms)   ratio');
+console.log('operation      wall (ms)  cpu (ms)   daf_butler (ms)   ratio (wall)');
 for (const [name, ms] of rows) {
   const py = PYTHON_MS[name];
-  console.log(`${name.padEnd(14)} ${ms.toFixed(1).padStart(9)}   ${py.toFixed(0).padStart(15)}   ${(py / ms).toFixed(0).padStart(5)}x`);
+  console.log(`${name.padEnd(14)} ${ms.toFixed(1).padStart(9)} ${cpuMs[name].toFixed(1).padStart(9)}   ${py.toFixed(0).padStart(15)}   ${(py / ms).toFixed(0).padStart(5)}x`);
 }
+console.log(`machine load average (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
 console.log(`put without an outer transaction: ${(singleMs / M * 1000).toFixed(0)} µs per put (${M} puts, each atomic on its own) = ${(12_990 / N / (singleMs / M)).toFixed(0)}x daf_butler per put`);
 butler.close();
 single.close();

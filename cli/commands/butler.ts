@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { Butler, exportDatasets, importDatasets } from '../../core/butler/index.js';
 import { ButlerConfig, Config } from '../../core/config/index.js';
 import { parseIdGenMode, type DatasetRef } from '../../core/datasets/index.js';
-import { lookupDatasetType, TRANSFER_MODES, type TransferMode } from '../../core/datastore/index.js';
+import { TRANSFER_MODES, type TransferMode } from '../../core/datastore/index.js';
 import { printJson, printTable } from '../output.js';
 import type { CommandGroup } from './index.js';
 
@@ -259,36 +259,13 @@ export const butlerCommands: CommandGroup = (program: Command) => {
     .option('--quiet', 'print only problems', false)
     .option('--json', 'machine-readable output', false)
     .action((repo: string, opts: { datasetType?: string[]; ignore?: string[]; quiet: boolean; json: boolean }) => withButler(repo, false, (butler) => {
-      const ignore = new Set(opts.ignore ?? []);
-      const types = butler.registry.queryDatasetTypes(opts.datasetType && opts.datasetType.length > 0 ? opts.datasetType : ['*']).filter((t) => !ignore.has(t.name));
-      const stores = butler.fileDatastores();
-      const rows: { datasetType: string; datastore: string; template: string; formatter: string; problem: string }[] = [];
-      for (const t of types) {
-        const entity = lookupDatasetType(t);
-        for (const store of stores) {
-          const row = { datasetType: t.name, datastore: store.name, template: '', formatter: '', problem: '' };
-          const problems: string[] = [];
-          try {
-            const [key, template] = store.templates.getTemplateWithMatch(entity);
-            row.template = `${key.toString()}`;
-            template.validateTemplate(entity);
-          } catch (err) {
-            problems.push((err as Error).message);
-          }
-          try {
-            row.formatter = store.formatters.get(entity).formatter;
-          } catch (err) {
-            problems.push((err as Error).message);
-          }
-          row.problem = problems.join('; ');
-          rows.push(row);
-        }
-      }
+      const rows = butler.validateConfiguration({ datasetTypes: opts.datasetType, ignore: opts.ignore });
+      const types = new Set(rows.map((r) => r.datasetType));
       const failures = rows.filter((r) => r.problem !== '');
       if (opts.json) printJson(rows);
-      else if (!opts.quiet) printTable(rows, ['datasetType', 'datastore', 'template', 'formatter', 'problem']);
+      else if (!opts.quiet) printTable(rows.map((r) => ({ ...r })), ['datasetType', 'datastore', 'templateKey', 'formatter', 'problem']);
       else for (const f of failures) process.stdout.write(`${f.datasetType} (${f.datastore}): ${f.problem}\n`);
       if (failures.length > 0) throw new Error(`Configuration is not valid for ${failures.length} dataset type${failures.length === 1 ? '' : 's'}: ${failures.map((f) => f.datasetType).join(', ')}`);
-      if (!opts.json) process.stdout.write(`Configuration valid for ${types.length} dataset type${types.length === 1 ? '' : 's'}.\n`);
+      if (!opts.json) process.stdout.write(`Configuration valid for ${types.size} dataset type${types.size === 1 ? '' : 's'}.\n`);
     }));
 };

@@ -8,9 +8,9 @@ import { ButlerConfig, Config, isConfigMap, type ConfigMap } from '../config/ind
 import { DatasetRef, DatasetType, StorageClassFactory, makeDatasetId, type DatasetIdGenEnum } from '../datasets/index.js';
 import { DataCoordinate, type DataIdInput } from '../dimensions/index.js';
 import {
-  ChainedDatastore, FileDatastore, UndoLog, createDatastore, type Datastore, type DatasetURIs, type FileDataset, type RetrieveOptions, type TransferMode,
+  ChainedDatastore, FileDatastore, UndoLog, createDatastore, lookupDatasetType, type Datastore, type DatasetURIs, type FileDataset, type RetrieveOptions, type TransferMode,
 } from '../datastore/index.js';
-import '../formatters/index.js';
+import { resolveFormatter } from '../formatters/index.js';
 import { DatasetExistence, type DatasetExistenceFlags } from './existence.js';
 import { makeRepoConfig, prepareRepoDirectory, sqlitePath, type MakeRepoOptions } from './makeRepo.js';
 import { Registry } from '../registry/index.js';
@@ -36,6 +36,14 @@ export interface PruneOptions {
   unstore?: boolean;
   tags?: string[];
   purge?: boolean;
+}
+
+export interface ConfigValidationRow {
+  datasetType: string;
+  datastore: string;
+  templateKey: string;
+  formatter: string;
+  problem: string;
 }
 
 export class DatasetNotFoundError extends Error {
@@ -98,7 +106,7 @@ export class Butler {
     const { full, written } = makeRepoConfig(opts);
     const dir = resolve(root);
     const dbPath = sqlitePath(String(full.get(['registry', 'db'])), dir);
-    const registry = Registry.create(dbPath, {});
+    const registry = Registry.create(dbPath, { universe: opts.universe });
     registry.close();
     written.dumpToFile(file, { overwrite: true });
     return written;
@@ -461,5 +469,39 @@ export class Butler {
 
   retrieveArtifacts(refs: readonly DatasetRef[], destination: string, opts: RetrieveOptions = {}): string[] {
     return this.datastore.retrieveArtifacts(refs, destination, opts);
+  }
+
+  /**
+   * Checks every registered dataset type (or those named) against each file datastore's
+   * templates and formatters, like daf_butler's validateConfiguration. One row per
+   * (dataset type, datastore); `problem` is empty when valid.
+   */
+  validateConfiguration(opts: { datasetTypes?: string[]; ignore?: string[] } = {}): ConfigValidationRow[] {
+    const ignore = new Set(opts.ignore ?? []);
+    const types = this.registry.queryDatasetTypes(opts.datasetTypes && opts.datasetTypes.length > 0 ? opts.datasetTypes : ['*']).filter((t) => !ignore.has(t.name));
+    const rows: ConfigValidationRow[] = [];
+    for (const t of types) {
+      const entity = lookupDatasetType(t);
+      for (const store of this.fileDatastores()) {
+        const row: ConfigValidationRow = { datasetType: t.name, datastore: store.name, templateKey: '', formatter: '', problem: '' };
+        const problems: string[] = [];
+        try {
+          const [key, template] = store.templates.getTemplateWithMatch(entity);
+          row.templateKey = key.toString();
+          template.validateTemplate(entity);
+        } catch (err) {
+          problems.push(err instanceof Error ? err.message : String(err));
+        }
+        try {
+          row.formatter = store.formatters.get(entity).formatter;
+          resolveFormatter(row.formatter, `dataset type ${t.name}`);
+        } catch (err) {
+          problems.push(err instanceof Error ? err.message : String(err));
+        }
+        row.problem = problems.join('; ');
+        rows.push(row);
+      }
+    }
+    return rows;
   }
 }

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ButlerConfig, Config, BUTLER_ROOT_TAG, isConfigMap, type ConfigMap } from '../config/index.js';
+import type { DimensionUniverse } from '../dimensions/index.js';
 
 export interface MakeRepoOptions {
   /** Extra configuration (a Config, mapping or file path) merged over the defaults. */
@@ -15,6 +16,8 @@ export interface MakeRepoOptions {
   /** Keep the datastore root as `<butlerRoot>` (daf_butler's default). */
   forceConfigRoot?: boolean;
   searchPaths?: readonly string[];
+  /** Dimension universe of the new registry (default: daf_butler's v7). */
+  universe?: DimensionUniverse;
 }
 
 export class RepositoryExistsError extends Error {

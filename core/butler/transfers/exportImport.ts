@@ -5,6 +5,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataCoordinate } from '../../dimensions/index.js';
+import { Timespan } from '../../time/index.js';
 import { DatasetRef, DatasetType } from '../../datasets/index.js';
 import type { FileDataset, TransferMode } from '../../datastore/index.js';
 import type { Butler } from '../butler.js';
@@ -88,10 +89,26 @@ export function buildExport(butler: Butler, refs: readonly DatasetRef[], opts: E
     const c: ExportCollection = { name, type };
     if (type === 'CHAINED') c.children = registry.getCollectionChain(name);
     if (type !== 'RUN') doc.collections.push(c);
+    const ids = new Set(refs.map((r) => r.id));
     if (type === 'TAGGED') {
-      const ids = new Set(refs.map((r) => r.id));
       const members = [...types.values()].flatMap((dt) => registry.queryDatasets(dt, { collections: [name] })).filter((r) => ids.has(r.id)).map((r) => r.id);
       doc.associations.push({ collection: name, type: 'TAGGED', datasetIds: members });
+    } else if (type === 'CALIBRATION') {
+      // daf_butler groups certified datasets by validity range.
+      const ranges = new Map<string, { begin: bigint | null; end: bigint | null; datasetIds: string[] }>();
+      for (const dt of types.values()) {
+        if (!dt.isCalibration) continue;
+        for (const a of registry.queryDatasetAssociations(dt, { collections: [name] })) {
+          if (!ids.has(a.ref.id) || a.timespan === null) continue;
+          const begin = a.timespan.begin === Timespan.UNBOUNDED.begin ? null : a.timespan.begin;
+          const end = a.timespan.end === Timespan.UNBOUNDED.end ? null : a.timespan.end;
+          const key = `${begin}/${end}`;
+          const range = ranges.get(key) ?? { begin, end, datasetIds: [] };
+          range.datasetIds.push(a.ref.id);
+          ranges.set(key, range);
+        }
+      }
+      doc.associations.push({ collection: name, type: 'CALIBRATION', validityRanges: [...ranges.values()] });
     }
   }
   for (const dt of types.values()) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { Butler, DatasetExistence, exportDatasets, importDatasets, existenceIsTrue } from '../../../core/butler/index.js';
 import { addCameraRecords, newRepo, registerType } from './helpers.js';
+import { DatasetType } from '../../../core/datasets/index.js';
 
 const sharedRepo = resolve(__dirname, '../../../..', 'shared', 'data', 'daf_butler', 'lsstcam_raw_repo');
 const dataId = { instrument: 'Cam', detector: 0, exposure: 100 };
@@ -179,6 +180,30 @@ describe('prune, removeRuns, ingest, export/import, retrieve', () => {
     expect(imported.map((r) => r.id).sort()).toEqual([ing.id, m.id].sort());
     expect(await target.get('ext', dataId, { collections: 'u/test' })).toEqual({ ext: true });
     expect(await target.get('metric', dataId, { collections: 'u/test' })).toEqual({ a: 1 });
+    target.close();
+  });
+
+  it('export/import keeps TAGGED and CALIBRATION memberships (with validity ranges)', async () => {
+    const { butler } = setup();
+    const bias = DatasetType.fromNames(butler.registry.dimensions, 'bias', ['instrument', 'detector'], 'StructuredDataDict', { isCalibration: true });
+    butler.registry.registerDatasetType(bias);
+    const ref = await butler.put({ level: 1000 }, 'bias', { instrument: 'Cam', detector: 1 });
+    butler.registry.registerCollection('calib', 'CALIBRATION');
+    butler.registry.registerCollection('tagged', 'TAGGED');
+    const begin = 1_700_000_000_000_000_000n;
+    butler.registry.certify('calib', [ref], { begin, end: null });
+    butler.registry.associate('tagged', [ref]);
+    const dir = mkdtempSync(join(tmpdir(), 'calexp-'));
+    exportDatasets(butler, [ref], 'export.yaml', { directory: dir, transfer: 'copy', collections: ['calib', 'tagged'] });
+    const text = readFileSync(join(dir, 'export.yaml'), 'utf8');
+    expect(text).toMatch(/collection_type: CALIBRATION\n\s+validity_ranges:\n\s+- begin: !butler_time\/tai\/iso .*\n\s+end: null/);
+    butler.close();
+    const target = Butler.open(newRepo('calimp-'), { writeable: true });
+    await importDatasets(target, join(dir, 'export.yaml'));
+    const assoc = target.registry.queryDatasetAssociations('bias', { collections: ['calib'] });
+    expect(assoc.map((a) => [a.ref.id, a.timespan?.begin])).toEqual([[ref.id, begin]]);
+    expect(target.registry.queryDatasets('bias', { collections: 'tagged' }).map((r) => r.id)).toEqual([ref.id]);
+    expect(await target.get('bias', { instrument: 'Cam', detector: 1 }, { collections: 'u/test' })).toEqual({ level: 1000 });
     target.close();
   });
 
