@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { FitsFile } from '../../../core/fits/fits-file.js';
+import { detectorFromHeader } from '../../../core/camera/headerGeometry.js';
 import { loadCamera, shippedCameras } from '../../../core/camera/cameraData.js';
 import { parseCameraYaml } from '../../../core/camera/cameraYaml.js';
 import { detectorFocalPlaneCorners, fieldAngleToFocalPlane, focalPlaneToFieldAngle, focalPlaneToPixel, getAmplifier, getDetector, pixelToFocalPlane } from '../../../core/camera/geometry.js';
@@ -111,5 +114,56 @@ detectors:
     expect(() => parseCameraYaml(base.replace('bbox: [0, 0, 9, 9], rawBBox', 'bbox: [0, 0, 8, 9], rawBBox'), 't.yaml')).toThrow(/rawDataBBox 10×10 differs from bbox 9×10/);
     expect(() => parseCameraYaml(base + '  - { id: 0, name: d1, serial: y, offset: [0, 0], yaw: 0 }\n', 't.yaml')).toThrow(/duplicate detector id 0/);
     expect(() => parseCameraYaml('name: [', 't.yaml')).toThrow(/t\.yaml: not valid YAML/);
+  });
+});
+
+describe('detector geometry from raw headers', () => {
+  const fitsDir = resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'fits');
+  function header(file: string) {
+    const f = FitsFile.open(resolve(fitsDir, file));
+    try {
+      return f.hdu(0).header;
+    } finally {
+      f.close();
+    }
+  }
+
+  it('reads the SAAO raw sections (TRIMSEC, BIASSEC, GAIN, RDNOISE)', () => {
+    const d = detectorFromHeader(header('saao_raw_a8280271.fits'), { where: 'saao' });
+    expect([d.rawWidth, d.rawHeight]).toEqual([536, 520]);
+    const a = d.amplifiers[0];
+    expect(a.rawDataBBox.toFitsSection()).toBe('[17:528,1:520]');
+    expect(a.rawSerialOverscanBBox.toFitsSection()).toBe('[4:13,1:520]');
+    expect(a.bbox.toJSON()).toEqual({ minX: 0, minY: 0, width: 512, height: 520 });
+    expect([a.gain, a.readNoise]).toEqual([1.9, 5]);
+    expect(Number.isNaN(a.saturation)).toBe(true);
+  });
+
+  it('reads the per-amplifier sections of the real MegaCam header and agrees with the shipped camera', () => {
+    const d = detectorFromHeader(header('megacam_cutout_806045o_ccd10.fits'));
+    const cam = getDetector(loadCamera('megaprime'), 'ccd10');
+    expect(d.name).toBe('ccd10');
+    expect(d.serial).toBe('8352-4-4');
+    expect([d.rawWidth, d.rawHeight]).toEqual([2112, 4644]);
+    expect(d.bbox.equals(cam.bbox)).toBe(true);
+    for (const [i, a] of d.amplifiers.entries()) {
+      const c = cam.amplifiers[i];
+      expect(a.name).toBe(c.name);
+      expect(a.bbox.equals(c.bbox)).toBe(true);
+      expect(a.rawDataBBox.equals(c.rawDataBBox)).toBe(true);
+      expect([a.gain, a.readNoise, a.saturation, a.readoutCorner]).toEqual([c.gain, c.readNoise, c.saturation, c.readoutCorner]);
+      // The header's overscan runs over all 4644 rows; obs_cfht's amp table stops at row 4612.
+      expect(a.rawSerialOverscanBBox.minX).toBe(c.rawSerialOverscanBBox.minX);
+      expect(a.rawSerialOverscanBBox.width).toBe(c.rawSerialOverscanBBox.width);
+      expect([a.rawSerialOverscanBBox.height, c.rawSerialOverscanBBox.height]).toEqual([4644, 4613]);
+    }
+  });
+
+  it('names the keyword that is wrong', () => {
+    const src = (cards: Record<string, unknown>) => ({ get: (k: string) => cards[k] });
+    expect(() => detectorFromHeader(src({ NAXIS1: 10, NAXIS2: 10, DATASEC: '[1:5,1:10' }), { where: 'f.fits' })).toThrow(/f\.fits: DATASEC: not a FITS section/);
+    expect(() => detectorFromHeader(src({ NAXIS1: 10, NAXIS2: 10 }), { where: 'f.fits' })).toThrow(/f\.fits: no GAIN keyword/);
+    expect(() => detectorFromHeader(src({ AMPLIST: 'A B', DSECA: '[1:5,1:5]', GAINA: 1 }), { where: 'g' })).toThrow(/AMPLIST names amplifier B but DSECB\/TSECB is missing/);
+    expect(() => detectorFromHeader(src({ NAXIS1: 10, NAXIS2: 10, GAIN: 'x' }), { where: 'h' })).toThrow(/h: GAIN = "x" is not a number/);
   });
 });
