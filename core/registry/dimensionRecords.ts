@@ -7,6 +7,7 @@ import type { Database, SqlValue } from './db/database.js';
 import { ConflictingDefinitionError } from './errors.js';
 import { elementTableSpec, primaryKeyColumns } from './schema/dimensionTables.js';
 import { type ColumnSpec, q, type TableSpec } from './schema/tableSpec.js';
+import { SkypixOverlapWriter } from './skypixOverlaps.js';
 import { fromStoredBounds, toStoredBounds } from './timespans.js';
 
 interface ElementStorage {
@@ -20,8 +21,11 @@ interface ElementStorage {
 
 export class DimensionRecordManager {
   private storage = new Map<string, ElementStorage>();
+  private readonly overlaps: SkypixOverlapWriter;
 
-  constructor(private readonly db: Database, private readonly universe: DimensionUniverse) {}
+  constructor(private readonly db: Database, private readonly universe: DimensionUniverse) {
+    this.overlaps = new SkypixOverlapWriter(db, universe);
+  }
 
   storageFor(element: string): ElementStorage {
     let s = this.storage.get(element);
@@ -82,14 +86,18 @@ export class DimensionRecordManager {
     if (options.update) conflict = nonKey.length > 0 ? ` ON CONFLICT (${pk}) DO UPDATE SET ${nonKey.map((c) => `${q(c.name)} = excluded.${q(c.name)}`).join(', ')}` : ` ON CONFLICT (${pk}) DO NOTHING`;
     else if (options.skipExisting) conflict = ` ON CONFLICT (${pk}) DO NOTHING`;
     const stmt = this.db.prepare(`INSERT INTO ${q(s.el.name)} (${cols}) VALUES (${marks})${conflict}`);
+    const regionIndex = s.columns.findIndex((c) => c.name === 'region');
+    const keyIndexes = s.spec.primaryKey.map((k) => s.columns.findIndex((c) => c.name === k));
     this.db.transaction(() => {
       for (const record of records) {
         const row = this.toRow(s, record);
+        let changes: number;
         try {
-          stmt.run(...row);
+          changes = stmt.run(...row).changes;
         } catch (err) {
           throw this.explainInsertFailure(s, record, row, err);
         }
+        if (regionIndex >= 0 && changes > 0) this.overlaps.update(s.el, keyIndexes.map((i) => row[i]), row[regionIndex] as string | null);
       }
     });
   }

@@ -122,3 +122,25 @@ describe('dimension records', () => {
     expect(() => registry.insertDimensionData('band', [{ name: 'z' }])).toThrow(/view of physical_filter/);
   });
 });
+
+describe('spatial records', () => {
+  it('indexes visit regions in visit_skypix_overlap (htm7) and answers OVERLAPS queries', async () => {
+    const { encodeRegionBase64, polygonRegion, htmEnvelope, expandRanges, circleRegion } = await import('../../../core/sphgeom/index.js');
+    const square = polygonRegion([[10, -1], [12, -1], [12, 1], [10, 1]]);
+    const far = polygonRegion([[200, 40], [201, 40], [201, 41], [200, 41]]);
+    const visit = (id: number) => registry.fetchDimensionRecord('visit', { instrument: 'Cam', visit: id })!;
+    registry.insertDimensionData('visit', [{ ...visit(1), region: encodeRegionBase64(square) }, { ...visit(2), region: encodeRegionBase64(far) }], { update: true });
+    const rows = registry.db.prepare('SELECT skypix_index FROM visit_skypix_overlap WHERE skypix_system = ? AND skypix_level = ? AND instrument = ? AND visit = ? ORDER BY skypix_index').all<{ skypix_index: number }>('htm', 7, 'Cam', 1);
+    expect(rows.map((r) => r.skypix_index)).toEqual(expandRanges(htmEnvelope(square, 7)));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(registry.db.prepare('SELECT skypix_system, skypix_level, instrument FROM visit_skypix_overlap_summary').all()).toEqual([{ skypix_system: 'htm', skypix_level: 7, instrument: 'Cam' }]);
+    expect(registry.queryDataIds(['visit'], { where: 'visit.region OVERLAPS POINT(11, 0)' }).map((d) => d.get('visit'))).toEqual([1]);
+    expect(registry.queryDataIds(['visit'], { where: 'visit.region OVERLAPS CIRCLE(200.5, 40.5, 0.1)' }).map((d) => d.get('visit'))).toEqual([2]);
+    expect(registry.queryDataIds(['visit'], { where: 'visit.region OVERLAPS POINT(100, 0)' })).toEqual([]);
+    expect(registry.queryDatasets('calexp', { collections: 'run', where: 'visit.region OVERLAPS :r AND detector = 0', bind: { r: circleRegion(11, 0, 0.5) } }).map((r) => r.dataId.get('visit'))).toEqual([1]);
+    // replacing the region replaces its pixels
+    registry.insertDimensionData('visit', [{ ...visit(1), region: encodeRegionBase64(far) }], { update: true });
+    expect(registry.queryDataIds(['visit'], { where: 'visit.region OVERLAPS POINT(11, 0)' })).toEqual([]);
+    expect(() => registry.insertDimensionData('visit', [{ instrument: 'Cam', id: 7, day_obs: 20250101, physical_filter: 'g_1', region: 'bm90IGEgcmVnaW9u' }])).toThrow(/region that cannot be decoded/);
+  });
+});
