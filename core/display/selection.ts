@@ -76,6 +76,20 @@ export function summarizeFinite(sel: PixelSelection): FiniteSummary {
   return count === 0 ? { count, min: NaN, max: NaN } : { count, min, max };
 }
 
+/** Number of finite selected values (cheaper than summarizeFinite when min/max are not needed). */
+export function countFinite(sel: PixelSelection): number {
+  const { data, runs } = sel;
+  let bad = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const end = runs[r + 1];
+    for (let i = runs[r]; i < end; i++) {
+      const v = data[i];
+      if (v - v !== 0) bad++;
+    }
+  }
+  return selectedCount(sel) - bad;
+}
+
 /** Number of selected pixels (finite or not). */
 export function selectedCount(sel: PixelSelection): number {
   let n = 0;

@@ -2,7 +2,7 @@
 // our limits agree with astropy to 1e-9 relative. DS9/JS9/Firefly use IRAF's line sampler instead and give
 // different numbers: this is the astropy algorithm, and the UI labels it so.
 
-import { selectAll, summarizeFinite, sampleFinite, type PixelSelection, type Pixels } from './selection.js';
+import { selectAll, countFinite, sampleFinite, type PixelSelection, type Pixels } from './selection.js';
 
 export interface ZScaleOptions {
   nSamples: number;
@@ -28,7 +28,7 @@ export const ZSCALE_DEFAULTS: ZScaleOptions = {
  */
 export function zscaleOfSelection(sel: PixelSelection, options: Partial<ZScaleOptions> = {}, count?: number): [number, number] {
   const o = { ...ZSCALE_DEFAULTS, ...options };
-  const n = count ?? summarizeFinite(sel).count;
+  const n = count ?? countFinite(sel);
   if (n === 0) throw new Error('zscale: the image has no finite pixel value');
   const stride = Math.trunc(Math.max(1.0, n / o.nSamples));
   const samples = sampleFinite(sel, n, stride, o.nSamples).sort();

@@ -1,5 +1,8 @@
 // The pixel service: answers the viewer.* methods and serves an image HDU's pixels as binary routes,
-//   /data/pixels?key=K&hdu=N[&factor=F]   float32 little-endian physical values (F > 1: F×F block means)
+//   /data/pixels?key=K&hdu=N[&factor=F][&sample=S][&zscale=data|all]
+//        float32 little-endian physical values (F > 1: F×F block means; S > 1: every S-th pixel, the first
+//        frame of a big image); zscale=… adds the HDU's zscale (of the data sections for "data") as headers
+//        x-zscale-min / x-zscale-max
 //   /data/pixels-mask?key=K&hdu=N         int32 little-endian mask bits
 // (app://data/… in Electron). A key stands for a file that viewer.open resolved (a dataset's artifact through
 // the registry, or a file the user named), so the routes never take a path. FITS reading and decoding run in
@@ -37,6 +40,11 @@ export class PixelService {
   constructor() {
     // Pixels go out as the platform's typed-array bytes; the contract says little-endian.
     if (endianness() !== 'LE') throw new Error('the pixel service needs a little-endian machine');
+  }
+
+  /** Starts the worker thread ahead of the first preview (booting it costs more than a first frame's budget). */
+  warmUp(): void {
+    this.ensureWorker();
   }
 
   private ensureWorker(): Worker {
@@ -131,13 +139,18 @@ export class PixelService {
     const hdu = intParam(params, 'hdu', 0, 10_000, null);
     const src = this.source(key);
     const reply = kind === 'pixels'
-      ? await this.request({ kind: 'pixels', path: src.path, hdu, factor: intParam(params, 'factor', 1, 1024, 1) })
+      ? await this.request({ kind: 'pixels', path: src.path, hdu, factor: intParam(params, 'factor', 1, 1024, 1), sample: intParam(params, 'sample', 1, 1024, 1), zscale: zscaleParam(params) })
       : await this.request({ kind: 'mask', path: src.path, hdu });
     if (reply.kind !== 'buffer') throw new ApiError('INTERNAL', 'pixel worker answered with ' + reply.kind);
     return {
       bytes: new Uint8Array(reply.buffer),
       contentType: 'application/octet-stream',
-      headers: { 'x-image-width': String(reply.width), 'x-image-height': String(reply.height), 'x-pixel-type': kind === 'pixels' ? 'float32le' : 'int32le' },
+      headers: {
+        'x-image-width': String(reply.width),
+        'x-image-height': String(reply.height),
+        'x-pixel-type': kind === 'pixels' ? 'float32le' : 'int32le',
+        ...(reply.zscale ? { 'x-zscale-min': String(reply.zscale[0]), 'x-zscale-max': String(reply.zscale[1]) } : {}),
+      },
     };
   }
 
@@ -146,6 +159,13 @@ export class PixelService {
     this.worker = null;
     if (w) await w.terminate();
   }
+}
+
+function zscaleParam(params: URLSearchParams): 'none' | 'data' | 'all' {
+  const v = params.get('zscale');
+  if (v === null) return 'none';
+  if (v === 'data' || v === 'all') return v;
+  throw new ApiError('BAD_PARAMS', `zscale must be "data" or "all", got ${JSON.stringify(v)}`);
 }
 
 function intParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number | null): number {
@@ -170,6 +190,7 @@ export function pixelService(): PixelService {
 /** The viewer.* handlers, for the application service's main-side dispatcher. */
 export function pixelHandlers(dispatch: Dispatch): Pick<Handlers, 'viewer.open' | 'viewer.hdu' | 'viewer.close'> {
   const svc = pixelService();
+  svc.warmUp();
   return {
     'viewer.open': ({ source }) => svc.open(dispatch, source),
     'viewer.hdu': ({ key, hdu }) => svc.hdu(key, hdu),

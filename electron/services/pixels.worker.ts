@@ -4,7 +4,9 @@
 import { parentPort } from 'node:worker_threads';
 import { FitsFile } from '../../core/fits/fits-file.js';
 import { blockAverage } from '../../core/display/downsample.js';
-import { ampGeometryFromHeader } from '../../core/display/sections.js';
+import { ampGeometryFromHeader, dataSections } from '../../core/display/sections.js';
+import { selectAll, selectRects } from '../../core/display/selection.js';
+import { zscaleOfSelection } from '../../core/display/zscale.js';
 import { maskPlanesFromHeader } from '../../core/display/maskPlanes.js';
 import type { ApiErrorPayload } from '../../core/api/errors.js';
 import { classifyCoreError } from './errors.js';
@@ -59,14 +61,18 @@ function requireImageHdu(file: FitsFile, hdu: number): ReturnType<FitsFile['hdu'
   return h;
 }
 
-function floatPixels(path: string, hdu: number): Decoded {
+interface FloatPixels { data: Float32Array; width: number; height: number }
+
+function floatPixels(path: string, hdu: number): FloatPixels {
   const key = `${path}\u0000${hdu}\u0000f`;
   const hit = decoded.get(key);
-  if (hit) return hit;
+  if (hit) return hit as FloatPixels;
   const file = open(path);
   requireImageHdu(file, hdu);
   const img = file.readImageFloat32(hdu);
-  return cache(key, { data: img.data, width: img.axes[0], height: img.axes[1] });
+  const px: FloatPixels = { data: img.data, width: img.axes[0], height: img.axes[1] };
+  cache(key, px);
+  return px;
 }
 
 function maskPixels(path: string, hdu: number): Decoded {
@@ -78,6 +84,32 @@ function maskPixels(path: string, hdu: number): Decoded {
   const img = file.readImage(hdu);
   const data = img.data instanceof Int32Array ? img.data : Int32Array.from(img.data as ArrayLike<number>, (v) => Number(v) | 0);
   return cache(key, { data, width: img.axes[0], height: img.axes[1] });
+}
+
+/** Every n-th pixel in x and y (nearest neighbour): the first frame of a big image, at about screen resolution. */
+function subsample(px: FloatPixels, n: number): { data: Float32Array; width: number; height: number } {
+  const w = Math.ceil(px.width / n);
+  const h = Math.ceil(px.height / n);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const src = y * n * px.width;
+    for (let x = 0; x < w; x++) out[y * w + x] = px.data[src + x * n];
+  }
+  return { data: out, width: w, height: h };
+}
+
+const zscales = new Map<string, [number, number]>();
+
+/** zscale of the whole HDU, or of its amplifiers' data sections (when the header has them) for 'data'. */
+function zscaleOf(path: string, hdu: number, px: FloatPixels, which: 'data' | 'all'): [number, number] {
+  const key = `${path}\u0000${hdu}\u0000${which}`;
+  const hit = zscales.get(key);
+  if (hit) return hit;
+  const regions = which === 'data' ? dataSections(headerRecord(open(path).imageHeader(hdu))) : null;
+  const sel = regions ? selectRects(px.data, px.width, px.height, regions) : selectAll(px.data);
+  const z = zscaleOfSelection(sel);
+  zscales.set(key, z);
+  return z;
 }
 
 function hduFacts(path: string, index: number): HduFacts {
@@ -119,19 +151,28 @@ function handle(req: PixelRequest): { reply: PixelReply; transfer: ArrayBuffer[]
   switch (req.kind) {
     case 'open': {
       const file = open(req.path);
-      return { reply: { id: req.id, ok: true, kind: 'open', hdus: file.hdus.map(hduSummary) }, transfer: [] };
+      const hdus = file.hdus.map(hduSummary);
+      // The viewer asks for the default image's pixels next: start decoding it now, after this reply.
+      const first = hdus.find((h) => h.role === 'image');
+      if (first) setTimeout(() => { try { floatPixels(req.path, first.index); } catch { /* reported when requested */ } }, 0);
+      return { reply: { id: req.id, ok: true, kind: 'open', hdus }, transfer: [] };
     }
     case 'hdu':
       return { reply: { id: req.id, ok: true, kind: 'hdu', view: hduFacts(req.path, req.hdu) }, transfer: [] };
     case 'pixels': {
       const px = floatPixels(req.path, req.hdu);
+      const zscale = req.zscale === 'none' ? undefined : zscaleOf(req.path, req.hdu, px, req.zscale);
+      if (req.sample > 1) {
+        const small = subsample(px, req.sample);
+        return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: small.data.buffer as ArrayBuffer, width: small.width, height: small.height, zscale }, transfer: [small.data.buffer as ArrayBuffer] };
+      }
       if (req.factor > 1) {
         const small = blockAverage(px.data, px.width, px.height, req.factor);
-        return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: small.data.buffer as ArrayBuffer, width: small.width, height: small.height }, transfer: [small.data.buffer as ArrayBuffer] };
+        return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: small.data.buffer as ArrayBuffer, width: small.width, height: small.height, zscale }, transfer: [small.data.buffer as ArrayBuffer] };
       }
       // The cache keeps its copy; the reply gets its own buffer to transfer.
       const copy = px.data.slice();
-      return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: copy.buffer as ArrayBuffer, width: px.width, height: px.height }, transfer: [copy.buffer as ArrayBuffer] };
+      return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: copy.buffer as ArrayBuffer, width: px.width, height: px.height, zscale }, transfer: [copy.buffer as ArrayBuffer] };
     }
     case 'mask': {
       const m = maskPixels(req.path, req.hdu);
@@ -142,6 +183,7 @@ function handle(req: PixelRequest): { reply: PixelReply; transfer: ArrayBuffer[]
       files.get(req.path)?.close();
       files.delete(req.path);
       for (const k of [...decoded.keys()]) if (k.startsWith(`${req.path}\u0000`)) decoded.delete(k);
+      for (const k of [...zscales.keys()]) if (k.startsWith(`${req.path}\u0000`)) zscales.delete(k);
       return { reply: { id: req.id, ok: true, kind: 'done' }, transfer: [] };
     }
   }

@@ -332,8 +332,8 @@ function StatusLine({ image }: { image: ViewerImage }) {
   const parts: string[] = [];
   const t = image.timings;
   if (t.open !== undefined) parts.push(`open ${t.open.toFixed(0)} ms`);
-  if (t.fetch !== undefined) parts.push(`pixels ${t.fetch.toFixed(0)} ms`);
-  if (t.zscale !== undefined) parts.push(`zscale ${t.zscale.toFixed(0)} ms`);
+  if (t.preview !== undefined) parts.push(`preview ${t.preview.toFixed(0)} ms`);
+  if (t.pixels !== undefined) parts.push(`pixels ${t.pixels.toFixed(0)} ms`);
   if (image.statsMs !== null) parts.push(`statistics ${image.statsMs.toFixed(0)} ms`);
   if (image.stats) parts.push(`${image.stats.count.toLocaleString()} finite pixels, min ${formatValue(image.stats.min)}, max ${formatValue(image.stats.max)}`);
   return <div className="status-line small muted" data-testid="viewer-status">{parts.join(' · ') || 'loading…'}</div>;

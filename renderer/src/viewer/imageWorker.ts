@@ -1,10 +1,9 @@
-// The viewer's Web Worker: fetches an HDU's float32 pixels from the pixel route, computes zscale first (so the
-// first frame can be drawn from a subsampled preview), then hands the full pixels to the UI thread and
-// computes the remaining statistics (percentiles, histogram) while the UI uploads them to the GPU.
+// The viewer's Web Worker: fetches a subsampled preview (with the service's zscale) for the first frame, then
+// the HDU's full float32 pixels, hands a copy to the UI thread (GPU upload, readout) and computes the display
+// statistics (zscale, percentiles, histogram) here, off the UI thread; buffers are transferred, not copied.
 import { analyzeImage } from '../../../core/display/analysis.js';
 import { histEqTable, histogram } from '../../../core/display/histogram.js';
-import { selectAll, selectRects, summarizeFinite, type PixelRect } from '../../../core/display/selection.js';
-import { zscaleOfSelection } from '../../../core/display/zscale.js';
+import { selectAll, type PixelRect } from '../../../core/display/selection.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 interface WorkerScope {
@@ -28,51 +27,41 @@ function regionsFor(id: number): Promise<PixelRect[] | null> {
   return new Promise((resolve) => regionWaiters.set(id, resolve));
 }
 
-async function fetchBuffer(url: string, what: string): Promise<ArrayBuffer> {
+async function fetchResponse(url: string, what: string): Promise<Response> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${what}: ${res.status} ${(await res.text()).trim()}`);
-  return res.arrayBuffer();
-}
-
-function selection(img: Loaded, regions: PixelRect[] | null) {
-  return regions && regions.length ? selectRects(img.data, img.width, img.height, regions) : selectAll(img.data);
+  return res;
 }
 
 async function load(req: Extract<WorkerRequest, { kind: 'load' }>): Promise<void> {
   const t0 = performance.now();
-  const buffer = await fetchBuffer(req.pixelsUrl, 'pixels');
-  const tFetch = performance.now();
+  // 1. The preview (about screen resolution) and the service's zscale of the full image: the first frame.
+  const previewRes = await fetchResponse(req.previewUrl, 'preview');
+  const pw = Number(previewRes.headers.get('x-image-width'));
+  const ph = Number(previewRes.headers.get('x-image-height'));
+  const zmin = Number(previewRes.headers.get('x-zscale-min'));
+  const zmax = Number(previewRes.headers.get('x-zscale-max'));
+  const preview = new Float32Array(await previewRes.arrayBuffer());
+  if (preview.length !== pw * ph) throw new Error(`preview: got ${preview.length} values, expected ${pw}×${ph}`);
+  if (!Number.isFinite(zmin) || !Number.isFinite(zmax)) throw new Error('preview: the service sent no zscale limits');
+  const tPreview = performance.now();
+  scope.postMessage(
+    { kind: 'preview', id: req.id, data: preview, width: pw, height: ph, factor: req.previewFactor, zscale: { min: zmin, max: zmax }, timings: { preview: tPreview - t0 } },
+    [preview.buffer],
+  );
+  // 2. The full pixels, for zooming in, the readout and the statistics.
+  const buffer = await (await fetchResponse(req.pixelsUrl, 'pixels')).arrayBuffer();
   if (buffer.byteLength !== req.width * req.height * 4) {
     throw new Error(`pixels: got ${buffer.byteLength} bytes, expected ${req.width}×${req.height}×4`);
   }
   const img: Loaded = { data: new Float32Array(buffer), width: req.width, height: req.height };
   images.set(req.id, img);
-  const regions = await regionsFor(req.id);
-  const sel = selection(img, regions);
-  const summary = summarizeFinite(sel);
-  if (summary.count === 0) throw new Error(`the ${req.width}×${req.height} image has no finite pixel value`);
-  const [zmin, zmax] = zscaleOfSelection(sel, {}, summary.count);
-  const tZ = performance.now();
-  // A nearest-neighbour subsample: at the fitted zoom the screen shows about this many pixels anyway.
-  const f = Math.max(1, req.previewFactor);
-  const pw = Math.ceil(req.width / f);
-  const ph = Math.ceil(req.height / f);
-  const preview = new Float32Array(pw * ph);
-  for (let y = 0; y < ph; y++) {
-    const src = y * f * req.width;
-    const dst = y * pw;
-    for (let x = 0; x < pw; x++) preview[dst + x] = img.data[src + x * f];
-  }
-  scope.postMessage(
-    { kind: 'preview', id: req.id, data: preview, width: pw, height: ph, factor: f, zscale: { min: zmin, max: zmax }, timings: { fetch: tFetch - t0, zscale: tZ - tFetch } },
-    [preview.buffer],
-  );
   const copy = img.data.slice();
-  scope.postMessage({ kind: 'pixels', id: req.id, data: copy, width: req.width, height: req.height }, [copy.buffer]);
-  await restat(req.id, regions);
+  scope.postMessage({ kind: 'pixels', id: req.id, data: copy, width: req.width, height: req.height, fetchMs: performance.now() - tPreview }, [copy.buffer]);
+  restat(req.id, await regionsFor(req.id));
 }
 
-async function restat(id: number, regions: PixelRect[] | null): Promise<void> {
+function restat(id: number, regions: PixelRect[] | null): void {
   const img = images.get(id);
   if (!img) throw new Error(`image ${id} is not loaded`);
   const t0 = performance.now();
@@ -81,17 +70,17 @@ async function restat(id: number, regions: PixelRect[] | null): Promise<void> {
 }
 
 async function loadMask(id: number, url: string): Promise<void> {
-  const buffer = await fetchBuffer(url, 'mask');
-  const data = new Int32Array(buffer);
-  const img = images.get(id);
-  scope.postMessage({ kind: 'mask', id, data, width: img?.width ?? 0, height: img?.height ?? 0 }, [data.buffer]);
+  const res = await fetchResponse(url, 'mask');
+  const width = Number(res.headers.get('x-image-width'));
+  const height = Number(res.headers.get('x-image-height'));
+  const data = new Int32Array(await res.arrayBuffer());
+  scope.postMessage({ kind: 'mask', id, data, width, height }, [data.buffer]);
 }
 
 function histeq(id: number, min: number, max: number, size: number): void {
   const img = images.get(id);
   if (!img) throw new Error(`image ${id} is not loaded`);
-  const h = histogram(selectAll(img.data), min, max, 4096);
-  const table = histEqTable(h, size);
+  const table = histEqTable(histogram(selectAll(img.data), min, max, 4096), size);
   scope.postMessage({ kind: 'histeq', id, table, min, max }, [table.buffer]);
 }
 

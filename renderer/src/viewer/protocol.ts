@@ -20,7 +20,7 @@ export type WorkerRequest =
 export type WorkerReply =
   /** Subsampled pixels (every previewFactor-th) and the zscale of the full image: enough for the first frame. */
   | { kind: 'preview'; id: number; data: Float32Array; width: number; height: number; factor: number; zscale: { min: number; max: number }; timings: Record<string, number> }
-  | { kind: 'pixels'; id: number; data: Float32Array; width: number; height: number }
+  | { kind: 'pixels'; id: number; data: Float32Array; width: number; height: number; fetchMs: number }
   | { kind: 'stats'; id: number; stats: ImageStats; regions: PixelRect[] | null; ms: number }
   | { kind: 'mask'; id: number; data: Int32Array; width: number; height: number }
   | { kind: 'histeq'; id: number; table: Float32Array; min: number; max: number }

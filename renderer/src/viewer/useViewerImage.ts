@@ -39,9 +39,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Preview subsampling: keep about 1,200 pixels along the longer side for the first frame. */
+/** Preview subsampling: keep about 1,000 pixels along the longer side (a fitted view shows no more). */
 export function previewFactorFor(width: number, height: number): number {
-  return Math.max(1, Math.floor(Math.max(width, height) / 1200));
+  return Math.max(1, Math.floor(Math.max(width, height) / 1000));
 }
 
 /** The amplifiers' data sections, or null when the header describes none. */
@@ -86,7 +86,7 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
         switch (msg.kind) {
           case 'preview':
             return { ...d, preview: { data: msg.data, width: msg.width, height: msg.height, factor: msg.factor }, previewZscale: msg.zscale, timings: { ...d.timings, ...msg.timings } };
-          case 'pixels': return { ...d, pixels: msg.data };
+          case 'pixels': return { ...d, pixels: msg.data, timings: { ...d.timings, pixels: msg.fetchMs } };
           case 'stats': return { ...d, stats: msg.stats, statsMs: msg.ms };
           case 'mask': return { ...d, mask: msg.data };
           case 'histeq': return { ...d, histEq: { table: msg.table, min: msg.min, max: msg.max } };
@@ -127,8 +127,10 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     const previous = current.current.id;
     current.current = { id, key };
     if (previous) post({ kind: 'drop', id: previous });
+    const previewFactor = previewFactorFor(summary.width, summary.height);
     post({
-      kind: 'load', id, width: summary.width, height: summary.height, previewFactor: previewFactorFor(summary.width, summary.height),
+      kind: 'load', id, width: summary.width, height: summary.height, previewFactor,
+      previewUrl: dataUrl('pixels', { key: opened.key, hdu: hduIndex, sample: previewFactor, zscale: excludeRef.current ? 'data' : 'all' }),
       pixelsUrl: dataUrl('pixels', { key: opened.key, hdu: hduIndex }),
     });
     let cancelled = false;
