@@ -170,6 +170,12 @@ const MAX_COMMENT_CHUNK = 64;
 /** Formats a card into one or more 80-character images (CONTINUE for long strings, several cards for long commentary). */
 export function formatCard(card: Card): string {
   if (card.raw !== undefined) return card.raw;
+  // FITS headers are printable ASCII only; say which keyword breaks that rather than write a bad file.
+  const text = `${card.keyword}${typeof card.value === 'string' ? card.value : ''}${card.comment}`;
+  const bad = /[^\x20-\x7e]/.exec(text);
+  if (bad) {
+    throw new FitsError(`keyword ${card.keyword || '(blank)'}: character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not printable ASCII, which FITS headers require`);
+  }
   if (card.kind === 'commentary') {
     const text = String(card.value ?? '');
     const keyword = card.keyword.padEnd(8);

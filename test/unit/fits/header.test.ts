@@ -94,5 +94,7 @@ describe('Header', () => {
     expect(h.has('A')).toBe(false);
     expect(() => h.requireInt('B')).toThrow(/B must be an integer/);
     expect(() => h.requireInt('MISSING')).toThrow(/MISSING is missing/);
+    h.set('OBSERVER', 'Ångström');
+    expect(() => h.toString()).toThrow(/keyword OBSERVER: character U\+00C5 is not printable ASCII/);
   });
 });
