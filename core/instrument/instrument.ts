@@ -2,7 +2,7 @@
 // process one instrument's data. Instruments plug in through the registry in registry.ts.
 import type { Camera } from '../camera/geometry.js';
 import type { Exposure } from '../image/exposure.js';
-import type { MetadataTranslator } from './translator.js';
+import type { MetadataTranslator, ObservationInfo } from './translator.js';
 
 export interface PhysicalFilterDefinition {
   physicalFilter: string;
@@ -24,6 +24,8 @@ export interface RawFormatter {
   read(path: string, options?: RawReadOptions): Exposure;
   /** Detectors present in a raw file (ids), without decoding pixels. */
   detectorsIn(path: string): number[];
+  /** One translated header per detector of a raw file (headers only): what ingest records are made from. */
+  observations(path: string): Array<{ detector: number; hdu: number; info: ObservationInfo }>;
 }
 
 /** A calibration the instrument package ships (obs_* "curated calibrations"). */

@@ -11,7 +11,7 @@ import { Exposure } from '../../image/exposure.js';
 import { Image } from '../../image/image.js';
 import { MaskedImage } from '../../image/maskedImage.js';
 import type { VisitInfo } from '../../image/visitInfo.js';
-import { taiIso } from '../../instrument/translator.js';
+import { taiIso, type ObservationInfo } from '../../instrument/translator.js';
 import { MegaPrimeTranslator } from '../../instrument/megaprime/translator.js';
 import { hasWcs } from '../../wcs/headerWcs.js';
 import { SkyWcs } from '../../wcs/skyWcs.js';
@@ -79,6 +79,29 @@ function findHdu(file: FitsFile, path: string, detector: number | undefined): Hd
     throw new Error(`${path}: no HDU holds detector ${detector} (ccd${String(detector).padStart(2, '0')}); detectors present: ${present.join(', ') || 'none'}`);
   }
   return found;
+}
+
+/**
+ * The translated header of every detector in a raw, from the headers only (what ingest needs:
+ * one ObservationInfo per detector, no pixels decoded).
+ */
+export function megaPrimeRawObservations(path: string): Array<{ detector: number; hdu: number; info: ObservationInfo }> {
+  const file = FitsFile.open(path);
+  try {
+    const out: Array<{ detector: number; hdu: number; info: ObservationInfo }> = [];
+    for (const h of file.hdus.filter(isImage)) {
+      const detector = detectorOfHdu(file, h);
+      if (detector === undefined) continue;
+      const header = imageHeaderOf(file, h);
+      // CFHT's compressed files may name the HDU only in a second EXTNAME card: translate with the real name.
+      const named = { get: (k: string) => (k === 'EXTNAME' ? `ccd${String(detector).padStart(2, '0')}` : header.get(k)) };
+      out.push({ detector, hdu: h.index, info: translator.translate(named, `${path}[${h.index}]`) });
+    }
+    if (out.length === 0) throw new Error(`${path}: no MegaPrime detector HDU (EXTNAME ccdNN) found`);
+    return out;
+  } finally {
+    file.close();
+  }
 }
 
 /** Builds the VisitInfo afw would carry from the translated header. */

@@ -2,7 +2,7 @@
 // obs_cfht filter set, the MegaPrime translator and raw reader.
 import { loadCamera } from '../../camera/cameraData.js';
 import type { Camera } from '../../camera/geometry.js';
-import { megaPrimeDetectorsIn, readMegaPrimeRaw } from '../../formatters/fits/megaPrimeRaw.js';
+import { megaPrimeDetectorsIn, megaPrimeRawObservations, readMegaPrimeRaw } from '../../formatters/fits/megaPrimeRaw.js';
 import { defaultDimensionRecords, type CuratedCalibration, type Instrument, type InstrumentRecords, type RawFormatter } from '../instrument.js';
 import { MEGAPRIME_FILTERS } from './filters.js';
 import { MEGAPRIME_EXPOSURE_MAX, MegaPrimeTranslator } from './translator.js';
@@ -12,6 +12,7 @@ const rawFormatter: RawFormatter = {
   extensions: ['.fits', '.fits.fz', '.fz'],
   read: (path, options = {}) => readMegaPrimeRaw(path, options),
   detectorsIn: (path) => megaPrimeDetectorsIn(path),
+  observations: (path) => megaPrimeRawObservations(path),
 };
 
 export class MegaPrime implements Instrument {

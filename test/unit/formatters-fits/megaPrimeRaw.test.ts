@@ -120,6 +120,12 @@ describe('MegaPrime raw formatter', () => {
     const mp = getInstrument('MegaPrime');
     expect(mp.rawFormatter.detectorsIn(mef)).toEqual([0, 5, 37]);
     expect(mp.rawFormatter.read(mef, { detector: 37 }).detector?.id).toBe(37);
+    const obs = mp.rawFormatter.observations(mef);
+    expect(obs.map((o) => [o.detector, o.hdu, o.info.detectorName, o.info.exposureId])).toEqual([
+      [0, 1, 'ccd00', 806045], [5, 2, 'ccd05', 806045], [37, 3, 'ccd37', 806045],
+    ]);
+    expect(obs[1].info.detectorExposureId).toBe(806045 * 36 + 5);
+    expect(() => mp.rawFormatter.observations(RICE)).toThrow(/keyword EXPNUM is missing/);
     expect(serializers.get(Exposure, 'fits', 'posix')).toBe(exposureFitsSerializer);
     expect(serializers.get(Exposure, 'megaprime-raw', 'posix')).toBe(megaPrimeRawSerializer);
   });
