@@ -47,6 +47,17 @@ function everyPixelAtLeast(raw: Exposure, box: Box2I, level: number): boolean {
   return true;
 }
 
+function countAtLeast(e: Exposure, box: Box2I, level: number): number {
+  if (!Number.isFinite(level)) return 0;
+  const v = e.image.subImage(box.intersection(e.bbox));
+  let n = 0;
+  for (let y = 0; y < v.height; y++) {
+    const r = v.row(y);
+    for (let x = 0; x < r.length; x++) if (r[x] >= level) n++;
+  }
+  return n;
+}
+
 /** The parts of `outer` not in `inner`, as up to four boxes. */
 function complementBoxes(outer: Box2I, inner: Box2I): Box2I[] {
   const i = inner.intersection(outer);
@@ -76,12 +87,11 @@ export interface FusedInputs {
 export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   const c = task.config;
   const { ccd, detector, bias, dark, flat } = p;
-  const rawMask = ccd.mask;
-  const planes = rawMask.planes.clone();
+  // `ccd` shares the caller's raw pixels: this function never writes to it.
+  const planes = ccd.mask.planes.clone();
   const satBits = c.doSaturation ? planes.getPlaneBitMask(c.saturatedMaskName) : 0;
   const doSuspect = c.doSuspect;
   const suspectBits = doSuspect ? 1 << planes.addPlane(c.suspectMaskName) : 0;
-  if (doSuspect) rawMask.planes.addPlane(c.suspectMaskName);
   const nanBits = c.doNanMasking ? 1 << planes.addPlane('UNMASKEDNAN', 'Pixel was not finite (NaN or ±Inf) and was not masked before ISR masked it.') : 0;
   const negVarBits = c.doVariance && c.maskNegativeVariance ? planes.getPlaneBitMask(c.negativeVarianceMaskName) : 0;
 
@@ -109,21 +119,29 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
 
   let nNan = 0;
   let nNegVar = 0;
+  let tOverscan = 0;
+  let tPass = 0;
   for (const amp of detector.amplifiers) {
+    const t0 = performance.now();
     const g = p.gains.get(amp.name)!;
     const level = task.saturationLevel(amp);
-    // Saturation outside the data region (overscans): needed by the overscan statistics and counts.
+    // Saturated pixels outside the data region (overscans) count as in the generic path.
     let nSat = 0;
-    if (c.doSaturation) for (const b of complementBoxes(amp.rawBBox, amp.rawDataBBox)) nSat += thresholdMask(ccd.maskedImage, b, level, satBits);
-    if (doSuspect && Number.isFinite(amp.suspectLevel)) for (const b of complementBoxes(amp.rawBBox, amp.rawDataBBox)) thresholdMask(ccd.maskedImage, b, amp.suspectLevel, suspectBits);
+    if (c.doSaturation) for (const b of complementBoxes(amp.rawBBox, amp.rawDataBBox)) nSat += countAtLeast(ccd, b, level);
 
     let ovs: OverscanCorrectionResult | undefined;
     if (c.doOverscan && !amp.rawSerialOverscanBBox.isEmpty()) {
       const { serialBBox, imageBBox } = task.overscan.serialBoxes(amp);
-      ovs = task.overscan.correctOverscan(ccd, amp, imageBBox, serialBBox, false, c.overscan.leadingColumnsToSkip, c.overscan.trailingColumnsToSkip, false);
+      // The overscan is measured on a copy carrying the SAT/SUSPECT bits the generic path sets.
+      const copy = new Exposure(ccd.maskedImage.subImage(serialBBox).clone());
+      if (c.doSaturation) thresholdMask(copy.maskedImage, serialBBox, level, satBits);
+      if (doSuspect && Number.isFinite(amp.suspectLevel)) thresholdMask(copy.maskedImage, serialBBox, amp.suspectLevel, suspectBits);
+      ovs = task.overscan.correctOverscan(copy, amp, imageBBox, serialBBox, false, c.overscan.leadingColumnsToSkip, c.overscan.trailingColumnsToSkip, false);
       task.recordOverscan(p.header, amp.name, { serial: ovs });
     }
     const rn = task.readNoiseFor(amp, g, p.readNoises.get(amp.name)!, ovs ? { serial: ovs } : undefined);
+    const t1 = performance.now();
+    tOverscan += t1 - t0;
     const counts = fuseAmp(amp, {
       ccd, mi, bias, dark, flat, model: ovs?.value ?? 0,
       satLevel: c.doSaturation ? level : NaN, satBits,
@@ -133,6 +151,7 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
       gainF: electrons ? f32(g) : NaN,
       finalVar, finalInv: electrons ? 1 : f32(1 / f32(g)), finalRn2: electrons ? f32(rn * rn) : f32((rn / g) ** 2), finalUnit: electrons || g === 1,
     });
+    tPass += performance.now() - t1;
     nSat += counts.nSat;
     nNan += counts.nNan;
     nNegVar += counts.nNegVar;
@@ -142,6 +161,7 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   if (bias) p.header.set('LSST ISR BIAS APPLIED', true);
   if (afterBiasVar && c.maskNegativeVariance) task.metadata.set('NEGATIVEVARIANCE', nNegVar);
 
+  const tMask0 = performance.now();
   const exposure = new Exposure(mi, { ...ccd.info(), metadata: p.header, detector });
   for (const key of ['DATASEC', 'BIASSEC', 'TRIMSEC', 'GAIN', ...c.assembleCcd.keysToRemove]) p.header.delete(key);
 
@@ -179,10 +199,15 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
     }
     task.metadata.set('NEGATIVEVARIANCE', n);
   }
+  // Where the time goes (seconds), for benchmarks and the app's run details.
+  task.metadata.set('fused.overscanSeconds', tOverscan / 1000);
+  task.metadata.set('fused.passSeconds', tPass / 1000);
+  task.metadata.set('fused.maskSeconds', (performance.now() - tMask0) / 1000);
   return exposure;
 }
 
 function orMask(dst: Mask, src: Mask): void {
+  if (isZeroPlane(src)) return;
   for (let y = 0; y < dst.height; y++) {
     const d = dst.row(y);
     const s = src.row(y);
@@ -216,40 +241,118 @@ interface AmpPass {
   finalUnit: boolean;
 }
 
+/**
+ * Calibration planes that are entirely zero (masks of fresh masters, variances of noiseless ones)
+ * need not be read; the answer is remembered per plane object, as calibrations are not modified
+ * (the same bias serves every exposure of a night).
+ */
+const zeroPlanes = new WeakMap<object, boolean>();
+const scaledFlats = new WeakMap<object, { scale: number; image: Image<Float32Array> }>();
+
+function normalizedFlat(flat: Image<Float32Array>, scale: number): Image<Float32Array> {
+  if (scale === 1) return flat;
+  const hit = scaledFlats.get(flat);
+  if (hit && hit.scale === scale) return hit.image;
+  const out = Image.create(flat.width, flat.height, { x0: flat.x0, y0: flat.y0 });
+  for (let y = 0; y < flat.height; y++) {
+    const s = flat.row(y);
+    const d = out.row(y);
+    for (let x = 0; x < s.length; x++) d[x] = s[x] / scale;
+  }
+  scaledFlats.set(flat, { scale, image: out });
+  return out;
+}
+function isZeroPlane(img: Image<Float32Array> | Mask | undefined): boolean {
+  if (!img) return true;
+  const known = zeroPlanes.get(img);
+  if (known !== undefined) return known;
+  // Compare bit patterns (an Int32 view), so −0.0 counts as non-zero and the loop stays integer-only.
+  const bits = new Int32Array(img.array.buffer, img.array.byteOffset, img.array.length);
+  let zero = true;
+  for (let y = 0; y < img.height && zero; y++) {
+    const start = img.offset + y * img.stride;
+    for (let x = 0; x < img.width; x++) {
+      if (bits[start + x] !== 0) {
+        zero = false;
+        break;
+      }
+    }
+  }
+  zeroPlanes.set(img, zero);
+  return zero;
+}
+
+/** Whether a mask region is all zero (not cached: raws change from call to call). */
+function isZeroRegion(mask: Mask, box: Box2I): boolean {
+  const v = mask.subImage(box);
+  const a = v.array;
+  for (let y = 0; y < v.height; y++) {
+    const start = v.offset + y * v.stride;
+    for (let x = 0; x < v.width; x++) if (a[start + x] !== 0) return false;
+  }
+  return true;
+}
+
 /** One amplifier: raw data box → its place in the assembled image, every arithmetic step at once. */
 function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNegVar: number } {
   const src = amp.rawDataBBox;
   const dst = amp.bbox;
   const { width, height } = src;
+  const flipX = amp.rawFlipX;
+  const flipY = amp.rawFlipY;
   const rawImg = a.ccd.image;
   const rawMsk = a.ccd.mask;
   const rawVar = a.ccd.variance;
   const ri = rawImg.array;
+  // The raw mask is read only if it has bits in this amplifier's data (fresh raws have none).
+  const useRawMask = !isZeroRegion(rawMsk, src);
   const rm = rawMsk.array;
+  // The raw and bias variances are overwritten by the after-bias variance (ip_isr replaces it).
+  const useInVar = !a.afterBiasVar;
   const rv = rawVar.array;
   const out = a.mi;
   const oi = out.image.array;
   const om = out.mask.array;
   const ov = out.variance.array;
-  // Calibrations are in the output's frame (checked by prepareCalib) but may be views with their
-  // own offset and stride: each plane gets its row start computed separately.
   const planeRow = (img: Image<Float32Array> | Mask | undefined, ty: number): number =>
     img ? img.offset + (dst.minY - img.y0 + ty) * img.stride + (dst.minX - img.x0) : 0;
-  const bi = a.bias?.image.array;
-  const bm = a.bias?.mask.array;
-  const bv = a.bias?.variance.array;
-  const di = a.dark?.image.array;
-  const dv = a.dark?.variance.array;
-  const fi = a.flat?.image.array;
-  const fv = a.flat?.variance.array;
-  const flatUnit = a.flatS === 1;
-  const flatS2 = a.flatS * a.flatS;
+  const bias = a.bias;
+  const dark = a.dark;
+  const flat = a.flat;
+  const bi = bias ? bias.image.array : undefined;
+  const bm = bias && !isZeroPlane(bias.mask) ? bias.mask.array : undefined;
+  const bv = bias && useInVar && !isZeroPlane(bias.variance) ? bias.variance.array : undefined;
+  const di = dark ? dark.image.array : undefined;
+  const dv = dark && !isZeroPlane(dark.variance) ? dark.variance.array : undefined;
+  // The scaled flat f32(flat / scale) is the same for every exposure: computed once per flat and scale.
+  const nfImage = flat ? normalizedFlat(flat.image, a.flatS) : undefined;
+  const nf = nfImage ? nfImage.array : undefined;
+  const fv = flat && !isZeroPlane(flat.variance) ? flat.variance.array : undefined;
+  const flatS = a.flatS;
+  const flatUnit = flatS === 1;
+  const flatS2 = flatS * flatS;
   const scalarModel = typeof a.model === 'number' ? f32(a.model) : 0;
   const vector = typeof a.model === 'number' ? undefined : a.model;
-  const doSat = Number.isFinite(a.satLevel);
-  const doSuspect = Number.isFinite(a.suspectLevel);
-  const doGain = Number.isFinite(a.gainF);
-  const gain2 = doGain ? f32(a.gainF * a.gainF) : 1;
+  const satLevel = a.satLevel;
+  const satBits = a.satBits;
+  const doSat = Number.isFinite(satLevel);
+  const suspectLevel = a.suspectLevel;
+  const suspectBits = a.suspectBits;
+  const doSuspect = Number.isFinite(suspectLevel);
+  const afterBiasVar = a.afterBiasVar;
+  const varInv = a.varInv;
+  const varRn2 = a.varRn2;
+  const negVarBits = a.negVarBits;
+  const nanBits = a.nanBits;
+  const darkC = a.darkC;
+  const darkC2 = a.darkC2;
+  const gainF = a.gainF;
+  const doGain = Number.isFinite(gainF);
+  const gain2 = doGain ? f32(gainF * gainF) : 1;
+  const finalVar = a.finalVar;
+  const finalUnit = a.finalUnit;
+  const finalInv = a.finalInv;
+  const finalRn2 = a.finalRn2;
   let nSat = 0;
   let nNan = 0;
   let nNegVar = 0;
@@ -259,60 +362,64 @@ function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNeg
     const rRow = rawImg.offset + sy * rawImg.stride + (src.minX - rawImg.x0);
     const mRow = rawMsk.offset + sy * rawMsk.stride + (src.minX - rawMsk.x0);
     const vRow = rawVar.offset + sy * rawVar.stride + (src.minX - rawVar.x0);
-    const ty = amp.rawFlipY ? height - 1 - y : y;
+    const ty = flipY ? height - 1 - y : y;
     const oRow = (dst.minY - out.y0 + ty) * oStride + (dst.minX - out.x0);
-    const biRow = planeRow(a.bias?.image, ty);
-    const bmRow = planeRow(a.bias?.mask, ty);
-    const bvRow = planeRow(a.bias?.variance, ty);
-    const diRow = planeRow(a.dark?.image, ty);
-    const dvRow = planeRow(a.dark?.variance, ty);
-    const fiRow = planeRow(a.flat?.image, ty);
-    const fvRow = planeRow(a.flat?.variance, ty);
+    const biRow = planeRow(bias?.image, ty);
+    const bmRow = planeRow(bias?.mask, ty);
+    const bvRow = planeRow(bias?.variance, ty);
+    const diRow = planeRow(dark?.image, ty);
+    const dvRow = planeRow(dark?.variance, ty);
+    const nfRow = planeRow(nfImage, ty);
+    const fvRow = planeRow(flat?.variance, ty);
     const m = vector ? vector[y] : scalarModel;
     for (let x = 0; x < width; x++) {
       const r = ri[rRow + x];
-      let mask = rm[mRow + x];
-      if (doSat && r >= a.satLevel) {
-        mask |= a.satBits;
+      let mask = useRawMask ? rm[mRow + x] : 0;
+      if (doSat && r >= satLevel) {
+        mask |= satBits;
         nSat++;
       }
-      if (doSuspect && r >= a.suspectLevel) mask |= a.suspectBits;
-      const tx = amp.rawFlipX ? width - 1 - x : x;
+      if (doSuspect && r >= suspectLevel) mask |= suspectBits;
+      const tx = flipX ? width - 1 - x : x;
       const o = oRow + tx;
       let v = f32(r - m);
-      let vr = rv[vRow + x];
-      if (bi) {
+      let vr = useInVar ? rv[vRow + x] : 0;
+      if (bi !== undefined) {
         v = f32(v - bi[biRow + tx]);
-        mask |= bm![bmRow + tx];
-        vr = f32(vr + bv![bvRow + tx]);
+        if (bm !== undefined) mask |= bm[bmRow + tx];
+        if (useInVar) vr = f32(vr + (bv !== undefined ? bv[bvRow + tx] : 0));
       }
-      if (a.afterBiasVar) {
-        vr = f32(f32(v * a.varInv) + a.varRn2);
-        if (a.negVarBits && vr <= 0) {
-          mask |= a.negVarBits;
+      if (afterBiasVar) {
+        vr = f32(f32(v * varInv) + varRn2);
+        if (negVarBits !== 0 && vr <= 0) {
+          mask |= negVarBits;
           nNegVar++;
         }
       }
-      if (a.nanBits && (!Number.isFinite(v) || !Number.isFinite(vr))) {
-        mask |= a.nanBits;
+      if (nanBits !== 0 && (v - v !== 0 || vr - vr !== 0)) {
+        mask |= nanBits;
         nNan++;
       }
-      if (di) {
-        v = f32(v - f32(a.darkC * di[diRow + tx]));
-        vr = f32(vr + f32(a.darkC2 * dv![dvRow + tx]));
+      // With the final-image variance the propagated one is discarded: skip computing it.
+      if (di !== undefined) {
+        v = f32(v - f32(darkC * di[diRow + tx]));
+        if (!finalVar) vr = f32(vr + f32(darkC2 * (dv !== undefined ? dv[dvRow + tx] : 0)));
       }
-      if (fi) {
-        const fl = flatUnit ? fi[fiRow + tx] : f32(fi[fiRow + tx] / a.flatS);
-        const fvar = flatUnit ? fv![fvRow + tx] : fv![fvRow + tx] / flatS2;
-        const f2 = fl * fl;
-        vr = f32((v * v * fvar + f2 * vr) / (f2 * f2));
+      if (nf !== undefined) {
+        const fl = nf[nfRow + tx];
+        if (!finalVar) {
+          const fraw = fv !== undefined ? fv[fvRow + tx] : 0;
+          const fvar = flatUnit ? fraw : fraw / flatS2;
+          const f2 = fl * fl;
+          vr = f32((v * v * fvar + f2 * vr) / (f2 * f2));
+        }
         v = f32(v / fl);
       }
       if (doGain) {
-        v = f32(v * a.gainF);
-        vr = f32(vr * gain2);
+        v = f32(v * gainF);
+        if (!finalVar) vr = f32(vr * gain2);
       }
-      if (a.finalVar) vr = v < 0 ? NaN : f32((a.finalUnit ? v : f32(v * a.finalInv)) + a.finalRn2);
+      if (finalVar) vr = v < 0 ? NaN : f32((finalUnit ? v : f32(v * finalInv)) + finalRn2);
       oi[o] = v;
       om[o] = mask;
       ov[o] = vr;

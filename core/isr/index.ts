@@ -16,3 +16,4 @@ export { FringeTask } from './fringe.js';
 export { Linearizer, type AmpLinearity, type LinearityType } from './linearize.js';
 export { subtractCrosstalk, type CrosstalkCalib } from './crosstalk.js';
 export { interpolateOverMask } from './interp/legacyInterp.js';
+export { IsrWorkerPool, type PoolJob, type PoolResult } from './workerPool.js';

@@ -19,7 +19,7 @@ import type { Linearizer } from './linearize.js';
 import { allMasked, growMasks, maskDefects, maskEdges, maskNans, thresholdMask, widenSaturationTrails } from './masking.js';
 import { type OverscanRunResult, OverscanCorrectionTask } from './overscan.js';
 import { measureBackground, roughZeroPoint, setBadRegions, standardStatistics } from './qa.js';
-import { clippedStats, goodValues, medianInPlace, numpyFloat32Mean } from './stats.js';
+import { clippedStats, goodValues, numpyFloat32Mean } from './stats.js';
 import { canFuse, runFused } from './fusedIsr.js';
 
 /** The raw frame: an Exposure (float32 pixels), or an integer image as read from the raw file. */
@@ -168,8 +168,11 @@ export class IsrTask extends Task<IsrFields> {
     if (!detector) throw new Error('no detector: pass inputs.detector or a raw exposure with a detector');
     this.checkInputs(inputs, detector);
 
-    // 1–2. int → float (a working copy: the caller's raw is left alone).
-    const ccd = this.convertIntToFloat(inputs.raw);
+    // 1–2. int → float: a working copy, so the caller's raw is left alone — except on the fused
+    // path, which only reads the raw's data pixels (it copies the small overscan regions it edits).
+    const rawExposure = inputs.raw instanceof Exposure ? inputs.raw : undefined;
+    const fuse = rawExposure !== undefined && canFuse(this, inputs, detector, rawExposure.bbox.equals(new Box2I(0, 0, detector.rawWidth, detector.rawHeight)) && !detector.bbox.equals(rawExposure.bbox));
+    const ccd = fuse ? new Exposure(rawExposure.maskedImage, rawExposure.info()) : this.convertIntToFloat(inputs.raw);
     ccd.detector = detector;
     ccd.metadata = ccd.metadata?.clone() ?? new Header();
     const header = ccd.metadata;
@@ -188,7 +191,7 @@ export class IsrTask extends Task<IsrFields> {
     const gains = new Map(detector.amplifiers.map((a) => [a.name, this.effectiveGain(a)]));
     const readNoises = new Map(detector.amplifiers.map((a) => [a.name, Number.isFinite(a.readNoise) ? a.readNoise : c.readNoise]));
 
-    if (canFuse(this, inputs, detector, untrimmed)) {
+    if (fuse && untrimmed) {
       const exposure = runFused(this, { ccd, detector, bias, dark, flat, defects, gains, readNoises, darkScale: darkTimeOf(inputs.dark), header });
       this.finish(exposure, detector, inputs, header);
       return { exposure, metadata: this.getFullMetadata(), config: this.config, fused: true };
@@ -398,9 +401,9 @@ export class IsrTask extends Task<IsrFields> {
     if (!this.config.qa.saveStats) return;
     const v = mi.variance.subImage(amp.bbox);
     const vals = goodValues(v.array, v.width, v.height, { offset: v.offset, stride: v.stride });
-    const sigma = clippedStats(Float64Array.from(vals), 3, 3).stdev;
-    this.metadata.set(`ISR VARIANCE ${amp.name} MEDIAN`, medianInPlace(vals));
-    this.metadata.set(`ISR VARIANCE ${amp.name} STDEV`, sigma);
+    const clipped = clippedStats(vals, 3, 3);
+    this.metadata.set(`ISR VARIANCE ${amp.name} MEDIAN`, clipped.median);
+    this.metadata.set(`ISR VARIANCE ${amp.name} STDEV`, clipped.stdev);
   }
 
   maskingSteps(exposure: Exposure, detector: Detector, defects: readonly Box2I[], header: Header): void {

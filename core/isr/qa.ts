@@ -94,9 +94,8 @@ export function standardStatistics(exposure: Exposure, detector: Detector, satur
     const mi = exposure.maskedImage.subImage(amp.bbox);
     const values = good(mi, 0);
     const m = mean(values);
-    const stdevClip = clippedStats(Float64Array.from(values), 3, 3).stdev;
-    const median = medianInPlace(values);
-    out.push({ amp: amp.name, nSat: sat ? mi.mask.countSet(sat) : 0, nBad: mi.mask.countSet(bad), mean: m, median, stdevClip });
+    const clipped = clippedStats(values, 3, 3);
+    out.push({ amp: amp.name, nSat: sat ? mi.mask.countSet(sat) : 0, nBad: mi.mask.countSet(bad), mean: m, median: clipped.median, stdevClip: clipped.stdev });
   }
   return out;
 }

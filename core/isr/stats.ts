@@ -81,16 +81,20 @@ function minOf(a: Float64Array, lo: number, hi: number): number {
   return m;
 }
 
-/** Linear-interpolation quantile (numpy default) of `a`, reordering it; NaN when empty. */
-export function quantileInPlace(a: Float64Array, q: number): number {
+/**
+ * Linear-interpolation quantile (numpy default) of `a`, reordering it; NaN when empty. `lo`/`hi`
+ * restrict the search when the caller knows the order statistic lies there (a previous
+ * nthElement has partitioned the array).
+ */
+export function quantileInPlace(a: Float64Array, q: number, lo = 0, hi = a.length - 1): number {
   const n = a.length;
   if (n === 0) return NaN;
   const idx = q * (n - 1);
   const q1 = Math.floor(idx);
-  const x1 = nthElement(a, q1);
+  const x1 = nthElement(a, q1, Math.max(lo, 0), Math.min(hi, n - 1));
   if (q1 + 1 >= n || idx === q1) return x1;
   // After nth_element everything right of q1 is ≥ x1; the next order statistic is their minimum.
-  const x2 = minOf(a, q1 + 1, n - 1);
+  const x2 = minOf(a, q1 + 1, q1 + 1 <= hi ? Math.min(hi, n - 1) : n - 1);
   return (q1 + 1 - idx) * x1 + (idx - q1) * x2;
 }
 
@@ -98,11 +102,14 @@ export function medianInPlace(a: Float64Array): number {
   return quantileInPlace(a, 0.5);
 }
 
-/** Quartiles and median in one go (reorders `a`). */
+/** Quartiles and median in one go (reorders `a`): the quartile searches only scan their half. */
 export function quartilesInPlace(a: Float64Array): { q1: number; median: number; q3: number } {
+  const n = a.length;
   const median = quantileInPlace(a, 0.5);
-  const q1 = quantileInPlace(a, 0.25);
-  const q3 = quantileInPlace(a, 0.75);
+  const k = Math.floor(0.5 * (n - 1));
+  // After selecting rank k, ranks < k live in [0, k) and ranks > k in (k, n).
+  const q1 = quantileInPlace(a, 0.25, 0, k);
+  const q3 = quantileInPlace(a, 0.75, k, n - 1);
   return { q1, median, q3 };
 }
 
@@ -144,6 +151,8 @@ export function variance(a: ArrayLike<number>, m = mean(a)): number {
 }
 
 export interface ClippedStats {
+  /** MEDIAN of all good values (computed on the way). */
+  median: number;
   mean: number;
   variance: number;
   stdev: number;
@@ -154,7 +163,7 @@ export interface ClippedStats {
 /** afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (reordered). */
 export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): ClippedStats {
   const n = a.length;
-  if (n === 0) return { mean: NaN, variance: NaN, stdev: NaN, n: 0 };
+  if (n === 0) return { median: NaN, mean: NaN, variance: NaN, stdev: NaN, n: 0 };
   const { q1, median, q3 } = quartilesInPlace(a);
   let center = median;
   let hwidth = numSigmaClip * IQ_TO_STDEV * (q3 - q1);
@@ -182,7 +191,7 @@ export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): Cl
     hwidth = numSigmaClip * Math.sqrt(v);
     if (!(kept > 1)) break;
   }
-  return { mean: m, variance: v, stdev: Math.sqrt(v), n: kept };
+  return { median, mean: m, variance: v, stdev: Math.sqrt(v), n: kept };
 }
 
 export type StatisticName = 'MEAN' | 'MEDIAN' | 'MEANCLIP' | 'STDEV' | 'STDEVCLIP' | 'VARIANCE' | 'VARIANCECLIP' | 'IQRANGE' | 'NPOINT';

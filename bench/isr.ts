@@ -1,0 +1,114 @@
+// ISR speed, side by side with ccdproc on the same files in the same run (bench/isr_ccdproc.py):
+//   1. one MegaCam CCD (2112×4644): overscan (per-row median), trim, bias, dark, flat, gain,
+//      variance — our fused path, our step-by-step path, ccdproc, numpy float32, and the
+//      memory-copy floor (a Float32Array copy of the raw size) in both languages;
+//   2. a full 36-CCD exposure on a pool of worker threads (default 2).
+// Usage: npx tsx bench/isr.ts [--data DIR] [--runs N] [--threads N] [--ccds N]
+// Without --data the reference files are generated with /usr/bin/python3 ccdproc_reference.py.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Exposure, Image, MaskedImage } from '../core/image/index.js';
+import { IsrWorkerPool, loadIsrPreset, runIsr } from '../core/isr/index.js';
+import { generateReference, loadReference, repoRoot } from '../test/unit/isr/ccdprocData.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const runs = Number(arg('runs', '7'));
+const threads = Number(arg('threads', '2'));
+const nCcd = Number(arg('ccds', '36'));
+let dir = arg('data', '');
+if (!dir || !existsSync(path.join(dir, 'raw_megacam_sim.fits'))) {
+  const g = generateReference(1);
+  dir = g.dir;
+  console.log(`generated reference data in ${dir} (${g.seconds.toFixed(1)} s)`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function time(fn: () => void): { median: number; min: number } {
+  fn();
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  return { median: median(ts), min: Math.min(...ts) };
+}
+
+const ref = loadReference(dir);
+const { config } = loadIsrPreset('ccdproc-equivalent', 'CfhtIsrTask');
+// ccdproc computes no QA statistics: neither do we here (masks are still made).
+config.doStandardStatistics = false;
+config.qa.saveStats = false;
+const generic = config.copy();
+generic.useFusedPath = false;
+config.freeze();
+generic.freeze();
+const inputs = { raw: ref.raw, bias: ref.bias, dark: ref.dark, flat: ref.flat };
+
+console.log(`load average before: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const fused = time(() => runIsr(inputs, config));
+const stepwise = time(() => runIsr(inputs, generic));
+const rawPixels = ref.raw.image.pixels();
+const copyDst = new Float32Array(rawPixels.length);
+const copy = time(() => copyDst.set(rawPixels));
+
+const py = JSON.parse(
+  execFileSync('/usr/bin/python3', [path.join(repoRoot, 'bench', 'isr_ccdproc.py'), dir, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+) as Record<string, { median_s: number; min_s: number }> & { loadavg: number[] };
+
+const mb = (rawPixels.length * 4) / 1e6;
+const rows: Array<[string, number, number]> = [
+  ['ours, fused pass (1 thread)', fused.median, fused.min],
+  ['ours, step by step (1 thread)', stepwise.median, stepwise.min],
+  ['ccdproc 2.4 (python, 1 thread)', py.ccdproc.median_s, py.ccdproc.min_s],
+  ['numpy float32, same arithmetic', py.numpy_float32.median_s, py.numpy_float32.min_s],
+  [`copy of raw-size Float32Array (${mb.toFixed(1)} MB), JS`, copy.median, copy.min],
+  ['np.copyto of the same, python', py.numpy_copy_raw_float32.median_s, py.numpy_copy_raw_float32.min_s],
+];
+console.log(`\nOne MegaCam CCD 2112×4644 (overscan, trim, bias, dark, flat, gain, variance); median / min of ${runs} runs`);
+for (const [name, m, mn] of rows) console.log(`  ${name.padEnd(52)} ${(m * 1000).toFixed(1).padStart(8)} ms  ${(mn * 1000).toFixed(1).padStart(8)} ms`);
+console.log(`  ratio ccdproc / ours (fused): ${(py.ccdproc.median_s / fused.median).toFixed(1)}× (median), ${(py.ccdproc.min_s / fused.min).toFixed(1)}× (min)`);
+console.log(`  ratio ours (fused) / copy floor: ${(fused.median / copy.median).toFixed(1)}×`);
+console.log(`  python load average during its timings: ${py.loadavg.map((x) => x.toFixed(1)).join(' ')}`);
+
+// 2. Full exposure on worker threads: calibrations shared once, raws transferred.
+const pool = new IsrWorkerPool(threads);
+pool.addCalibration('bias', ref.bias);
+pool.addCalibration('dark', ref.dark);
+pool.addCalibration('flat', ref.flat);
+const detector = ref.raw.detector!;
+function rawCopy(): Exposure {
+  // Each CCD gets its own raw buffer (it is transferred to a worker).
+  const img = new Image(rawPixels.slice(), ref.raw.width, ref.raw.height);
+  return new Exposure(new MaskedImage(img), ref.raw.info());
+}
+async function exposureRun(): Promise<{ seconds: number; workerSeconds: number }> {
+  const raws = Array.from({ length: nCcd }, rawCopy);
+  const t0 = performance.now();
+  const results = await Promise.all(raws.map((raw) => pool.run({ raw, detector, bias: 'bias', dark: 'dark', flat: 'flat' }, config, 'CfhtIsrTask')));
+  const seconds = (performance.now() - t0) / 1000;
+  if (!results.every((r) => r.fused)) throw new Error('a worker did not take the fused path');
+  return { seconds, workerSeconds: results.reduce((s, r) => s + r.seconds, 0) };
+}
+await exposureRun();
+const expTimes: number[] = [];
+let workerSum = 0;
+for (let i = 0; i < Math.max(3, Math.floor(runs / 2)); i++) {
+  const r = await exposureRun();
+  expTimes.push(r.seconds);
+  workerSum = r.workerSeconds;
+}
+await pool.close();
+console.log(`\nFull exposure, ${nCcd} CCDs on ${threads} worker threads (raws in memory; transfer included)`);
+console.log(`  wall: median ${median(expTimes).toFixed(3)} s, min ${Math.min(...expTimes).toFixed(3)} s  (sum of per-CCD worker time ${workerSum.toFixed(2)} s)`);
+console.log(`  ccdproc, ${nCcd} × one CCD on one core (extrapolated): ${(nCcd * py.ccdproc.median_s).toFixed(2)} s`);
+console.log(`load average after: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);

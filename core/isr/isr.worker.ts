@@ -1,0 +1,66 @@
+// Worker-thread entry for ISR: keeps calibrations sent once (shared memory) and runs one CCD per
+// 'run' message, transferring the result planes back. Started by IsrWorkerPool via
+// core/util/workers.ts (from the sources under tsx/vitest, from dist/workers in the bundles).
+
+import { parentPort } from 'node:worker_threads';
+import { Box2I, type Exposure } from '../image/index.js';
+import { makeIsrConfig } from './presets.js';
+import { runIsr } from './runIsr.js';
+import { type FromWorker, type IsrJob, type ToWorker, detectorFromJson, exposureFromMsg, exposureToMsg, transferables } from './workerProtocol.js';
+
+const calibs = new Map<string, Exposure>();
+const configs = new Map<string, ReturnType<typeof makeIsrConfig>>();
+
+function configFor(job: IsrJob): ReturnType<typeof makeIsrConfig> {
+  const key = job.task + JSON.stringify(job.config);
+  let c = configs.get(key);
+  if (!c) {
+    c = makeIsrConfig(job.task);
+    c.apply(job.config, 'worker config');
+    c.freeze();
+    configs.set(key, c);
+  }
+  return c;
+}
+
+function calib(id: string | undefined): Exposure | undefined {
+  if (id === undefined) return undefined;
+  const c = calibs.get(id);
+  if (!c) throw new Error(`calibration '${id}' was not sent to this worker`);
+  return c;
+}
+
+function run(job: IsrJob): FromWorker {
+  const detector = detectorFromJson(job.detector);
+  const raw = exposureFromMsg(job.raw, detector);
+  const t0 = performance.now();
+  const result = runIsr(
+    {
+      raw,
+      detector,
+      bias: calib(job.bias),
+      dark: calib(job.dark),
+      flat: calib(job.flat),
+      defects: (job.defects ?? []).map((b) => new Box2I(b.minX, b.minY, b.width, b.height)),
+    },
+    configFor(job),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { type: 'result', jobId: job.jobId, exposure: exposureToMsg(result.exposure), metadata: result.metadata, fused: result.fused, seconds };
+}
+
+if (!parentPort) throw new Error('isr.worker.ts must run as a worker thread');
+const port = parentPort;
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'calib') {
+    calibs.set(msg.id, exposureFromMsg(msg.calib));
+    return;
+  }
+  let reply: FromWorker;
+  try {
+    reply = run(msg);
+  } catch (e) {
+    reply = { type: 'error', jobId: msg.jobId, message: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(reply, reply.type === 'result' ? transferables(reply.exposure) : []);
+});

@@ -1,0 +1,134 @@
+// A pool of ISR worker threads (one CCD per job). Calibrations go to every worker once, through
+// shared memory; raws are transferred to the worker that runs them and results transferred back,
+// so no pixel plane is copied between threads.
+
+import { Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Detector } from '../camera/geometry.js';
+import type { Box2I, Exposure, MaskedImage } from '../image/index.js';
+import type { Config } from '../pipe/config/index.js';
+import { resolveWorker } from '../util/workers.js';
+import type { IsrFields } from './isrConfig.js';
+import type { IsrTaskName } from './presets.js';
+import { type FromWorker, type IsrJob, detectorToJson, exposureFromMsg, exposureToMsg, toShared, transferables } from './workerProtocol.js';
+
+/**
+ * Starts isr.worker.ts. From the bundles it is plain JS; from the sources (tsx, vitest) Node 20
+ * workers do not honour `--import tsx` in execArgv, so the worker registers tsx's loader itself
+ * before importing the TypeScript entry.
+ */
+function startIsrWorker(): Worker {
+  const { file, execArgv } = resolveWorker('core/isr/isr.worker.ts');
+  if (execArgv.length === 0) return new Worker(file);
+  const require = createRequire(file);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
+  const apiRel = pkg.exports['./esm/api']?.import?.default;
+  if (!apiRel) throw new Error(`cannot find tsx's ESM API in ${pkgPath}`);
+  const api = pathToFileURL(join(dirname(pkgPath), apiRel)).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+export interface PoolJob {
+  /** The raw; its pixel buffers are transferred (the caller must not use them afterwards). */
+  raw: Exposure;
+  detector: Detector;
+  /** Ids of calibrations registered with addCalibration. */
+  bias?: string;
+  dark?: string;
+  flat?: string;
+  defects?: readonly Box2I[];
+}
+
+export interface PoolResult {
+  exposure: Exposure;
+  metadata: Record<string, unknown>;
+  fused: boolean;
+  seconds: number;
+}
+
+export class IsrWorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: Array<() => void> = [];
+  private readonly pending = new Map<number, { resolve: (r: FromWorker) => void; detector: Detector }>();
+  private nextId = 1;
+  readonly threads: number;
+
+  constructor(threads = availableParallelism()) {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`IsrWorkerPool: threads must be a positive integer, got ${threads}`);
+    this.threads = threads;
+    for (let i = 0; i < threads; i++) {
+      const w = startIsrWorker();
+      w.on('message', (msg: FromWorker) => {
+        const p = this.pending.get(msg.jobId);
+        if (!p) return;
+        this.pending.delete(msg.jobId);
+        p.resolve(msg);
+        this.release(w);
+      });
+      w.on('error', (err) => {
+        for (const [id, p] of this.pending) {
+          this.pending.delete(id);
+          p.resolve({ type: 'error', jobId: id, message: `ISR worker failed: ${err.message}` });
+        }
+      });
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  /** Sends a calibration to every worker (as shared memory: one copy in total). */
+  addCalibration(id: string, calib: Exposure | MaskedImage): void {
+    const msg = toShared(exposureToMsg(calib));
+    for (const w of this.workers) w.postMessage({ type: 'calib', id, calib: msg });
+  }
+
+  private release(w: Worker): void {
+    const next = this.queue.shift();
+    this.idle.push(w);
+    if (next) next();
+  }
+
+  private acquire(): Promise<Worker> {
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    return new Promise((resolve) => this.queue.push(() => resolve(this.idle.pop()!)));
+  }
+
+  /** Runs one CCD on the next free worker. */
+  async run(job: PoolJob, config: Config<IsrFields>, task: IsrTaskName = 'IsrTask'): Promise<PoolResult> {
+    const rawMsg = exposureToMsg(job.raw);
+    const jobId = this.nextId++;
+    const msg: IsrJob = {
+      type: 'run',
+      jobId,
+      raw: rawMsg,
+      detector: detectorToJson(job.detector),
+      ...(job.bias ? { bias: job.bias } : {}),
+      ...(job.dark ? { dark: job.dark } : {}),
+      ...(job.flat ? { flat: job.flat } : {}),
+      ...(job.defects ? { defects: job.defects.map((b) => ({ minX: b.minX, minY: b.minY, width: b.width, height: b.height })) } : {}),
+      task,
+      config: config.toPlain(),
+    };
+    const w = await this.acquire();
+    const reply = await new Promise<FromWorker>((resolve) => {
+      this.pending.set(jobId, { resolve, detector: job.detector });
+      w.postMessage(msg, transferables(rawMsg));
+    });
+    if (reply.type === 'error') throw new Error(`ISR of detector ${job.detector.name} failed: ${reply.message}`);
+    return { exposure: exposureFromMsg(reply.exposure, job.detector), metadata: reply.metadata, fused: reply.fused, seconds: reply.seconds };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+    this.idle.length = 0;
+  }
+}
