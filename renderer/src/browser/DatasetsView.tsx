@@ -1,5 +1,5 @@
 // Datasets of one type in one collection: where box, find-first toggle, total count, virtual table.
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useConnection } from '../api/context.js';
 import { useQuery } from '../api/useQuery.js';
 import type { Route } from '../state/routes.js';
@@ -22,7 +22,8 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
   const types = useQuery('datasetTypes.list', {});
   const datasetType = types.data?.find((t) => t.name === route.datasetType);
   const dimensions = useMemo(() => datasetType?.requiredDimensions ?? [], [datasetType]);
-  const total = count.data?.count ?? 0;
+  // The count of a big query can take longer than its first page: show the page as soon as it lands.
+  const counted = count.loading || count.error ? null : (count.data?.count ?? null);
   const queryKey = JSON.stringify({ ...base, orderBy: route.sort, generation });
 
   const fetchPage = useCallback(
@@ -33,7 +34,12 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
     },
     [api, queryKey],
   );
-  const rows = usePagedRows(queryKey, total, fetchPage);
+  const rows = usePagedRows(queryKey, counted, fetchPage);
+  const { request } = rows;
+  useEffect(() => {
+    if (counted === null) request(0, 0);
+  }, [counted, request]);
+  const total = counted ?? rows.firstPageLength ?? 0;
 
   const update = (patch: Partial<DatasetsRoute>) => navigate({ ...route, ...patch });
 
@@ -61,13 +67,13 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
           <input type="checkbox" checked={route.findFirst} onChange={(e) => update({ findFirst: e.target.checked })} /> find-first
         </label>
         <span className="status" data-testid="datasets-count" role="status">
-          {count.loading ? 'counting…' : count.data ? `${total.toLocaleString()} dataset${total === 1 ? '' : 's'}` : ''}
+          {counted !== null ? `${counted.toLocaleString()} dataset${counted === 1 ? '' : 's'}` : count.loading ? 'counting…' : ''}
         </span>
       </div>
       {count.error && count.error.code !== 'QUERY_SYNTAX' && count.error.code !== 'QUERY_ERROR' && <ErrorBox error={count.error} />}
       {rows.error && <div className="error-box">{rows.error}</div>}
-      {count.data && total === 0 && <p className="muted">No datasets match.</p>}
-      {count.data && total > 0 && (
+      {counted === 0 && <p className="muted">No datasets match.</p>}
+      {!count.error && total > 0 && (
         <DatasetTable
           dimensions={dimensions}
           total={total}

@@ -11,6 +11,8 @@ export interface PagedRows<T> {
   error: string | null;
   /** Changes whenever a page arrives (drives re-rendering). */
   version: number;
+  /** Rows in the first page once it has arrived (shown before the total count is known), else null. */
+  firstPageLength: number | null;
 }
 
 interface Cache<T> {
@@ -21,10 +23,12 @@ interface Cache<T> {
   inflight: Set<number>;
 }
 
-export function usePagedRows<T>(queryKey: string, total: number, fetchPage: (offset: number, limit: number) => Promise<T[]>): PagedRows<T> {
+/** `total` may be null while the count is still running: then only the first page is fetched. */
+export function usePagedRows<T>(queryKey: string, total: number | null, fetchPage: (offset: number, limit: number) => Promise<T[]>): PagedRows<T> {
   const cache = useRef<Cache<T>>({ key: queryKey, fetch: fetchPage, pages: new Map(), inflight: new Set() });
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<{ key: string; message: string } | null>(null);
+  const [firstPage, setFirstPage] = useState<{ key: string; length: number } | null>(null);
 
   const current = useCallback((): Cache<T> => {
     if (cache.current.key !== queryKey) cache.current = { key: queryKey, fetch: fetchPage, pages: new Map(), inflight: new Set() };
@@ -33,9 +37,9 @@ export function usePagedRows<T>(queryKey: string, total: number, fetchPage: (off
 
   const request = useCallback(
     (first: number, last: number) => {
-      if (total <= 0) return;
+      if (total !== null && total <= 0) return;
       const c = current();
-      const lastPage = Math.floor(Math.min(last + PAGE_SIZE / 2, total - 1) / PAGE_SIZE);
+      const lastPage = total === null ? 0 : Math.floor(Math.min(last + PAGE_SIZE / 2, total - 1) / PAGE_SIZE);
       for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= lastPage; p++) {
         if (c.pages.has(p) || c.inflight.has(p)) continue;
         c.inflight.add(p);
@@ -43,7 +47,9 @@ export function usePagedRows<T>(queryKey: string, total: number, fetchPage: (off
           .fetch(p * PAGE_SIZE, PAGE_SIZE)
           .then((rows) => {
             c.pages.set(p, rows);
-            if (cache.current === c) setVersion((v) => v + 1);
+            if (cache.current !== c) return;
+            setVersion((v) => v + 1);
+            if (p === 0) setFirstPage({ key: c.key, length: rows.length });
           })
           .catch((err: unknown) => {
             if (cache.current === c) setError({ key: c.key, message: err instanceof Error ? err.message : String(err) });
@@ -55,5 +61,11 @@ export function usePagedRows<T>(queryKey: string, total: number, fetchPage: (off
   );
 
   const get = useCallback((index: number) => current().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], [current]);
-  return { get, request, error: error && error.key === queryKey ? error.message : null, version };
+  return {
+    get,
+    request,
+    error: error && error.key === queryKey ? error.message : null,
+    version,
+    firstPageLength: firstPage && firstPage.key === queryKey ? firstPage.length : null,
+  };
 }
