@@ -85,6 +85,7 @@ export class FileDatastore implements Datastore {
   private readonly validated = new Set<string>();
   /** Formatter, format and template per dataset type (+instrument): looked up once, used on every put. */
   private readonly plans = new Map<string, { choice: FormatterChoice; info: FormatterInfo; template: FileTemplate }>();
+  private readonly optionsCache = new WeakMap<DatasetType, Map<string, Readonly<Record<string, unknown>>>>();
 
   constructor(opts: FileDatastoreOptions) {
     const { config } = opts;
@@ -243,6 +244,22 @@ export class FileDatastore implements Datastore {
     }
   }
 
+  /** Formatter options configured for a dataset type (+instrument), cached. */
+  private readOptions(ref: DatasetRef): Readonly<Record<string, unknown>> {
+    let byInstrument = this.optionsCache.get(ref.datasetType);
+    if (!byInstrument) {
+      byInstrument = new Map();
+      this.optionsCache.set(ref.datasetType, byInstrument);
+    }
+    const instrument = String(ref.dataId.values.instrument ?? '');
+    let options = byInstrument.get(instrument);
+    if (!options) {
+      options = this.formatters.find(lookupRef(ref))?.parameters ?? {};
+      byInstrument.set(instrument, options);
+    }
+    return options;
+  }
+
   private recordsOf(ref: DatasetRef): StoredFileInfo[] {
     const records = this.records.get(ref.id);
     if (records.length === 0) throw new DatasetNotStoredError(`Dataset ${ref.toString()} has no artifacts in datastore ${this.name}`);
@@ -250,16 +267,18 @@ export class FileDatastore implements Datastore {
   }
 
   private async readRecord(ref: DatasetRef, rec: StoredFileInfo, component: string | undefined, parameters: Record<string, unknown>): Promise<unknown> {
-    const info = resolveFormatter(rec.formatter, this.storage.uri(rec.path));
+    const info = resolveFormatter(rec.formatter, () => this.storage.uri(rec.path));
     await ensureFormatLoaded(info.format);
     const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
     const handled = new Set(serializer.handledParameters ?? []);
     const own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));
     const rest = Object.fromEntries(Object.entries(parameters).filter(([k]) => !handled.has(k)));
     const readsComponent = component !== undefined && (serializer.readsComponent?.(component) ?? false);
-    const options = this.formatters.find(lookupRef(ref))?.parameters ?? {};
+    const options = this.readOptions(ref);
+    const storage = this.storage;
     const ctx: ReadContext = {
-      location: { storageKind: this.storage.kind, path: rec.path, uri: this.storage.uri(rec.path), options },
+      // The URI is only needed in messages: computed on demand.
+      location: { storageKind: storage.kind, path: rec.path, get uri() { return storage.uri(rec.path); }, options },
       storageClass: rec.storageClass,
       component: readsComponent ? component : undefined,
       parameters: own,

@@ -30,8 +30,10 @@ export function formatterInfo(className: string): FormatterInfo | undefined {
 }
 
 /** The format for a stored formatter name; a clear error naming formatter and file otherwise. */
-export function resolveFormatter(className: string, file: string): FormatterInfo {
+export function resolveFormatter(className: string, fileOrDescribe: string | (() => string)): FormatterInfo {
   const info = formatters.get(className);
+  if (info && !info.unsupported) return info;
+  const file = typeof fileOrDescribe === 'string' ? fileOrDescribe : fileOrDescribe();
   if (!info) {
     throw new UnsupportedFormatterError(`Formatter ${className} (used for ${file}) is not known to butler-desktop; it cannot read this file`);
   }

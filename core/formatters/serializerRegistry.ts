@@ -25,6 +25,8 @@ function ancestry(t: ObjectType): ObjectType[] {
 
 export class SerializerRegistry {
   private readonly entries = new Map<ObjectType, Map<string, Serializer>>();
+  /** Resolved lookups (type → format/kind → serializer); cleared on every registration. */
+  private readonly resolved = new Map<ObjectType, Map<string, Serializer | undefined>>();
 
   private static key(format: string, storageKind: string): string {
     return `${format.toLowerCase()}\u0000${storageKind}`;
@@ -44,10 +46,24 @@ export class SerializerRegistry {
       );
     }
     byKey.set(key, serializer);
+    this.resolved.clear();
   }
 
   /** The serializer for a type (or its nearest ancestor), or undefined. */
   find(type: ObjectType, format: string, storageKind: string): Serializer | undefined {
+    const key = SerializerRegistry.key(format, storageKind);
+    let byType = this.resolved.get(type);
+    if (byType?.has(key)) return byType.get(key);
+    const hit = this.search(type, format, storageKind);
+    if (!byType) {
+      byType = new Map();
+      this.resolved.set(type, byType);
+    }
+    byType.set(key, hit);
+    return hit;
+  }
+
+  private search(type: ObjectType, format: string, storageKind: string): Serializer | undefined {
     for (const t of ancestry(type)) {
       const byKey = this.entries.get(t);
       if (!byKey) continue;

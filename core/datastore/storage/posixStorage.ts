@@ -63,6 +63,8 @@ export class PosixStorage implements Storage {
   }
 
   uri(path: string): string {
+    // Plain relative paths need no percent-encoding: skip the URL machinery (a hot path).
+    if (/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path) && !path.split('/').includes('..')) return this.rootUri + path;
     return pathToFileURL(this.absolute(path)).href;
   }
 
