@@ -130,6 +130,9 @@ describe('MegaPrime translator', () => {
     const bias = t.translate(src({ ...h1038843, OBSTYPE: 'BIAS' }));
     expect(bias.observationType).toBe('bias');
     expect(bias.observationReason).toBe('unknown');
+    const iso = t.translate(src({ ...h1038843, 'UTC-OBS': undefined, UTCEND: undefined, 'DATE-OBS': '2008-11-01T14:33:32.40' }));
+    expect(iso.timespan.begin).toBe(BigInt(ref.begin[1]));
+    expect(() => t.translate(src({ ...h1038843, 'UTC-OBS': '25:61:00' }), 'bad.fits')).toThrow(/bad\.fits: DATE-OBS\/UTC-OBS give '2008-11-01T25:61:00', not a valid UTC time/);
     const primary = t.translate(src({ ...h1038843, EXTNAME: undefined }));
     expect(primary.detectorName).toBeUndefined();
     expect(primary.detectorExposureId).toBeUndefined();
