@@ -4,6 +4,7 @@ import type { Database } from './db/database.js';
 import { type CollectionType, collectionTypeCode, collectionTypeFromCode } from './collectionType.js';
 import { CollectionCycleError, CollectionTypeError, ConflictingDefinitionError, MissingCollectionError, OrphanedRecordError } from './errors.js';
 import { globToRegExp, hasWildcard } from './glob.js';
+import { suggest } from './suggest.js';
 
 export interface CollectionRecord {
   id: number;
@@ -51,7 +52,7 @@ export class CollectionManager {
   /** Registers a collection; returns false if it already exists with the same type. */
   register(name: string, type: CollectionType, doc: string | null = null): boolean {
     validateCollectionName(name);
-    const existing = this.byName.get(name);
+    const existing = this.find(name);
     if (existing) {
       if (existing.type !== type) {
         throw new ConflictingDefinitionError(`Collection '${name}' already exists with type ${existing.type}, not ${type}`);
@@ -68,17 +69,23 @@ export class CollectionManager {
   }
 
   find(name: string): CollectionRecord | undefined {
-    return this.byName.get(name);
+    return this.byName.get(name) ?? this.reloadFor(() => this.byName.get(name));
   }
 
   get(name: string): CollectionRecord {
-    const rec = this.byName.get(name);
-    if (!rec) throw new MissingCollectionError(`Collection '${name}' not found`);
+    const rec = this.find(name);
+    if (!rec) throw new MissingCollectionError(`Collection '${name}' not found${suggest(name, [...this.byName.keys()])}`);
     return rec;
   }
 
+  /** A cache miss may be another process's new collection: reload once and look again. */
+  private reloadFor<T>(lookup: () => T | undefined): T | undefined {
+    this.refresh();
+    return lookup();
+  }
+
   getById(id: number): CollectionRecord {
-    const rec = this.byId.get(id);
+    const rec = this.byId.get(id) ?? this.reloadFor(() => this.byId.get(id));
     if (!rec) throw new MissingCollectionError(`Collection with id ${id} not found (the registry may have changed; refresh it)`);
     return rec;
   }

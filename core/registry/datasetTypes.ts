@@ -6,6 +6,7 @@ import type { DimensionGroup, DimensionUniverse } from '../dimensions/index.js';
 import type { Database } from './db/database.js';
 import { ConflictingDefinitionError, MissingDatasetTypeError } from './errors.js';
 import { globToRegExp, hasWildcard } from './glob.js';
+import { suggest } from './suggest.js';
 import { calibTableName, calibTableSpec, tagTableName, tagTableSpec } from './schema/datasetTables.js';
 import { tableDdl } from './schema/tableSpec.js';
 
@@ -81,7 +82,7 @@ export class DatasetTypeManager {
     if (datasetType.isComponent()) {
       throw new ConflictingDefinitionError(`Component dataset type '${datasetType.name}' cannot be registered; register its parent '${datasetType.parentName}'`);
     }
-    const existing = this.byName.get(datasetType.name);
+    const existing = this.find(datasetType.name);
     if (existing) {
       if (existing.datasetType.equals(datasetType)) return false;
       throw new ConflictingDefinitionError(`Dataset type '${datasetType.name}' is already registered with a different definition: ${existing.datasetType.differences(datasetType).join('; ')}`);
@@ -103,22 +104,30 @@ export class DatasetTypeManager {
   }
 
   find(name: string): DatasetTypeRecord | undefined {
+    const rec = this.byName.get(name);
+    if (rec) return rec;
+    // A cache miss may be another process's new dataset type: reload once and look again.
+    this.refresh();
     return this.byName.get(name);
   }
 
   /** The record of a (parent) dataset type; throws MissingDatasetTypeError naming it. */
   get(name: string): DatasetTypeRecord {
-    const rec = this.byName.get(name);
+    const rec = this.find(name);
     if (!rec) {
       const parent = DatasetType.splitName(name)[0];
-      const hint = parent !== name && this.byName.has(parent) ? ` (its parent '${parent}' is; ask for the parent and the component separately)` : '';
+      const hint = parent !== name && this.byName.has(parent) ? ` (its parent '${parent}' is; ask for the parent and the component separately)` : suggest(name, [...this.byName.keys()]);
       throw new MissingDatasetTypeError(`Dataset type '${name}' is not registered${hint}`);
     }
     return rec;
   }
 
   getById(id: number): DatasetTypeRecord {
-    const rec = this.byId.get(id);
+    let rec = this.byId.get(id);
+    if (!rec) {
+      this.refresh();
+      rec = this.byId.get(id);
+    }
     if (!rec) throw new MissingDatasetTypeError(`No dataset type with id ${id}`);
     return rec;
   }

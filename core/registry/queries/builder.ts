@@ -6,6 +6,7 @@ import type { DimensionElement, DimensionUniverse, FieldSpec } from '../../dimen
 import { InvalidQueryError } from '../errors.js';
 import { requiredColumnName } from '../schema/dimensionTables.js';
 import { q } from '../schema/tableSpec.js';
+import { suggest } from '../suggest.js';
 
 export type ColumnType = 'int' | 'float' | 'string' | 'bool' | 'datetime' | 'timespan' | 'region' | 'uuid';
 
@@ -252,7 +253,7 @@ export class QueryBuilder {
       return { sql: `${alias}.${q('region')}`, type: 'region', name };
     }
     const fields = [el.primaryKey?.name, ...el.required.filter((d) => d !== el.name), ...el.implied, ...el.alternateKeys.map((k) => k.name), ...el.metadata.map((m) => m.name), ...(el.hasTimespan ? ['timespan'] : []), ...(el.hasRegion ? ['region'] : [])].filter(Boolean);
-    throw new InvalidQueryError(`'${field}' is not a field of ${el.name}; its fields are ${fields.join(', ')}`);
+    throw new InvalidQueryError(`'${field}' is not a field of ${el.name}${suggest(field, fields as string[])}; its fields are ${fields.join(', ')}`);
   }
 
   /** A bare field name (e.g. `obs_id`) that belongs to exactly one element already in the query. */
@@ -263,7 +264,12 @@ export class QueryBuilder {
     if (candidates.length > 1) {
       throw new InvalidQueryError(`Identifier '${name}' is ambiguous: it is a field of ${candidates.map((c) => c.name).join(' and ')}; write element.${field}`);
     }
-    throw new InvalidQueryError(`Unrecognized identifier '${name}': not a dimension, a dataset field or a field of a dimension in this query`);
+    const known = [
+      ...this.universe.dimensions.filter((d) => d.kind !== 'skypix').map((d) => d.name),
+      ...(this.datasetFields ? ['dataset_id', 'ingest_date', 'run', 'collection'] : []),
+      ...this.universe.elements.filter((el) => this.providers.has(el.name)).flatMap((el) => [...el.alternateKeys, ...el.metadata].map((f) => f.name)),
+    ];
+    throw new InvalidQueryError(`Unrecognized identifier '${name}': not a dimension, a dataset field or a field of a dimension in this query${suggest(name, known)}`);
   }
 
   /** The FROM clause text (without the FROM keyword). */

@@ -144,3 +144,26 @@ describe('spatial records', () => {
     expect(() => registry.insertDimensionData('visit', [{ instrument: 'Cam', id: 7, day_obs: 20250101, physical_filter: 'g_1', region: 'bm90IGEgcmVnaW9u' }])).toThrow(/region that cannot be decoded/);
   });
 });
+
+describe('helpful errors and other processes', () => {
+  it('suggests close names for misspellings', () => {
+    expect(() => registry.queryDatasets('raw', { collections: 'run', where: 'detectr = 1' })).toThrow(/did you mean 'detector'\?/);
+    expect(() => registry.queryDatasets('raw', { collections: 'run', where: 'exposure.obsid = 1' })).toThrow(/did you mean 'obs_id'\?/);
+    expect(() => registry.queryDatasets('raw', { collections: 'rnu' })).toThrow(/Collection 'rnu' not found \(did you mean 'run'\?\)/);
+    expect(() => registry.getDatasetType('calexq')).toThrow(/did you mean 'calexp'\?/);
+  });
+
+  it('sees collections and dataset types another connection added', async () => {
+    const { DatasetType } = await import('../../../core/datasets/index.js');
+    const other = Registry.open(registry.db.location);
+    try {
+      other.registerRun('from/elsewhere');
+      other.registerDatasetType(DatasetType.fromNames(other.dimensions, 'flat', ['instrument', 'detector'], 'ExposureF'));
+      other.insertDatasets('flat', [{ instrument: 'Cam', detector: 2 }], 'from/elsewhere');
+    } finally {
+      other.close();
+    }
+    expect(registry.queryDatasets('flat', { collections: 'from/elsewhere' }).map((r) => r.dataId.get('detector'))).toEqual([2]);
+    expect(registry.getCollectionType('from/elsewhere')).toBe('RUN');
+  });
+});
