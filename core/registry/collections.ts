@@ -69,7 +69,11 @@ export class CollectionManager {
   }
 
   find(name: string): CollectionRecord | undefined {
-    return this.byName.get(name) ?? this.reloadFor(() => this.byName.get(name));
+    const rec = this.byName.get(name);
+    if (rec) return rec;
+    // One indexed probe before reloading everything, so misses stay cheap.
+    if (this.db.prepare('SELECT 1 FROM collection WHERE name = ?').get(name) === undefined) return undefined;
+    return this.reloadFor(() => this.byName.get(name));
   }
 
   get(name: string): CollectionRecord {

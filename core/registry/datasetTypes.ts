@@ -107,6 +107,7 @@ export class DatasetTypeManager {
     const rec = this.byName.get(name);
     if (rec) return rec;
     // A cache miss may be another process's new dataset type: reload once and look again.
+    if (this.db.prepare('SELECT 1 FROM dataset_type WHERE name = ?').get(name) === undefined) return undefined;
     this.refresh();
     return this.byName.get(name);
   }
