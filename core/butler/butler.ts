@@ -11,6 +11,7 @@ import {
   ChainedDatastore, FileDatastore, UndoLog, createDatastore, lookupDatasetType, type Datastore, type DatasetURIs, type FileDataset, type RetrieveOptions, type TransferMode,
 } from '../datastore/index.js';
 import { resolveFormatter } from '../formatters/index.js';
+import { DataIdExpander } from './dataIdExpander.js';
 import { DatasetExistence, type DatasetExistenceFlags } from './existence.js';
 import { makeRepoConfig, prepareRepoDirectory, sqlitePath, type MakeRepoOptions } from './makeRepo.js';
 import { Registry } from '../registry/index.js';
@@ -85,8 +86,7 @@ export class Butler {
   collections: string[] | undefined;
   readonly writeable: boolean;
   private readonly knownRuns = new Set<string>();
-  /** Expanded data IDs by dimensions and required values: records are read once, not on every put. */
-  private readonly expansions = new Map<string, DataCoordinate>();
+  private readonly expander: DataIdExpander;
   private readonly txStack: TxFrame[] = [];
 
   private constructor(config: ButlerConfig, registry: Registry, datastore: Datastore, storageClasses: StorageClassFactory, root: string, opts: ButlerOptions) {
@@ -98,6 +98,7 @@ export class Butler {
     this.run = opts.run;
     this.collections = opts.collections === undefined ? undefined : Array.isArray(opts.collections) ? opts.collections : [opts.collections];
     this.writeable = opts.writeable ?? opts.run !== undefined;
+    this.expander = new DataIdExpander(registry);
   }
 
   /** Creates a repository (butler.yaml + registry) and returns the configuration written. */
@@ -165,24 +166,9 @@ export class Butler {
     if (!this.writeable) throw new Error(`Cannot ${what}: this Butler is read-only (open it with writeable: true or a run)`);
   }
 
-  /**
-   * Expands a data ID for a dataset type, cached when the data ID gives only required
-   * values (anything more must be checked against the records, so it is not cached).
-   */
+  /** Expands a data ID for a dataset type (records cached per element, see DataIdExpander). */
   private expandFor(datasetType: DatasetType, dataId: DataIdInput | DataCoordinate): DataCoordinate {
-    const group = datasetType.dimensions;
-    const values = dataId instanceof DataCoordinate ? dataId.values : dataId;
-    const keys = Object.keys(values);
-    const cacheable = keys.length === group.required.length && group.required.every((d) => values[d] !== undefined && (typeof values[d] === 'string' || typeof values[d] === 'number'));
-    if (!cacheable) return this.registry.expandDataId(dataId, { dimensions: group.names });
-    const key = `${group.names.join(',')}\u0000${group.required.map((d) => `${typeof values[d]}:${String(values[d])}`).join('\u0000')}`;
-    let expanded = this.expansions.get(key);
-    if (!expanded) {
-      expanded = this.registry.expandDataId(dataId, { dimensions: group.names });
-      if (this.expansions.size > 100_000) this.expansions.clear();
-      this.expansions.set(key, expanded);
-    }
-    return expanded;
+    return this.expander.expand(datasetType, dataId);
   }
 
   private ensureRun(run: string): void {
@@ -245,7 +231,7 @@ export class Butler {
         frame.undo.rollback();
         if (outer) {
           this.knownRuns.clear();
-          this.expansions.clear();
+          this.expander.clear();
         }
       }
       throw err;
@@ -275,7 +261,7 @@ export class Butler {
     if (datasetRefOrType instanceof DatasetRef) {
       ref = datasetRefOrType;
       this.resolveDatasetType(ref.datasetType);
-      if (!ref.dataId.hasRecords()) ref = ref.withDataId(this.registry.expandDataId(ref.dataId, { dimensions: ref.datasetType.dimensions.names }));
+      if (!ref.dataId.hasRecords()) ref = ref.withDataId(this.expandFor(ref.datasetType, ref.dataId));
     } else {
       const run = opts.run ?? this.run;
       if (run === undefined) throw new Error('put needs a run: pass { run } or open the Butler with a run');
@@ -316,12 +302,12 @@ export class Butler {
       if (run === undefined) throw new Error(`ingest of ${ds.path} needs a run`);
       const datasetType = this.resolveDatasetType(ds.datasetType);
       const refs = ds.dataIds.map((d) => {
-        const expanded = this.registry.expandDataId(d, { dimensions: datasetType.dimensions.names });
+        const expanded = this.expandFor(datasetType, d);
         return new DatasetRef(datasetType, expanded, run, makeDatasetId(datasetType.name, expanded.required, run, mode));
       });
       resolved.push({ path: ds.path, refs, formatter: ds.formatter });
     }
-    let todo = resolved.map((ds) => ({ ...ds, refs: ds.refs.map((r) => (r.dataId.hasRecords() ? r : r.withDataId(this.registry.expandDataId(r.dataId, { dimensions: r.datasetType.dimensions.names })))) }));
+    let todo = resolved.map((ds) => ({ ...ds, refs: ds.refs.map((r) => (r.dataId.hasRecords() ? r : r.withDataId(this.expandFor(r.datasetType, r.dataId)))) }));
     if (opts.skipExisting) todo = todo.map((ds) => ({ ...ds, refs: ds.refs.filter((r) => this.registry.getDataset(r.id) === null) })).filter((ds) => ds.refs.length > 0);
     const refs = todo.flatMap((d) => d.refs);
     for (const r of refs) this.ensureRun(r.run);
@@ -377,7 +363,7 @@ export class Butler {
       const run = opts.run ?? this.run;
       if (run === undefined) throw new Error('Predicting a URI needs a run');
       const dt = this.resolveDatasetType(datasetRefOrType);
-      const expanded = this.registry.expandDataId(dataId ?? {}, { dimensions: dt.dimensions.names });
+      const expanded = this.expandFor(dt, dataId ?? {});
       ref = new DatasetRef(dt, expanded, run, makeDatasetId(dt.name, expanded.required, run, 'UNIQUE'));
     } else ref = this.resolveRef(datasetRefOrType, dataId, opts.collections);
     const base = ref.datasetType.isComponent() ? ref.makeCompositeRef() : ref;
