@@ -29,6 +29,12 @@ function signedDiff(v: number, bytePix: BytePix): number {
   return (v << 24) >> 24;
 }
 
+// MASK[k] = 2^k − 1 and POW2[k] = 2^k as plain numbers (shifts by 31/32 misbehave in 32-bit JS ops).
+const MASK: number[] = Array.from({ length: 33 }, (_, k) => 2 ** k - 1);
+const POW2: number[] = Array.from({ length: 33 }, (_, k) => 2 ** k);
+
+let padded = new Uint8Array(0);
+
 /**
  * Decodes `count` pixels. Values come back as int32 numbers: unsigned bytes for BYTEPIX 1,
  * signed 16-bit for 2, signed 32-bit for 4 (what cfitsio produces).
@@ -37,89 +43,98 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
   const { fsBits, fsMax, bBits } = PARAMS[bytePix];
   const out = new Int32Array(count);
   if (count === 0) return out;
-  if (input.length < bytePix) throw new FitsError(`Rice data too short: ${input.length} bytes`);
+  const len = input.length;
+  if (len < bytePix + 1) throw new FitsError(`Rice data too short: ${len} bytes for ${count} pixels`);
+  // Work on a copy with zero padding so the inner loops need no bounds checks; overruns are
+  // caught at block boundaries and in the zero-run loop.
+  const slack = blockSize * (bytePix + 1) + 16;
+  if (padded.length < len + slack) padded = new Uint8Array(len + slack);
+  const c = padded;
+  c.set(input);
+  c.fill(0, len, len + slack);
   let pos = 0;
   let lastpix = 0;
-  for (let k = 0; k < bytePix; k++) lastpix = lastpix * 256 + input[pos++];
+  for (let k = 0; k < bytePix; k++) lastpix = lastpix * 256 + c[pos++];
   lastpix = wrap(lastpix, bytePix);
-  const next = (): number => {
-    // Reading past the end is an error in the stream; treat as zeros and let the count check fail.
-    if (pos >= input.length) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
-    return input[pos++];
-  };
-  let b = next();
+  let b = c[pos++];
   let nbits = 8;
   let i = 0;
+  const unsignedBytes = bytePix === 1;
+  const shift = 32 - 8 * bytePix;
   while (i < count) {
+    if (pos > len) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
     nbits -= fsBits;
     while (nbits < 0) {
-      b = ((b << 8) | next()) >>> 0;
+      b = ((b << 8) | c[pos++]) >>> 0;
       nbits += 8;
     }
     const fs = (b >>> nbits) - 1;
-    b = (b & (2 ** nbits - 1)) >>> 0;
-    const imax = Math.min(i + blockSize, count);
+    b &= MASK[nbits];
+    const imax = i + blockSize < count ? i + blockSize : count;
     if (fs < 0) {
       for (; i < imax; i++) out[i] = lastpix;
     } else if (fs === fsMax) {
       for (; i < imax; i++) {
         let k = bBits - nbits;
-        let diff = b * 2 ** k;
+        let diff = b * POW2[k];
         for (k -= 8; k >= 0; k -= 8) {
-          b = next();
-          diff += b * 2 ** k;
+          b = c[pos++];
+          diff += b * POW2[k];
         }
         if (nbits > 0) {
-          b = next();
+          b = c[pos++];
           diff += b >>> -k;
-          b = (b & (2 ** nbits - 1)) >>> 0;
+          b &= MASK[nbits];
         } else {
           b = 0;
         }
-        const mapped = diff >>> 0;
-        const d = (mapped & 1) === 0 ? mapped >>> 1 : ~(mapped >>> 1);
+        const d = diff % 2 === 0 ? diff / 2 : -(diff + 1) / 2;
         lastpix = wrap(d + lastpix, bytePix);
         out[i] = lastpix;
       }
     } else if (fs > fsMax) {
       throw new FitsError(`corrupt Rice data: split parameter ${fs} > ${fsMax} at pixel ${i}`);
     } else {
+      const scale = POW2[fs];
       for (; i < imax; i++) {
         while (b === 0) {
+          if (pos > len) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
           nbits += 8;
-          b = next();
+          b = c[pos++];
         }
         const nzero = nbits - (32 - Math.clz32(b));
         nbits -= nzero + 1;
         b ^= 1 << nbits;
         nbits -= fs;
         while (nbits < 0) {
-          b = ((b << 8) | next()) >>> 0;
+          b = ((b << 8) | c[pos++]) >>> 0;
           nbits += 8;
         }
-        const mapped = ((nzero * 2 ** fs) + (b >>> nbits)) >>> 0;
-        b = (b & (2 ** nbits - 1)) >>> 0;
-        const d = (mapped & 1) === 0 ? mapped >>> 1 : ~(mapped >>> 1);
-        lastpix = wrap(d + lastpix, bytePix);
+        const mapped = (nzero * scale + (b >>> nbits)) >>> 0;
+        b &= MASK[nbits];
+        // Zigzag decoding in 32-bit integer arithmetic, then wrap to the pixel width.
+        const sum = ((mapped >>> 1) ^ -(mapped & 1)) + lastpix;
+        lastpix = unsignedBytes ? sum & 0xff : (sum << shift) >> shift;
         out[i] = lastpix;
       }
     }
   }
+  if (pos > len + 1) throw new FitsError(`Rice data ends early (needed ${pos} of ${len} bytes)`);
   return out;
 }
 
-/** Grows as needed; writes bits most-significant first. */
+/** Bit output as cfitsio's output_nbits: most significant bits first, into a growing byte array. */
 class BitWriter {
-  private bytes: Uint8Array;
-  private length = 0;
+  bytes: Uint8Array;
+  length = 0;
   private buffer = 0;
-  private bitsInBuffer = 0;
+  private bitsToGo = 8;
 
   constructor(capacity: number) {
     this.bytes = new Uint8Array(Math.max(16, capacity));
   }
 
-  private push(byte: number): void {
+  private put(byte: number): void {
     if (this.length === this.bytes.length) {
       const bigger = new Uint8Array(this.bytes.length * 2);
       bigger.set(this.bytes);
@@ -128,33 +143,38 @@ class BitWriter {
     this.bytes[this.length++] = byte;
   }
 
-  /** Writes the low `n` bits of `value` (n ≤ 32). */
-  write(value: number, n: number): void {
-    if (n > 16) {
-      this.write(Math.floor((value >>> 0) / 65536) & ((1 << (n - 16)) - 1), n - 16);
-      this.write(value & 0xffff, 16);
-      return;
+  /** Writes the low `n` bits of `bits` (n ≤ 32). */
+  write(bits: number, n: number): void {
+    let buffer = this.buffer;
+    let toGo = this.bitsToGo;
+    if (toGo + n > 32) {
+      // Put out the top toGo bits first so the 32-bit buffer never overflows.
+      buffer = (buffer << toGo) | ((bits >>> (n - toGo)) & MASK[toGo]);
+      this.put(buffer & 0xff);
+      n -= toGo;
+      toGo = 8;
     }
-    this.buffer = ((this.buffer << n) | (value & ((1 << n) - 1))) >>> 0;
-    this.bitsInBuffer += n;
-    while (this.bitsInBuffer >= 8) {
-      this.bitsInBuffer -= 8;
-      this.push((this.buffer >>> this.bitsInBuffer) & 0xff);
+    buffer = (buffer << n) | (bits & MASK[n]);
+    toGo -= n;
+    while (toGo <= 0) {
+      this.put((buffer >>> -toGo) & 0xff);
+      toGo += 8;
     }
-    this.buffer &= (1 << this.bitsInBuffer) - 1;
+    this.buffer = buffer;
+    this.bitsToGo = toGo;
   }
 
   /** `count` zero bits then a one bit (the unary part of a Rice code). */
   unary(count: number): void {
-    while (count >= 16) {
-      this.write(0, 16);
-      count -= 16;
+    while (count >= 24) {
+      this.write(0, 24);
+      count -= 24;
     }
     this.write(1, count + 1);
   }
 
   finish(): Uint8Array {
-    if (this.bitsInBuffer > 0) this.write(0, 8 - this.bitsInBuffer);
+    if (this.bitsToGo < 8) this.put((this.buffer << this.bitsToGo) & 0xff);
     return this.bytes.slice(0, this.length);
   }
 }
@@ -167,7 +187,7 @@ export function riceEncode(values: ArrayLike<number>, blockSize: number, bytePix
   if (n === 0) return w.finish();
   let lastpix = wrap(values[0], bytePix);
   w.write(lastpix >>> 0, bBits);
-  const diff = new Uint32Array(blockSize);
+  const diff = new Float64Array(blockSize);
   for (let i = 0; i < n; i += blockSize) {
     const thisBlock = Math.min(blockSize, n - i);
     let pixelSum = 0;
@@ -176,15 +196,15 @@ export function riceEncode(values: ArrayLike<number>, blockSize: number, bytePix
       // Differences wrap to the pixel width (the decoder adds modulo that width), so the
       // mapped difference always fits bBits.
       const d = signedDiff(nextpix - lastpix, bytePix);
-      diff[j] = (d < 0 ? ~(d * 2) : d * 2) >>> 0;
+      diff[j] = d < 0 ? -2 * d - 1 : 2 * d;
       pixelSum += diff[j];
       lastpix = nextpix;
     }
     let dpsum = (pixelSum - Math.floor(thisBlock / 2) - 1) / thisBlock;
     if (dpsum < 0) dpsum = 0;
-    let psum = Math.floor(dpsum) >>> 1;
+    let psum = Math.floor(Math.floor(dpsum) / 2);
     let fs = 0;
-    for (; psum > 0; fs++) psum >>>= 1;
+    for (; psum > 0; fs++) psum = Math.floor(psum / 2);
     if (fs >= fsMax) {
       w.write(fsMax + 1, fsBits);
       for (let j = 0; j < thisBlock; j++) w.write(diff[j], bBits);
@@ -192,10 +212,12 @@ export function riceEncode(values: ArrayLike<number>, blockSize: number, bytePix
       w.write(0, fsBits);
     } else {
       w.write(fs + 1, fsBits);
+      const scale = POW2[fs];
       for (let j = 0; j < thisBlock; j++) {
         const v = diff[j];
-        w.unary(Math.floor(v / 2 ** fs));
-        if (fs > 0) w.write(v & (2 ** fs - 1), fs);
+        const top = Math.floor(v / scale);
+        w.unary(top);
+        if (fs > 0) w.write(v - top * scale, fs);
       }
     }
   }
