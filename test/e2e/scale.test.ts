@@ -43,7 +43,7 @@ function buildRepository(root: string): void {
     );
     const dt = DatasetType.fromNames(r.dimensions, 'summary', ['instrument', 'detector', 'exposure'], 'StructuredDataDict');
     r.registerDatasetType(dt);
-    const ids = [];
+    const ids: { instrument: string; detector: number; exposure: number }[] = [];
     for (let exposure = 0; exposure < EXPOSURES; exposure++) for (let detector = 0; detector < DETECTORS; detector++) ids.push({ instrument: 'Cam', detector, exposure });
     r.transaction(() => r.insertDatasets(dt, ids, RUN));
   } finally {
