@@ -4,11 +4,12 @@ import { butlerCommands } from './butler.js';
 import { wcsCommands } from './wcs.js';
 import { fitsCommands } from './fits.js';
 import { registryCommands } from './registry.js';
+import { displayCommands } from './display.js';
 
 /** A group of CLI commands for one area, in its own file. */
 export type CommandGroup = (program: Command) => void;
 
-const groups: CommandGroup[] = [conformanceCommands, butlerCommands, wcsCommands, fitsCommands, registryCommands];
+const groups: CommandGroup[] = [conformanceCommands, butlerCommands, wcsCommands, fitsCommands, registryCommands, displayCommands];
 
 export function registerCommandGroups(program: Command): void {
   for (const register of groups) register(program);

@@ -12,3 +12,4 @@ export * from './sections.js';
 export * from './render.js';
 export * from './analysis.js';
 export * from './wcs.js';
+export * from './png.js';

@@ -82,8 +82,16 @@ function zscaleOfSortedSamples(samples: Float64Array, o: ZScaleOptions, float32:
     // numpy takes the median in the input's precision: float32 pixels average the middle pair in float32.
     const pairMean = float32 ? Math.fround(Math.fround(samples[npix / 2 - 1] + samples[npix / 2]) / 2) : (samples[npix / 2 - 1] + samples[npix / 2]) / 2;
     const median = npix % 2 === 1 ? samples[center] : pairMean;
-    vmin = Math.max(vmin, median - (center - 1) * slope);
-    vmax = Math.min(vmax, median + (npix - center) * slope);
+    const lo = Math.max(vmin, median - (center - 1) * slope);
+    const hi = Math.min(vmax, median + (npix - center) * slope);
+    // A zero-width answer with unequal samples comes from an exact fit (e.g. integer pixels that are mostly one
+    // value, or a mask). There numpy's least-squares round-off (≈1e-13) decides which points get rejected, and
+    // astropy typically ends on the sample min/max; an exact fit cannot reproduce that noise, so we return the
+    // sample min/max too rather than a useless zero-width display range.
+    if (!(lo === hi && vmin < vmax)) {
+      vmin = lo;
+      vmax = hi;
+    }
   }
   return [vmin, vmax];
 }
