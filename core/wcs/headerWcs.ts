@@ -92,7 +92,9 @@ function readSip(h: WcsHeaderSource, prefix: 'A' | 'B' | 'AP' | 'BP', key: strin
 export function readWcsParams(h: WcsHeaderSource, key = '', where = 'header'): WcsParams {
   const k = key.trim().toUpperCase();
   if (!hasWcs(h, k)) throw new Error(`${where}: no WCS${k ? ` '${k}'` : ''} (no CTYPE1${k}/CTYPE2${k}, CRVAL or CD keywords)`);
-  const naxis = num(h, 'WCSAXES' + k) ?? num(h, 'NAXIS') ?? 2;
+  // A header without data (NAXIS = 0, e.g. a primary HDU) can still carry an image WCS.
+  const naxisKey = num(h, 'NAXIS');
+  const naxis = num(h, 'WCSAXES' + k) ?? (naxisKey === undefined || naxisKey === 0 ? 2 : naxisKey);
   if (naxis < 2) throw new Error(`${where}: the WCS has ${naxis} axis; an image WCS needs 2`);
   const ctype: [string, string] = [str(h, 'CTYPE1' + k) ?? '', str(h, 'CTYPE2' + k) ?? ''];
   const warnings: string[] = [];

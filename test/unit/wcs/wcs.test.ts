@@ -166,6 +166,8 @@ describe('SkyWcs details', () => {
     expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CD1_1: 1, CD1_2: 1, CD2_1: 1, CD2_2: 1 }))).toThrow(/singular/);
     expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CRVAL1: 'abc' }))).toThrow(/CRVAL1 = "abc" is not a number/);
     expect(() => readWcsParams(source({ CTYPE1: 'RA---TAN', CTYPE2: 'WAVE' }))).toThrow(/do not form a celestial pair/);
+    expect(SkyWcs.fromHeader(source({ ...sip3, NAXIS: 0 })).isCelestial).toBe(true);
+    expect(() => readWcsParams(source({ NAXIS: 1, CTYPE1: 'WAVE', CRVAL1: 5000, CD1_1: 1 }))).toThrow(/the WCS has 1 axis; an image WCS needs 2/);
     const lin = SkyWcs.fromHeader(source({ CTYPE1: 'LINEAR', CTYPE2: 'LINEAR', CRVAL1: 5, CRPIX1: 1, CD1_1: 1, CD2_2: 1 }));
     expect(() => lin.pixelToSky(0, 0)).toThrow(/not celestial/);
     const warn = readWcsParams(source({ ...sip3, CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN' }));
