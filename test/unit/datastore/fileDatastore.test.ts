@@ -12,6 +12,7 @@ import {
   ChainedDatastore, CrashJournal, FileDatastore, InMemoryDatastore, JOURNAL_DIR, UndoLog, createDatastore, type FileDatastoreOptions,
 } from '../../../core/datastore/index.js';
 import type { ConfigMap } from '../../../core/config/index.js';
+import { registerFormatterName, registerStorageClassType, serializers } from '../../../core/formatters/index.js';
 
 const universe = DimensionUniverse.default();
 const storageClasses = new StorageClassFactory();
@@ -161,6 +162,39 @@ describe('FileDatastore put/get', () => {
     const other = ref('metric', 'StructuredDataDict');
     store.records.insert([{ datasetId: other.id, path: 'x/y.pickle', formatter: 'lsst.daf.butler.formatters.pickle.PickleFormatter', storageClass: 'NumpyArray', component: null, checksum: null, fileSize: 3 }]);
     await expect(store.get(other)).rejects.toThrow(/PickleFormatter \(used for file:\/\/.*x\/y\.pickle\) is not supported/);
+  });
+
+  it('per-dataset-type formatter options from config reach the serializer through the location', async () => {
+    class Thing {
+      constructor(readonly value: number) {}
+    }
+    const seen: { write?: unknown; read?: unknown; component?: string } = {};
+    serializers.register(Thing, 'thingfmt', '*', {
+      name: 'Thing', extension: '.thing',
+      readsComponent: (c) => c === 'value',
+      async write(obj, ctx) {
+        seen.write = ctx.location.options;
+        await ctx.writeBytes(new TextEncoder().encode(String((obj as Thing).value)));
+      },
+      async read(ctx) {
+        seen.read = ctx.location.options;
+        seen.component = ctx.component;
+        const v = Number(new TextDecoder().decode(await ctx.readBytes()));
+        return ctx.component === 'value' ? v : new Thing(v);
+      },
+    }, { overwrite: true });
+    registerFormatterName('test.formatters.ThingFormatter', { format: 'thingfmt', extension: '.thing' }, { overwrite: true });
+    registerStorageClassType('ThingSC', Thing);
+    storageClasses.addFromConfig({ ThingSC: { pytype: 'test.Thing', components: { value: 'int' } } }, 'test');
+    const store = makeStore({ formatters: { thing: { formatter: 'test.formatters.ThingFormatter', parameters: { level: 3 } } } });
+    const r = ref('thing', 'ThingSC');
+    await store.put(new Thing(42), r);
+    expect(seen.write).toEqual({ level: 3 });
+    expect(store.getURIs(r).primary).toMatch(/\.thing$/);
+    expect(await store.get(r)).toEqual(new Thing(42));
+    expect(seen.read).toEqual({ level: 3 });
+    expect(await store.get(r, { component: 'value' })).toBe(42);
+    expect(seen.component).toBe('value');
   });
 
   it('paths never escape the root', () => {
