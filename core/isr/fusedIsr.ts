@@ -28,7 +28,12 @@ export function canFuse(task: IsrTask, inputs: IsrInputs, detector: Detector, un
     if (amp.rawDataBBox.width !== amp.bbox.width || amp.rawDataBBox.height !== amp.bbox.height) return false;
     if (!raw.bbox.containsBox(amp.rawBBox)) return false;
     if (defects.some((d) => d.containsBox(amp.bbox))) return false;
-    if (c.doSaturation && everyPixelAtLeast(raw, amp.rawDataBBox, task.saturationLevel(amp))) return false;
+    // A bad amplifier (every data pixel SAT or SUSPECT) takes the generic path's special handling.
+    const sat = c.doSaturation ? task.saturationLevel(amp) : NaN;
+    const suspect = c.doSuspect ? amp.suspectLevel : NaN;
+    const levels = [sat, suspect].filter((v) => Number.isFinite(v));
+    const planeNames = raw.mask.planes.has(c.suspectMaskName) ? [c.saturatedMaskName, c.suspectMaskName] : [c.saturatedMaskName];
+    if (everyPixelFlagged(raw, amp.rawDataBBox, levels.length ? Math.min(...levels) : NaN, raw.mask.getPlaneBitMask(planeNames))) return false;
   }
   return true;
 }
@@ -37,12 +42,14 @@ function rawAsExposureInfo(inputs: IsrInputs): Exposure {
   return inputs.raw instanceof Exposure ? inputs.raw : new Exposure(MaskedImage.create(1, 1), inputs.raw.info ?? {});
 }
 
-function everyPixelAtLeast(raw: Exposure, box: Box2I, level: number): boolean {
-  if (!Number.isFinite(level)) return false;
+/** Every pixel of `box` is ≥ level or already carries one of `bits` (early exit on the first that is not). */
+function everyPixelFlagged(raw: Exposure, box: Box2I, level: number, bits: number): boolean {
   const v = raw.image.subImage(box);
+  const m = raw.mask.subImage(box);
   for (let y = 0; y < v.height; y++) {
     const r = v.row(y);
-    for (let x = 0; x < r.length; x++) if (!(r[x] >= level)) return false;
+    const mr = m.row(y);
+    for (let x = 0; x < r.length; x++) if (!(r[x] >= level) && (mr[x] & bits) === 0) return false;
   }
   return true;
 }
