@@ -126,6 +126,41 @@ describe('put/get/URIs/exists', () => {
   });
 });
 
+describe('a chained datastore behind the Butler', () => {
+  it('puts to every accepting child, reads from the first, prunes from all', async () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'chain-')), 'repo');
+    Butler.makeRepo(root, {
+      config: {
+        datastore: {
+          cls: 'lsst.daf.butler.datastores.chainedDatastore.ChainedDatastore',
+          datastores: [
+            { cls: 'lsst.daf.butler.datastores.inMemoryDatastore.InMemoryDatastore', constraints: { reject: ['big'] } },
+            { cls: 'lsst.daf.butler.datastores.fileDatastore.FileDatastore', root: '<butlerRoot>/files' },
+          ],
+        },
+      },
+    });
+    const written = YAML.parse(readFileSync(join(root, 'butler.yaml'), 'utf8'));
+    expect(written.datastore.cls).toBe('lsst.daf.butler.datastores.chainedDatastore.ChainedDatastore');
+    const butler = Butler.open(root, { run: 'u/test' });
+    expect(butler.datastore.names).toHaveLength(3);
+    addCameraRecords(butler);
+    registerType(butler, 'metric', 'StructuredDataDict');
+    registerType(butler, 'big', 'StructuredDataDict');
+    const m = await butler.put({ a: 1 }, 'metric', dataId);
+    const big = await butler.put({ b: 2 }, 'big', dataId);
+    const [memory, files] = (butler.datastore as unknown as { children: { knows(r: unknown): boolean }[] }).children;
+    expect([memory.knows(m), files.knows(m)]).toEqual([true, true]);
+    expect([memory.knows(big), files.knows(big)]).toEqual([false, true]);
+    expect(butler.getURI(m)).toMatch(new RegExp(`^file://${root}/files/u/test/metric/`));
+    expect(await butler.get(big)).toEqual({ b: 2 });
+    await butler.pruneDatasets([m, big], { purge: true, unstore: true });
+    expect([memory.knows(m), files.knows(m), files.knows(big)]).toEqual([false, false, false]);
+    expect(butler.registry.queryDatasets('*', { collections: 'u/test' })).toEqual([]);
+    butler.close();
+  });
+});
+
 describe('prune, removeRuns, ingest, export/import, retrieve', () => {
   it('pruneDatasets purge removes rows and files; unstore keeps the registry row', async () => {
     const { butler } = setup();
