@@ -34,6 +34,8 @@ function time<T>(fn: () => T): [T, number] {
 
 try {
   const registry = Registry.create(path.join(dir, 'gen3.sqlite3'));
+  const { loadavg, cpus } = await import('node:os');
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (timings scale with load; compare ratios)`);
   console.log(`registry benchmark: ${fmt(TOTAL)} datasets (${fmt(EXPOSURES)} exposures × ${DETECTORS} detectors), SQLite at ${dir}`);
 
   // ---- dimension records
@@ -76,6 +78,24 @@ try {
   console.log(`insertDatasets: ${fmt(BATCH)} datasets (UUIDv7) in ${t100k.toFixed(0)} ms = ${fmt(BATCH / (t100k / 1000))} datasets/s`);
   const [, t100k5] = time(() => registry.insertDatasets('raw', dataIds(BATCH, BATCH), 'run/a', 'DATAID_TYPE_RUN'));
   console.log(`insertDatasets: ${fmt(BATCH)} datasets (UUID5 DATAID_TYPE_RUN) in ${t100k5.toFixed(0)} ms = ${fmt(BATCH / (t100k5 / 1000))} datasets/s`);
+
+  // ---- side by side: the SQLite floor for the same 100k rows (two prepared INSERTs, nothing else)
+  registry.registerRun('run/floor');
+  const floorRun = registry.getCollectionInfo('run/floor').id;
+  const [, tFloor] = time(() => registry.transaction(() => {
+    registry.db.prepare('INSERT INTO collection_summary_dataset_type (collection_id, dataset_type_id) VALUES (?, 1)').run(floorRun);
+    registry.db.prepare("INSERT INTO collection_summary_instrument (collection_id, instrument) VALUES (?, 'Cam')").run(floorRun);
+    const insD = registry.db.prepare('INSERT INTO dataset (id, dataset_type_id, ingest_date, run_id) VALUES (?, 1, ?, ?)');
+    const insT = registry.db.prepare('INSERT INTO dataset_tags_00000001 (dataset_type_id, dataset_id, collection_id, instrument, detector, exposure) VALUES (1, ?, ?, ?, ?, ?)');
+    let n = 0;
+    for (const d of dataIds(0, BATCH)) {
+      const id = (n++).toString(16).padStart(32, '0');
+      insD.run(id, 0n, floorRun);
+      insT.run(id, floorRun, d.instrument, d.detector, d.exposure);
+    }
+  }));
+  console.log(`SQLite floor (same 100k rows, two bare INSERTs each): ${tFloor.toFixed(0)} ms = ${fmt(BATCH / (tFloor / 1000))} rows/s; insertDatasets costs ${(t100k / tFloor).toFixed(2)}× the floor`);
+  registry.removeCollection('run/floor');
 
   // ---- fill up to TOTAL
   let inserted = 2 * BATCH;
