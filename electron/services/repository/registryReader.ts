@@ -11,6 +11,7 @@ import type { RepositoryInfo } from '../../../core/api/sections/app.js';
 import type { CollectionInfo, DatasetRow, DatasetTypeInfo } from '../../../core/api/sections/repository.js';
 import type { CollectionType, Scalar, ScalarRecord } from '../../../core/api/sections/values.js';
 import type { ArtifactRecord, DatasetFacts, DatasetSearch, DimensionElementInfo, RepositoryReader } from './reader.js';
+import { FastCounts } from './fastCounts.js';
 
 /** daf_butler stores a NULL component as this marker string in file_datastore_records. */
 const NULL_COMPONENT = '__NULL_STRING__';
@@ -55,12 +56,14 @@ export function openRegistryReader(path: string): RepositoryReader {
 
 class RegistryReader implements RepositoryReader {
   readonly datastoreRoot: string;
+  private readonly fast: FastCounts;
 
   constructor(
     private readonly registry: Registry,
     readonly path: string,
   ) {
     this.datastoreRoot = datastoreRootOf(path);
+    this.fast = new FastCounts(registry.db);
   }
 
   close(): void {
@@ -106,6 +109,11 @@ class RegistryReader implements RepositoryReader {
   countInCollections(names: string[]): Record<string, number> {
     const out: Record<string, number> = {};
     for (const name of names) {
+      const fast = this.fast.total(name);
+      if (fast !== null) {
+        out[name] = fast;
+        continue;
+      }
       const types = this.registry.getCollectionSummary(name).datasetTypes;
       out[name] = types.reduce((n, t) => n + this.registry.countDatasets(t, { collections: [name] }), 0);
     }
@@ -126,7 +134,7 @@ class RegistryReader implements RepositoryReader {
     const out: { collection: string; type: CollectionType; count: number }[] = [];
     for (const name of this.registry.queryCollections(undefined, { types: ['RUN', 'TAGGED', 'CALIBRATION'] }).sort()) {
       if (!this.registry.getCollectionSummary(name).datasetTypes.includes(datasetType)) continue;
-      const count = this.registry.countDatasets(datasetType, { collections: [name] });
+      const count = this.fast.ofType(datasetType, name) ?? this.registry.countDatasets(datasetType, { collections: [name] });
       if (count > 0) out.push({ collection: name, type: this.registry.getCollectionType(name), count });
     }
     return out;
