@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { FitsFile } from '../../../core/fits/fits-file.js';
 import { detectorFromHeader } from '../../../core/camera/headerGeometry.js';
+import { detectorSkyCorners, pixelToSkyApprox } from '../../../core/camera/skyProjection.js';
 import { loadCamera, shippedCameras } from '../../../core/camera/cameraData.js';
 import { parseCameraYaml } from '../../../core/camera/cameraYaml.js';
 import { detectorFocalPlaneCorners, fieldAngleToFocalPlane, focalPlaneToFieldAngle, focalPlaneToPixel, getAmplifier, getDetector, pixelToFocalPlane } from '../../../core/camera/geometry.js';
@@ -165,5 +166,54 @@ describe('detector geometry from raw headers', () => {
     expect(() => detectorFromHeader(src({ NAXIS1: 10, NAXIS2: 10 }), { where: 'f.fits' })).toThrow(/f\.fits: no GAIN keyword/);
     expect(() => detectorFromHeader(src({ AMPLIST: 'A B', DSECA: '[1:5,1:5]', GAINA: 1 }), { where: 'g' })).toThrow(/AMPLIST names amplifier B but DSECB\/TSECB is missing/);
     expect(() => detectorFromHeader(src({ NAXIS1: 10, NAXIS2: 10, GAIN: 'x' }), { where: 'h' })).toThrow(/h: GAIN = "x" is not a number/);
+  });
+});
+
+describe('detectors on the sky', () => {
+  const cam = loadCamera('megaprime');
+  const d2r = Math.PI / 180;
+  const sep = (a: { ra: number; dec: number }, b: { ra: number; dec: number }) => {
+    const s = Math.sin(((b.dec - a.dec) * d2r) / 2) ** 2 + Math.cos(a.dec * d2r) * Math.cos(b.dec * d2r) * Math.sin(((b.ra - a.ra) * d2r) / 2) ** 2;
+    return (2 * Math.asin(Math.sqrt(s))) / d2r;
+  };
+
+  it('puts ccd10 where the real 806045o header WCS says, with its orientation and scale', () => {
+    const f = FitsFile.open(resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'fits', 'megacam_cutout_806045o_ccd10.fits'));
+    const h = f.hdu(0).header;
+    f.close();
+    const bore = { ra: h.getNumber('RA_DEG') ?? 0, dec: h.getNumber('DEC_DEG') ?? 0 };
+    const det = getDetector(cam, 'ccd10');
+    // The header's reference pixel is the boresight, in raw pixels (amp A data start at raw x = 32).
+    const crpix = [(h.getNumber('CRPIX1') ?? 0) - 1 - 32, (h.getNumber('CRPIX2') ?? 0) - 1];
+    const here = pixelToSkyApprox(cam, det, bore, crpix[0], crpix[1]);
+    // Within 150 px (28″): the telescope axis is not exactly at the focal-plane origin.
+    expect(sep(here, bore) * 3600).toBeLessThan(150 * 0.187);
+    // Orientation and scale match the header CD (CD1_1 = +5.194e-5, CD2_2 = −5.194e-5 deg/px).
+    const c = pixelToSkyApprox(cam, det, bore, 1000, 2000);
+    const dx = pixelToSkyApprox(cam, det, bore, 1100, 2000);
+    const dy = pixelToSkyApprox(cam, det, bore, 1000, 2100);
+    const cd11 = ((dx.ra - c.ra) * Math.cos(c.dec * d2r)) / 100;
+    const cd22 = (dy.dec - c.dec) / 100;
+    expect(cd11 / 5.194e-5).toBeGreaterThan(0.98);
+    expect(cd11 / 5.194e-5).toBeLessThan(1.02);
+    expect(cd22 / -5.194e-5).toBeGreaterThan(0.98);
+    expect(cd22 / -5.194e-5).toBeLessThan(1.02);
+    // Off-axis the radial distortion (radial ≠ tangential scale) adds a small skew, well under 1 %.
+    expect(Math.abs((dx.dec - c.dec) / 100)).toBeLessThan(0.005 * 5.194e-5);
+  });
+
+  it('spans the MegaCam field (~1°) and turns with the rotation angle', () => {
+    const bore = { ra: 150, dec: 2 };
+    const c0 = detectorSkyCorners(cam, getDetector(cam, 'ccd00'), bore);
+    const c35 = detectorSkyCorners(cam, getDetector(cam, 'ccd35'), bore);
+    const width = sep(c0[0], c35[0]);
+    expect(width).toBeGreaterThan(1.1);
+    expect(width).toBeLessThan(1.4);
+    // ccd00 is in the top row (+Y = North at rotation 0), ccd35 in the bottom one.
+    expect(c0[0].dec).toBeGreaterThan(bore.dec);
+    expect(c35[0].dec).toBeLessThan(bore.dec);
+    const turned = detectorSkyCorners(cam, getDetector(cam, 'ccd00'), { ...bore, rotationDeg: 180 });
+    expect(turned[0].dec).toBeLessThan(bore.dec);
+    expect(sep(turned[0], bore)).toBeCloseTo(sep(c0[0], bore), 9);
   });
 });
