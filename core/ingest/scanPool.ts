@@ -1,0 +1,60 @@
+// Reads the headers of many raws in parallel worker threads (in-process for a few files, where
+// starting workers would cost more than it saves). Results come back in input order.
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../util/workers.js';
+import { scanRawFileSafe, type RawScanResult } from './rawScan.js';
+
+export interface ScanOptions {
+  /** Worker threads; 0 reads in this thread. Default: up to 4, fewer for few files. */
+  workers?: number;
+  /** Called as each file finishes. */
+  onResult?: (result: RawScanResult, done: number, total: number) => void;
+}
+
+const FILES_PER_WORKER = 6;
+
+export function defaultScanWorkers(files: number): number {
+  return Math.max(0, Math.min(4, availableParallelism(), Math.floor(files / FILES_PER_WORKER)));
+}
+
+export async function scanRawFiles(paths: readonly string[], options: ScanOptions = {}): Promise<RawScanResult[]> {
+  const workers = options.workers ?? defaultScanWorkers(paths.length);
+  const results: RawScanResult[] = new Array<RawScanResult>(paths.length);
+  let done = 0;
+  if (workers <= 0 || paths.length <= 1) {
+    for (let i = 0; i < paths.length; i++) {
+      results[i] = scanRawFileSafe(paths[i]);
+      options.onResult?.(results[i], ++done, paths.length);
+      // Let progress output and other callbacks run between files.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    return results;
+  }
+  const pool: Worker[] = [];
+  try {
+    let next = 0;
+    await new Promise<void>((resolveAll, rejectAll) => {
+      const feed = (w: Worker) => {
+        if (next >= paths.length) return;
+        const id = next++;
+        w.postMessage({ id, path: paths[id] });
+      };
+      for (let i = 0; i < Math.min(workers, paths.length); i++) {
+        const w = startWorker('core/ingest/rawScan.worker.ts');
+        pool.push(w);
+        w.on('message', (msg: { id: number; result: RawScanResult }) => {
+          results[msg.id] = msg.result;
+          options.onResult?.(msg.result, ++done, paths.length);
+          if (done === paths.length) resolveAll();
+          else feed(w);
+        });
+        w.on('error', (err) => rejectAll(new Error(`raw header worker failed: ${err.message}`, { cause: err })));
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
