@@ -27,6 +27,8 @@ export interface DatasetQueryOptions {
   offset?: number;
   /** Only calibrations valid during this range (needed for find-first through CALIBRATION collections). */
   timespan?: TimespanNs;
+  /** Also return implied dimension values (band, physical_filter, ...) in each data ID, via joins. */
+  fullDataIds?: boolean;
 }
 
 export interface DatasetQueryContext {
@@ -85,6 +87,7 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
     }
   }
   const orderTerms = count ? [] : buildOrderBy(builder, options.orderBy);
+  const impliedCols = !count && options.fullDataIds ? dt.dimensions.implied.map((d) => builder.dimensionValue(d)) : [];
   // The builder's joins hang off alias t, so the same text serves both the tag and calib branches.
   const joins = builder.fromClause().slice(1);
   const dimCols = dims.map((d) => `t.${q(d)}`);
@@ -103,7 +106,7 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
       where += ` AND ${conditions.join(' AND ')}`;
       params.push(...(condParams as SqlValue[]));
     }
-    const cols = ['t.dataset_id AS dataset_id', 'd.run_id AS run_id', `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
+    const cols = ['t.dataset_id AS dataset_id', 'd.run_id AS run_id', `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...impliedCols.map((c, i) => `${c} AS ${q(`imp${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
     return {
       sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t JOIN dataset AS d ON d.id = t.dataset_id${joins} WHERE ${where}`,
       params,
@@ -139,6 +142,7 @@ export function queryDatasets(ctx: DatasetQueryContext, rec: DatasetTypeRecord, 
   if (!planned) return [];
   const dt = rec.datasetType;
   const dims = dt.dimensions.required;
+  const implied = options.fullDataIds ? dt.dimensions.implied : [];
   const rows = ctx.db.prepare(planned.sql).rows(...planned.params);
   const out: DatasetRef[] = new Array(rows.length);
   const runNames = new Map<number, string>();
@@ -146,6 +150,7 @@ export function queryDatasets(ctx: DatasetQueryContext, rec: DatasetTypeRecord, 
     const row = rows[i];
     const values: Record<string, string | number> = {};
     for (let k = 0; k < dims.length; k++) values[dims[k]] = row[3 + k] as string | number;
+    for (let k = 0; k < implied.length; k++) values[implied[k]] = row[3 + dims.length + k] as string | number;
     const runId = row[1] as number;
     let run = runNames.get(runId);
     if (run === undefined) {

@@ -55,6 +55,13 @@ describe('queryDatasets with where', () => {
     expect(registry.queryDatasets('raw', { collections: 'run', where: 'exposure.timespan.begin < :t AND detector = 0', bind: { t: new Date('2025-01-01T21:29:23Z') } }).map((r) => r.dataId.get('exposure'))).toEqual([1, 3]);
   });
 
+  it('returns full data IDs (implied dimensions) on request', () => {
+    const [ref] = registry.queryDatasets('raw', { collections: 'run', where: 'exposure = 4 AND detector = 1', fullDataIds: true });
+    expect(ref.dataId.hasFull()).toBe(true);
+    expect(ref.dataId.toJSON()).toEqual({ instrument: 'Cam', detector: 1, exposure: 4, band: 'r', day_obs: 20250102, group: 'g2', physical_filter: 'r_1' });
+    expect(registry.queryDatasets('raw', { collections: 'run', where: 'exposure = 4 AND detector = 1' })[0].dataId.hasFull()).toBe(false);
+  });
+
   it('orders, limits and offsets', () => {
     const r = registry.queryDatasets('raw', { collections: 'run', where: 'detector = 0', orderBy: ['-exposure.exposure_time'], limit: 2, offset: 1 });
     expect(r.map((x) => x.dataId.get('exposure'))).toEqual([5, 4]);
