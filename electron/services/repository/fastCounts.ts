@@ -43,11 +43,15 @@ export class FastCounts {
     return this.types.reduce((n, t) => n + this.countIn(t, c), 0);
   }
 
-  /** Datasets of one type directly in a non-chained collection; null when that cannot be answered here. */
-  ofType(datasetType: string, name: string): number | null {
+  /**
+   * Datasets of one type directly in a non-chained collection; null when that cannot be answered here.
+   * Find-first changes nothing in one RUN or TAGGED collection (one dataset per data ID there), but in a
+   * CALIBRATION collection it depends on validity ranges, so that case is left to the registry.
+   */
+  ofType(datasetType: string, name: string, findFirst = false): number | null {
     const c = this.collection(name);
     const t = this.types.find((x) => x.name === datasetType);
-    if (!c || c.type === 3 || !t) return null;
+    if (!c || c.type === 3 || !t || (findFirst && c.type === 4)) return null;
     return this.countIn(t, c);
   }
 }

@@ -159,6 +159,12 @@ class RegistryReader implements RepositoryReader {
   }
 
   countDatasets(search: DatasetSearch): number {
+    // The view's first question about a collection (no filter, one collection) is answered from the index.
+    if (!search.where && search.collections.length === 1 && Object.keys(search.bind).length === 0) {
+      this.registry.getDatasetType(search.datasetType); // unknown types still raise MissingDatasetTypeError
+      const fast = this.fast.ofType(search.datasetType, search.collections[0], search.findFirst);
+      if (fast !== null) return fast;
+    }
     return this.registry.countDatasets(search.datasetType, {
       collections: search.collections,
       where: search.where || undefined,
