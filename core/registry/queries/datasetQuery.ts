@@ -93,6 +93,9 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
   const dimCols = dims.map((d) => `t.${q(d)}`);
   const rankCase = (colls: CollectionRecord[]) => (colls.length > 1 ? `CASE t.collection_id ${colls.map(() => 'WHEN ? THEN ?').join(' ')} END` : '?');
   const rankParams = (colls: CollectionRecord[]) => (colls.length > 1 ? colls.flatMap((c) => [c.id, path.indexOf(c)]) : [path.indexOf(colls[0])]);
+  // Counting needs the dataset table only when a condition reads it (run, ingest_date): the
+  // generated SQL names it exactly as d.run_id / d.ingest_date.
+  const needsDatasetTable = !count || options.findFirst === true || conditions.some((c) => c.includes('d.run_id') || c.includes('d.ingest_date'));
   const select = (table: string, colls: CollectionRecord[], calib: boolean): PlannedQuery => {
     const params: SqlValue[] = [...(rankParams(colls) as SqlValue[])];
     let where = `t.dataset_type_id = ? AND t.collection_id ${colls.length === 1 ? '= ?' : `IN (${colls.map(() => '?').join(', ')})`}`;
@@ -106,9 +109,9 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
       where += ` AND ${conditions.join(' AND ')}`;
       params.push(...(condParams as SqlValue[]));
     }
-    const cols = ['t.dataset_id AS dataset_id', 'd.run_id AS run_id', `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...impliedCols.map((c, i) => `${c} AS ${q(`imp${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
+    const cols = ['t.dataset_id AS dataset_id', needsDatasetTable ? 'd.run_id AS run_id' : 'NULL AS run_id', `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...impliedCols.map((c, i) => `${c} AS ${q(`imp${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
     return {
-      sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t JOIN dataset AS d ON d.id = t.dataset_id${joins} WHERE ${where}`,
+      sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t${needsDatasetTable ? ' JOIN dataset AS d ON d.id = t.dataset_id' : ''}${joins} WHERE ${where}`,
       params,
     };
   };

@@ -67,6 +67,9 @@ describe('queryDatasets with where', () => {
     expect(r.map((x) => x.dataId.get('exposure'))).toEqual([5, 4]);
     expect(registry.queryDatasets('raw', { collections: 'run', orderBy: 'exposure,-detector', limit: 3 }).map((x) => x.dataId.get('detector'))).toEqual([3, 2, 1]);
     expect(registry.countDatasets('raw', { collections: 'run', where: 'detector = 0' })).toBe(6);
+    expect(registry.countDatasets('raw', { collections: 'run', where: "raw.run = 'run' AND exposure = 1" })).toBe(4);
+    expect(registry.countDatasets('raw', { collections: 'run', where: "ingest_date < T'2000-01-01'" })).toBe(0);
+    expect(registry.countDatasets('raw', { collections: 'run' })).toBe(24);
   });
 
   it('applies data ID constraints and never pastes values into SQL', () => {
