@@ -40,7 +40,12 @@ export function zscale(values: Pixels, options: Partial<ZScaleOptions> = {}): [n
   return zscaleOfSelection(selectAll(values), options);
 }
 
-function zscaleOfSortedSamples(samples: Float64Array, o: ZScaleOptions, float32: boolean): [number, number] {
+/**
+ * zscale of samples already drawn (every stride-th finite value, at most nSamples) and sorted ascending;
+ * `float32` says the pixels are float32 (numpy then averages the middle pair of an even sample in float32).
+ */
+export function zscaleOfSortedSamples(samples: Float64Array, options: Partial<ZScaleOptions>, float32: boolean): [number, number] {
+  const o = { ...ZSCALE_DEFAULTS, ...options };
   const npix = samples.length;
   let vmin = samples[0];
   let vmax = samples[npix - 1];

@@ -150,6 +150,7 @@ export class PixelService {
         'x-image-height': String(reply.height),
         'x-pixel-type': kind === 'pixels' ? 'float32le' : 'int32le',
         ...(reply.zscale ? { 'x-zscale-min': String(reply.zscale[0]), 'x-zscale-max': String(reply.zscale[1]) } : {}),
+        ...(reply.from ? { 'x-preview-from': reply.from } : {}),
       },
     };
   }

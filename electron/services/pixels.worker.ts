@@ -10,6 +10,7 @@ import { zscaleOfSelection } from '../../core/display/zscale.js';
 import { maskPlanesFromHeader } from '../../core/display/maskPlanes.js';
 import type { ApiErrorPayload } from '../../core/api/errors.js';
 import { classifyCoreError } from './errors.js';
+import { directPreview } from './pixelsPreview.js';
 import { hduRole, hduSummary, headerCards, headerRecord, wcsStatus, xy0FromHeader } from './pixelsHeader.js';
 import type { HduFacts, PixelReply, PixelRequest } from './pixelsProtocol.js';
 
@@ -152,19 +153,32 @@ function handle(req: PixelRequest): { reply: PixelReply; transfer: ArrayBuffer[]
     case 'open': {
       const file = open(req.path);
       const hdus = file.hdus.map(hduSummary);
-      // The viewer asks for the default image's pixels next: start decoding it now, after this reply.
-      const first = hdus.find((h) => h.role === 'image');
-      if (first) setTimeout(() => { try { floatPixels(req.path, first.index); } catch { /* reported when requested */ } }, 0);
+      // The viewer asks for the default image's pixels next. Integer raws get their first frame from the stored
+      // bytes (pixelsPreview.ts); other images need the full decode, so start it now, after this reply.
+      const first = file.hdus.find((h) => hduRole(h) === 'image');
+      const scaling = first ? first.header : null;
+      const direct = first !== undefined && first.kind === 'image' && (first.bitpix === 8 || first.bitpix === 16) && scaling !== null && !scaling.has('BLANK') && (scaling.getNumber('BSCALE') ?? 1) === 1;
+      if (first && !direct) setTimeout(() => { try { floatPixels(req.path, first.index); } catch { /* reported when requested */ } }, 0);
       return { reply: { id: req.id, ok: true, kind: 'open', hdus }, transfer: [] };
     }
     case 'hdu':
       return { reply: { id: req.id, ok: true, kind: 'hdu', view: hduFacts(req.path, req.hdu) }, transfer: [] };
     case 'pixels': {
+      if (req.sample > 1 && req.zscale !== 'none' && !decoded.has(`${req.path}\u0000${req.hdu}\u0000f`)) {
+        // First frame of a raw not decoded yet: read the preview and zscale straight from the stored bytes.
+        const file = open(req.path);
+        const h = requireImageHdu(file, req.hdu);
+        const regions = req.zscale === 'data' ? dataSections(headerRecord(file.imageHeader(req.hdu))) : null;
+        const direct = directPreview(file, h, req.sample, regions);
+        if (direct) {
+          return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: direct.data.buffer as ArrayBuffer, width: direct.width, height: direct.height, zscale: direct.zscale, from: 'stored-bytes' }, transfer: [direct.data.buffer as ArrayBuffer] };
+        }
+      }
       const px = floatPixels(req.path, req.hdu);
       const zscale = req.zscale === 'none' ? undefined : zscaleOf(req.path, req.hdu, px, req.zscale);
       if (req.sample > 1) {
         const small = subsample(px, req.sample);
-        return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: small.data.buffer as ArrayBuffer, width: small.width, height: small.height, zscale }, transfer: [small.data.buffer as ArrayBuffer] };
+        return { reply: { id: req.id, ok: true, kind: 'buffer', buffer: small.data.buffer as ArrayBuffer, width: small.width, height: small.height, zscale, from: 'decoded' }, transfer: [small.data.buffer as ArrayBuffer] };
       }
       if (req.factor > 1) {
         const small = blockAverage(px.data, px.width, px.height, req.factor);

@@ -15,6 +15,6 @@ export type HduFacts = Omit<HduView, 'key' | 'routes'>;
 export type PixelReply =
   | { id: number; ok: true; kind: 'open'; hdus: HduSummary[] }
   | { id: number; ok: true; kind: 'hdu'; view: HduFacts }
-  | { id: number; ok: true; kind: 'buffer'; buffer: ArrayBuffer; width: number; height: number; zscale?: [number, number] }
+  | { id: number; ok: true; kind: 'buffer'; buffer: ArrayBuffer; width: number; height: number; zscale?: [number, number]; from?: 'stored-bytes' | 'decoded' }
   | { id: number; ok: true; kind: 'done' }
   | { id: number; ok: false; error: ApiErrorPayload };

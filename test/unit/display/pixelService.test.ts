@@ -1,7 +1,7 @@
 // The pixel service end to end under Node: viewer.open / viewer.hdu facts and the binary pixel and mask routes,
 // on FITS files written by astropy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { PixelService } from '../../../electron/services/pixels.js';
 import type { Dispatch } from '../../../core/api/dispatch.js';
 import { writeViewerFixtures, type ViewerFixtures } from './fixtures.js';
@@ -81,6 +81,30 @@ describe('pixel service', () => {
     const px = floats((await svc.pixels(new URLSearchParams({ key: opened.key, hdu: '1' }), 'pixels')).bytes);
     expect(px[5 * 80 + 50]).toBe(65535);
     expect(px[0]).toBe(300);
+  });
+
+  it('serves the first frame of an integer raw from its stored bytes: same preview and zscale as the full decode', async () => {
+    // A fresh copy: nothing of it is decoded or cached yet.
+    const copy = fx.raw.replace(/\.fits$/, '_direct.fits');
+    copyFileSync(fx.raw, copy);
+    const { key } = await svc.open(noRepository, { file: copy });
+    const direct = await svc.pixels(new URLSearchParams({ key, hdu: '1', sample: '3', zscale: 'data' }), 'pixels');
+    const full = floats((await svc.pixels(new URLSearchParams({ key, hdu: '1' }), 'pixels')).bytes);
+    // Once decoded, the same request goes through the decoded pixels: both answers must agree.
+    const again = await svc.pixels(new URLSearchParams({ key, hdu: '1', sample: '3', zscale: 'data' }), 'pixels');
+    expect(direct.headers).toMatchObject({ 'x-image-width': '27', 'x-image-height': '10', 'x-preview-from': 'stored-bytes' });
+    expect(again.headers).toMatchObject({ 'x-preview-from': 'decoded' });
+    const expected: number[] = [];
+    for (let y = 0; y < 30; y += 3) for (let x = 0; x < 80; x += 3) expected.push(full[y * 80 + x]);
+    expect([...floats(direct.bytes)]).toEqual(expected);
+    expect([...floats(again.bytes)]).toEqual(expected);
+    const v = await svc.hdu(key, 1);
+    const { computeLimits, selectRects } = await import('../../../core/display/index.js');
+    const z = computeLimits(selectRects(full, 80, 30, v.amps.map((a) => a.data)), { kind: 'zscale' });
+    for (const r of [direct, again]) {
+      expect(Number(r.headers?.['x-zscale-min'])).toBe(z.min);
+      expect(Number(r.headers?.['x-zscale-max'])).toBe(z.max);
+    }
   });
 
   it('gives clear errors: missing file, table HDU, unknown key, bad params', async () => {
