@@ -64,6 +64,16 @@ try {
   const header = new Header().set('OBJECT', 'synthetic MegaCam CCD').set('EXPTIME', 60, 'seconds', { float: true }).set('EXTNAME', 'ccd10');
   writeFits(file, [{ type: 'image', header, data: synthesize(), axes: [W, H] }]);
 
+  const riceFile = join(dir, 'ccd-rice.fits');
+  const pixels16 = FitsFile.open(file);
+  writeFits(riceFile, [{ type: 'image' }, { type: 'compressed-image', header, data: pixels16.readImage(0).data, axes: [W, H] }], { fsync: false });
+  pixels16.close();
+  const readRice = () => {
+    const f = FitsFile.open(riceFile);
+    const img = f.readImageFloat32(1);
+    f.close();
+    return img;
+  };
   const readFloat32 = () => {
     const f = FitsFile.open(file);
     const img = f.readImageFloat32(0);
@@ -94,13 +104,14 @@ try {
   const ours = {
     read_float32: timed(readFloat32),
     read_float32_into: timed(readInto),
+    read_rice_float32: timed(readRice),
     write_float32: timedWith(() => fresh('ours-f32.fits'), (p) => writeFits(p, [{ type: 'image', header: storedHeader, data: image.data, axes: image.axes }], { fsync: false })),
     write_uint16: timedWith(() => fresh('ours-u16.fits'), (p) => writeFits(p, [{ type: 'image', header: storedHeader, data: stored.data, axes: stored.axes }], { fsync: false })),
     write_float32_fsync: timedWith(() => fresh('ours-f32.fits'), (p) => writeFits(p, [{ type: 'image', header: storedHeader, data: image.data, axes: image.axes }])),
   };
 
   const runAstropy = (env: NodeJS.ProcessEnv): Record<string, number[] | string> => {
-    const py = spawnSync('/usr/bin/python3', [join(here, 'fits_astropy.py'), file, dir, String(RUNS)], { encoding: 'utf8', env });
+    const py = spawnSync('/usr/bin/python3', [join(here, 'fits_astropy.py'), file, dir, String(RUNS), riceFile], { encoding: 'utf8', env });
     if (py.status !== 0) throw new Error(`bench/fits_astropy.py failed (install Debian python3-astropy): ${py.stderr}`);
     return JSON.parse(py.stdout) as Record<string, number[] | string>;
   };
@@ -108,7 +119,7 @@ try {
   // The same with numpy's huge-page allocation off, i.e. with the 4 KB page faults V8 has.
   const theirsSmallPages = runAstropy({ ...process.env, NUMPY_MADVISE_HUGEPAGE: '0' });
 
-  console.log(`FITS benchmark: ${W}×${H} uint16 (BZERO 32768), ${(W * H * 2 / 1e6).toFixed(1)} MB of pixels; median (min) of ${RUNS} runs`);
+  console.log(`FITS benchmark: ${W}×${H} uint16 (BZERO 32768), ${(W * H * 2 / 1e6).toFixed(1)} MB of pixels (RICE_1 copy written by core/fits, one row per tile); median (min) of ${RUNS} runs`);
   console.log(`Node ${process.version}; astropy ${theirs.astropy}, numpy ${theirs.numpy} (/usr/bin/python3); both write without fsync`);
   console.log('');
   console.log(`${'operation'.padEnd(34)} ${'core/fits'.padStart(18)} ${'astropy'.padStart(18)} ${'ratio'.padStart(8)}`);
@@ -116,6 +127,7 @@ try {
     ['read → float32 (new array)', 'read_float32'],
     ['write float32 (BITPIX -32)', 'write_float32'],
     ['write uint16 (BITPIX 16 + BZERO)', 'write_uint16'],
+    ['read RICE_1 tile-compressed → f32', 'read_rice_float32'],
   ];
   const fmt = (s: { median: number; min: number }) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}) ms`;
   for (const [label, key] of rows) {

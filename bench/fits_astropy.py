@@ -1,7 +1,8 @@
 """astropy side of bench/fits.ts: the same operations on the same file, timed in this process.
 
-Usage: /usr/bin/python3 bench/fits_astropy.py FILE OUTDIR RUNS
-Prints JSON: {"astropy": version, "read_float32": [ms...], "write_float32": [ms...], "write_uint16": [ms...]}
+Usage: /usr/bin/python3 bench/fits_astropy.py FILE OUTDIR RUNS [RICE_FILE]
+Prints JSON: {"astropy": version, "read_float32": [ms...], "write_float32": [ms...], "write_uint16": [ms...],
+              "read_rice_float32": [ms...] (with RICE_FILE: its HDU 1, tile-compressed)}
 """
 import json
 import os
@@ -48,6 +49,14 @@ def main():
         "write_float32": timed(write_float32, runs, os.path.join(outdir, "astropy-f32.fits")),
         "write_uint16": timed(write_uint16, runs, os.path.join(outdir, "astropy-u16.fits")),
     }
+    if len(sys.argv) > 4:
+        rice = sys.argv[4]
+
+        def read_rice():
+            with fits.open(rice, memmap=False) as hdul:
+                return hdul[1].data.astype(np.float32)
+
+        result["read_rice_float32"] = timed(read_rice, runs)
     json.dump(result, sys.stdout)
 
 

@@ -6,7 +6,7 @@ import { decompressSync } from 'fflate';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { Header } from './header.js';
 import { checkBitpix, type Bitpix } from './layout.js';
-import { alignedBytes, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray } from './pixels.js';
+import { alignedBytes, fillFloat32, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { parseTable, type Table } from './table.js';
 import { riceDecode, type BytePix } from './compression/rice.js';
 import { N_RANDOM, ditherStart, randomSequence } from './compression/dither.js';
@@ -99,18 +99,23 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
   const info = compressedImageInfo(h.header, where);
   // Only the main table (one row per tile) is read up front; each tile's bytes are read from the
   // heap when that tile is needed, so a region reads only the tiles it touches.
+  // A whole image needs every tile: one read of the data unit beats a read per tile.
   const tableBytes = (h.header.getNumber('NAXIS1') ?? 0) * (h.header.getNumber('NAXIS2') ?? 0);
-  file.readData(h, 0); // checks the data unit is complete
-  const table = parseTable(h.header, file.readBytes(h.dataOffset, tableBytes), where, {
-    dataSize: h.dataSize,
-    read: (offset, length) => file.readBytes(h.dataOffset + offset, length),
-  });
+  const table = region
+    ? parseTable(h.header, file.readData(h, tableBytes), where, {
+        dataSize: h.dataSize,
+        read: (offset, length) => file.readBytes(h.dataOffset + offset, length),
+      })
+    : parseTable(h.header, file.readData(h), where);
   const scaling = scalingOf(info.imageHeader, info.bitpix);
   const { axes, tile } = info;
   if (region) checkRegion(region, axes, where);
   const outAxes = region ? [region.width, region.height] : axes.slice();
   const total = outAxes.reduce((a, b) => a * b, 1);
-  const stored = allocStored(info.bitpix, axes.length ? total : 0);
+  // float32 output of an integer image: each tile is scaled straight into the output (no
+  // full-size intermediate array of stored values).
+  const direct = mode === 'float32' && info.bitpix > 0 && info.bitpix !== 64;
+  const stored = direct ? new Float32Array(axes.length ? total : 0) : allocStored(info.bitpix, axes.length ? total : 0);
   const grid = tileGrid(axes, tile);
   const tileCount = grid.reduce((a, b) => a * b, 1);
   if (table.rows < tileCount) throw new FitsError(`compressed image needs ${tileCount} tiles but the table has ${table.rows} rows`, where);
@@ -142,9 +147,9 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
       const detail = err instanceof FitsError ? err.detail : (err as Error).message;
       throw new FitsError(`tile ${t + 1} of ${tileCount}: ${detail}`, where);
     }
-    copyTile(values, start, size, stored, { axes, region });
+    copyTile(direct ? tileToFloat32(values, info.bitpix, scaling) : values, start, size, stored, { axes, region });
   }
-  const data = mode === 'float32' ? storedToFloat32(stored, scaling) : storedToPhysical(stored, scaling);
+  const data = direct ? stored : mode === 'float32' ? storedToFloat32(stored, scaling) : storedToPhysical(stored, scaling);
   return { axes: outAxes, data, scaling };
 }
 
@@ -206,6 +211,26 @@ function copyTile(values: PixelArray, start: number[], size: number[], out: Pixe
   }
 }
 
+const tileStored: { [bitpix: number]: PixelArray } = {};
+let tileFloat = new Float32Array(0);
+
+/** A tile's integer values as float32 physical values, in a reused buffer (valid until the next tile). */
+function tileToFloat32(values: PixelArray, bitpix: Bitpix, scaling: Scaling): Float32Array {
+  // The stored type decides the arithmetic (8/16-bit data scale in float32, as astropy does).
+  let typed = values;
+  const want = bitpix === 8 ? Uint8Array : bitpix === 16 ? Int16Array : Int32Array;
+  if (!(values instanceof want)) {
+    let buf = tileStored[bitpix];
+    if (!buf || buf.length < values.length) buf = tileStored[bitpix] = new want(values.length);
+    typed = buf.subarray(0, values.length);
+    (typed as Int32Array).set(values as Int32Array);
+  }
+  if (tileFloat.length < values.length) tileFloat = new Float32Array(values.length);
+  const out = tileFloat.subarray(0, values.length);
+  fillFloat32(typed, scaling, out);
+  return out;
+}
+
 function allocStored(bitpix: Bitpix, n: number): PixelArray {
   switch (bitpix) {
     case 8:
@@ -230,6 +255,8 @@ interface TileQuantisation {
 }
 
 const ZERO_VALUE = -2147483646;
+
+let riceScratch = new Int32Array(0);
 
 function columnNames(table: Table): Set<string> {
   return new Set(table.columns.map((c) => c.name.toUpperCase()));
@@ -257,7 +284,9 @@ function decodeTile(table: Table, row: number, info: CompressedImageInfo, count:
     case 'RICE_ONE': {
       const bytePix = info.bytePix;
       if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) throw new FitsError(`RICE_1 BYTEPIX must be 1, 2 or 4, found ${bytePix}`);
-      values = riceDecode(compressed, count, info.blockSize, bytePix as BytePix);
+      // Decoded into a reused buffer: copyTile copies the values out before the next tile.
+      if (riceScratch.length < count) riceScratch = new Int32Array(count);
+      values = riceDecode(compressed, count, info.blockSize, bytePix as BytePix, riceScratch.subarray(0, count));
       break;
     }
     case 'GZIP_1':

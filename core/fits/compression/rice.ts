@@ -39,9 +39,10 @@ let padded = new Uint8Array(0);
  * Decodes `count` pixels. Values come back as int32 numbers: unsigned bytes for BYTEPIX 1,
  * signed 16-bit for 2, signed 32-bit for 4 (what cfitsio produces).
  */
-export function riceDecode(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix): Int32Array {
+export function riceDecode(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, into?: Int32Array): Int32Array {
   const { fsBits, fsMax, bBits } = PARAMS[bytePix];
-  const out = new Int32Array(count);
+  const out = into ?? new Int32Array(count);
+  if (out.length < count) throw new FitsError(`internal: Rice output holds ${out.length} values, ${count} needed`);
   if (count === 0) return out;
   const len = input.length;
   if (len < bytePix + 1) throw new FitsError(`Rice data too short: ${len} bytes for ${count} pixels`);
