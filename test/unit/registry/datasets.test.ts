@@ -168,6 +168,11 @@ describe('CALIBRATION collections', () => {
     expect(() => registry.queryDatasets('bias', { collections: 'calib', findFirst: true })).toThrow(CalibrationLookupError);
     expect(registry.queryDatasets('bias', { collections: 'calib', findFirst: true, timespan: at('2025-01-01T06:00:00') }).map((r) => r.id)).toEqual([b1[0].id]);
     expect(registry.queryDatasets('bias', { collections: 'calib' })).toHaveLength(2);
+    // RUN and CALIBRATION collections in one search path: the calibration wins where it comes first.
+    registry.insertDatasets('bias', [{ instrument: 'Cam', detector: 1 }], 'calib/run2');
+    const mixed = registry.queryDatasets('bias', { collections: ['calib', 'calib/run2'], findFirst: true, timespan: at('2025-01-01T06:00:00') });
+    expect(mixed.map((r) => `${r.dataId.get('detector')}:${r.run}`)).toEqual(['0:calib/run1', '1:calib/run2']);
+    expect(registry.queryDatasets('bias', { collections: ['calib', 'calib/run2'], where: 'detector = 0' })).toHaveLength(3);
     expect(() => registry.certify('calib', registry.insertDatasets('raw', rawDataIds([1], [0]), 'calib/run1'), { begin: null, end: null })).toThrow(/not a calibration dataset type/);
     expect(() => registry.certify('calib/run1', b1, { begin: null, end: null })).toThrow(CollectionTypeError);
   });

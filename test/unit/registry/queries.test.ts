@@ -74,6 +74,8 @@ describe('queryDatasets with where', () => {
 
   it('applies data ID constraints and never pastes values into SQL', () => {
     expect(registry.queryDatasets('raw', { collections: 'run', dataId: { detector: '2', exposure: 3 } })).toHaveLength(1);
+    expect(registry.queryDatasets('raw', { collections: 'run', dataId: { 'exposure.obs_id': 'CAM_4', detector: 0 } }).map((r) => r.dataId.get('exposure'))).toEqual([4]);
+    expect(() => registry.queryDatasets('raw', { collections: 'run', dataId: { detectr: 1 } })).toThrow(/Unrecognized data ID key 'detectr'/);
     const plan = registry.explainQueryDatasets('raw', { collections: 'run', where: "exposure.obs_id = 'x OR 1=1 --' OR detector = 5" })!;
     expect(plan.sql).not.toContain('1=1');
     expect(plan.sql).not.toMatch(/= 5\b/);
