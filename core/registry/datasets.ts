@@ -62,7 +62,10 @@ export class DatasetStorage {
       n++;
     }
     if (n !== required.length) return null;
-    return new DataCoordinate(rec.datasetType.dimensions, dataId as Record<string, string | number>);
+    // Copy: the caller's object must not alias the data ID we hand back in refs.
+    const values: Record<string, string | number> = {};
+    for (const d of required) values[d] = dataId[d] as string | number;
+    return new DataCoordinate(rec.datasetType.dimensions, values);
   }
 
   private kindCache = new Map<DatasetTypeRecord, ({ length: number } | 'int')[]>();
