@@ -5,10 +5,12 @@
 //   f.hdus                                       // HduInfo[]: index, name, kind, header, bitpix, axes, compression, offsets
 //   f.hdu(1) / f.hdu('SCI') / f.hdu('SCI,2')     // by index, EXTNAME, EXTNAME,EXTVER
 //   f.readImage(ref, { region })                 // ImageData: physical values in astropy's type (uint16 for BZERO 32768, ...)
-//   f.readImageFloat32(ref, { region })          // ImageData<Float32Array>: physical float32, BLANK → NaN (fast path)
+//   f.readImageFloat32(ref, { region, into })    // ImageData<Float32Array>: physical float32, BLANK → NaN (fast path;
+//                                                //   `into` decodes into a reused array, avoiding fresh-memory page faults)
 //   f.imageHeader(ref)                           // image header (rebuilt for tile-compressed images)
 //   f.readTable(ref).read('COL')                 // BINTABLE / ASCII TABLE columns (ColumnValues)
 //   f.verifyChecksum(ref)                        // { datasum, checksum: 'ok' | 'bad' | 'absent' }
+//   f.bytesRead, f.trailingBytes                 // bytes read so far; non-FITS bytes after the last HDU
 //   f.close()
 //   FitsFile.fromBytes(bytes)                    // the same over a buffer
 //
@@ -54,4 +56,6 @@ export {
 } from './writer.js';
 export { type CompressOptions, type CompressionType } from './compressed-write.js';
 export { compressedImageInfo, type CompressedImageInfo } from './compressed-read.js';
+export { copyFits, type CopyOptions, type CopyReport } from './copy.js';
+export { imageStats, type ImageStats } from './stats.js';
 export { onesComplementSum, encodeChecksum, verifyChecksums, type ChecksumStatus, type ChecksumState } from './checksum.js';
