@@ -1,7 +1,9 @@
 // Butler throughput, side by side with daf_butler's figures measured on this kind of
-// machine (../shared/reference/README.md): N = 2,000 small JSON dicts with
+// machine (../shared/reference/README.md, medians, ms): N = 2,000 small JSON dicts with
 // instrument+detector+exposure data IDs: put, list, get by ref, get by data ID, getURI,
-// prune-purge. Run: npx tsx bench/butler.ts [N]
+// prune-purge. Each sequence runs on a fresh repository; we print the median of RUNS
+// runs (after one warm-up run), wall and CPU time, and the machine load, since other
+// processes share the 2 cores. Run: npx tsx bench/butler.ts [N] [RUNS]
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,10 @@ import { Butler } from '../core/butler/index.js';
 import { DatasetType } from '../core/datasets/index.js';
 
 const N = Number(process.argv[2] ?? 2000);
+const RUNS = Number(process.argv[3] ?? 3);
+// daf_butler: get(dataId) was measured for 500 calls (2,233 ms); scaled to N.
 const PYTHON_MS: Record<string, number> = { put: 12_990, list: 30, 'get(ref)': 867, 'get(dataId)': 2_233 * (N / 500), getURI: 623, purge: 403 };
+const OPS = ['put', 'list', 'get(ref)', 'get(dataId)', 'getURI', 'purge', 'put (no transaction)'];
 
 function setup(): { butler: Butler; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-butler-'));
@@ -28,8 +33,7 @@ function setup(): { butler: Butler; dir: string } {
   r.insertDimensionData('day_obs', [{ instrument: 'Cam', id: 20250101, timespan: null }]);
   r.insertDimensionData('group', [{ instrument: 'Cam', name: 'g1' }]);
   r.insertDimensionData('detector', Array.from({ length: 20 }, (_, i) => ({ instrument: 'Cam', id: i, full_name: `R00_S${i}`, name_in_raft: `S${i}`, raft: 'R00', purpose: 'SCIENCE' })));
-  const exposures = Math.ceil(N / 20);
-  r.insertDimensionData('exposure', Array.from({ length: exposures }, (_, i) => ({
+  r.insertDimensionData('exposure', Array.from({ length: Math.ceil(N / 20) }, (_, i) => ({
     instrument: 'Cam', id: 1000 + i, day_obs: 20250101, group: 'g1', physical_filter: 'r_01', obs_id: `CAM_${1000 + i}`, exposure_time: 30, dark_time: 30,
     observation_type: 'science', observation_reason: 'bench', seq_num: i, seq_start: i, seq_end: i, target_name: 't', science_program: 'p',
     tracking_ra: null, tracking_dec: null, sky_angle: null, azimuth: null, zenith_angle: null, has_simulated: false, can_see_sky: true, timespan: null,
@@ -40,67 +44,59 @@ function setup(): { butler: Butler; dir: string } {
 
 const dataIdOf = (i: number) => ({ instrument: 'Cam', detector: i % 20, exposure: 1000 + Math.floor(i / 20) });
 
-const cpuMs: Record<string, number> = {};
-
-/** Wall time of fn; its process CPU time (user + system) is kept in cpuMs under `label`. */
-async function time<T>(fn: () => Promise<T> | T, label = ''): Promise<[T, number]> {
+async function measure<T>(fn: () => Promise<T> | T): Promise<{ out: T; wall: number; cpu: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = await fn();
   const wall = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  if (label) cpuMs[label] = (c.user + c.system) / 1000;
-  return [out, wall];
+  return { out, wall, cpu: (c.user + c.system) / 1000 };
 }
 
-const { butler, dir } = setup();
-const rows: [string, number][] = [];
-
-const [refs, putMs] = await time(() => butler.transaction(async () => {
-  const out = [];
-  for (let i = 0; i < N; i++) out.push(await butler.put({ index: i, values: [i, i * 2, i * 3], label: `metric ${i}` }, 'metric', dataIdOf(i)));
-  return out;
-}), 'put');
-rows.push(['put', putMs]);
-
-const [listed, listMs] = await time(() => butler.registry.queryDatasets('metric', { collections: 'bench/run' }), 'list');
-if (listed.length !== N) throw new Error(`listed ${listed.length}, expected ${N}`);
-rows.push(['list', listMs]);
-
-const [, getRefMs] = await time(async () => {
-  for (const ref of refs) await butler.get(ref);
-}, 'get(ref)');
-rows.push(['get(ref)', getRefMs]);
-
-const [, getIdMs] = await time(async () => {
-  for (let i = 0; i < N; i++) await butler.get('metric', dataIdOf(i));
-}, 'get(dataId)');
-rows.push(['get(dataId)', getIdMs]);
-
-const [, uriMs] = await time(() => {
-  for (const ref of refs) butler.getURI(ref);
-}, 'getURI');
-rows.push(['getURI', uriMs]);
-
-const [, purgeMs] = await time(() => butler.pruneDatasets(refs, { purge: true, unstore: true }), 'purge');
-rows.push(['purge', purgeMs]);
-
-// Unbatched puts: each one its own transaction (per-put atomicity without an outer transaction).
-const { butler: single, dir: dir2 } = setup();
-const M = Math.min(N, 500);
-const [, singleMs] = await time(async () => {
-  for (let i = 0; i < M; i++) await single.put({ index: i }, 'metric', dataIdOf(i));
-});
-
-console.log(`butler-desktop vs daf_butler (Python), N = ${N} small JSON datasets, same machine class`);
-console.log('operation      wall (ms)  cpu (ms)   daf_butler (ms)   ratio (wall)');
-for (const [name, ms] of rows) {
-  const py = PYTHON_MS[name];
-  console.log(`${name.padEnd(14)} ${ms.toFixed(1).padStart(9)} ${cpuMs[name].toFixed(1).padStart(9)}   ${py.toFixed(0).padStart(15)}   ${(py / ms).toFixed(0).padStart(5)}x`);
+async function sequence(): Promise<Record<string, { wall: number; cpu: number }>> {
+  const res: Record<string, { wall: number; cpu: number }> = {};
+  const { butler, dir } = setup();
+  // All N puts in one transaction (daf_butler's butler.transaction()): files are written in the background.
+  const put = await measure(() => butler.transaction(async () => {
+    const refs = [];
+    for (let i = 0; i < N; i++) refs.push(await butler.put({ index: i, values: [i, i * 2, i * 3], label: `metric ${i}` }, 'metric', dataIdOf(i)));
+    return refs;
+  }));
+  res.put = put;
+  const refs = put.out;
+  const list = await measure(() => butler.registry.queryDatasets('metric', { collections: 'bench/run' }));
+  if (list.out.length !== N) throw new Error(`listed ${list.out.length}, expected ${N}`);
+  res.list = list;
+  res['get(ref)'] = await measure(async () => {
+    for (const ref of refs) await butler.get(ref);
+  });
+  res['get(dataId)'] = await measure(async () => {
+    for (let i = 0; i < N; i++) await butler.get('metric', dataIdOf(i));
+  });
+  res.getURI = await measure(() => {
+    for (const ref of refs) butler.getURI(ref);
+  });
+  res.purge = await measure(() => butler.pruneDatasets(refs, { purge: true, unstore: true }));
+  // Each put atomic on its own (no outer transaction): a SQLite commit per put.
+  res['put (no transaction)'] = await measure(async () => {
+    for (let i = 0; i < N; i++) await butler.put({ index: i }, 'metric', dataIdOf(i));
+  });
+  butler.close();
+  rmSync(dir, { recursive: true, force: true });
+  return res;
 }
-console.log(`machine load average (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
-console.log(`put without an outer transaction: ${(singleMs / M * 1000).toFixed(0)} µs per put (${M} puts, each atomic on its own) = ${(12_990 / N / (singleMs / M)).toFixed(0)}x daf_butler per put`);
-butler.close();
-single.close();
-rmSync(dir, { recursive: true, force: true });
-rmSync(dir2, { recursive: true, force: true });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+await sequence(); // warm-up: module loading and JIT
+const runs = [];
+for (let k = 0; k < RUNS; k++) runs.push(await sequence());
+console.log(`butler-desktop vs daf_butler (Python), N = ${N} small JSON datasets, median of ${RUNS} runs`);
+console.log(`machine load average (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other processes share them: wall times include waiting)`);
+console.log('operation              wall (ms)  cpu (ms)   daf_butler (ms)   ratio (wall)');
+for (const op of OPS) {
+  const wall = median(runs.map((r) => r[op].wall));
+  const cpu = median(runs.map((r) => r[op].cpu));
+  const py = op === 'put (no transaction)' ? PYTHON_MS.put : PYTHON_MS[op];
+  console.log(`${op.padEnd(22)} ${wall.toFixed(1).padStart(9)} ${cpu.toFixed(1).padStart(9)}   ${py.toFixed(0).padStart(15)}   ${(py / wall).toFixed(1).padStart(6)}x`);
+}

@@ -214,6 +214,8 @@ export class Butler {
     this.txStack.push(frame);
     try {
       const result = await fn();
+      // Files written in the background must all exist before anything is committed.
+      await this.datastore.flushWrites();
       this.txStack.pop();
       if (outer) db.exec('COMMIT');
       else {
@@ -223,8 +225,9 @@ export class Butler {
       }
       return result;
     } catch (err) {
-      this.txStack.pop();
+      if (this.txStack[this.txStack.length - 1] === frame) this.txStack.pop();
       try {
+        await this.datastore.flushWrites().catch(() => undefined);
         db.exec(outer ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}`);
         if (!outer) db.exec(`RELEASE ${savepoint}`);
       } finally {
@@ -238,12 +241,16 @@ export class Butler {
     }
   }
 
-  /** Runs the synchronous commit step of a write atomically, inside any open Butler transaction. */
-  private commitWrite(commit: (undo: UndoLog) => void, discard: () => void): void {
+  /**
+   * Runs the synchronous commit step of a write atomically (a savepoint inside any open
+   * Butler transaction). On failure, background writes settle before files are removed.
+   */
+  private async commitWrite(commit: (undo: UndoLog) => void, discard: () => void): Promise<void> {
     const undo = new UndoLog();
     try {
       this.registry.db.transaction(() => commit(undo));
     } catch (err) {
+      await this.datastore.flushWrites().catch(() => undefined);
       undo.rollback();
       discard();
       throw err;
@@ -272,11 +279,14 @@ export class Butler {
       ref = new DatasetRef(datasetType, expanded, run, makeDatasetId(datasetType.name, expanded.required, run, 'UNIQUE'));
     }
     this.ensureRun(ref.run);
-    const prepared = await this.datastore.preparePut(obj, ref);
-    this.commitWrite((undo) => {
+    // Inside a transaction files are written in the background and awaited before COMMIT.
+    const inTransaction = this.txStack.length > 0;
+    const prepared = await this.datastore.preparePut(obj, ref, { defer: inTransaction });
+    await this.commitWrite((undo) => {
       this.registry.importDatasets([ref]);
       prepared.commit(undo);
     }, () => prepared.discard());
+    if (inTransaction && this.datastore.pendingWrites > 64) await this.datastore.flushWrites(32);
     return ref;
   }
 
@@ -313,7 +323,7 @@ export class Butler {
     for (const r of refs) this.ensureRun(r.run);
     const transfer = opts.transfer === null ? undefined : (opts.transfer ?? 'auto');
     const prepared = await store.prepareIngest(todo, transfer, { recordValidationInfo: opts.recordValidationInfo });
-    this.commitWrite((undo) => {
+    await this.commitWrite((undo) => {
       this.registry.importDatasets(refs);
       prepared.commit(undo);
     }, () => prepared.discard());
@@ -418,7 +428,7 @@ export class Butler {
       if (type !== 'TAGGED') throw new TypeError(`pruneDatasets: collection ${tag} is of type ${type}, not TAGGED`);
     }
     const list = [...refs];
-    this.commitWrite(() => {
+    await this.commitWrite(() => {
       if (purge) {
         this.datastore.trash(list);
         this.registry.removeDatasets(list);
@@ -441,7 +451,7 @@ export class Butler {
       const refs = this.registry.queryDatasetTypes().flatMap((dt) => (dt.isComponent() ? [] : this.registry.queryDatasets(dt, { collections: [run] })));
       work.push({ run, refs });
     }
-    this.commitWrite(() => {
+    await this.commitWrite(() => {
       for (const { run, refs } of work) {
         if (unstore) this.datastore.trash(refs);
         else this.datastore.forget(refs);

@@ -45,7 +45,23 @@ export class ChainedDatastore implements Datastore {
     return this.accepting(ref).length > 0;
   }
 
-  async preparePut(obj: unknown, ref: DatasetRef): Promise<PreparedPut> {
+  get pendingWrites(): number {
+    return this.children.reduce((n, c) => n + c.pendingWrites, 0);
+  }
+
+  async flushWrites(limit = 0): Promise<void> {
+    const errors: unknown[] = [];
+    for (const c of this.children) {
+      try {
+        await c.flushWrites(limit);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+
+  async preparePut(obj: unknown, ref: DatasetRef, opts: { defer?: boolean } = {}): Promise<PreparedPut> {
     const targets = this.accepting(ref);
     if (targets.length === 0) throw new DatastoreValidationError(`No datastore in ${this.name} accepts dataset ${ref.toString()}`);
     this.lastWarning = targets.every((t) => t.isEphemeral) && !this.isEphemeral
@@ -53,7 +69,7 @@ export class ChainedDatastore implements Datastore {
       : undefined;
     const prepared: PreparedPut[] = [];
     try {
-      for (const t of targets) prepared.push(await t.preparePut(obj, ref));
+      for (const t of targets) prepared.push(await t.preparePut(obj, ref, opts));
     } catch (err) {
       for (const p of prepared) p.discard();
       throw err;

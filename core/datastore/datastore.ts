@@ -62,7 +62,12 @@ export interface Datastore {
   /** Names of this datastore and its children (dataset_location rows use them). */
   readonly names: readonly string[];
   accepts(ref: DatasetRef): boolean;
-  preparePut(obj: unknown, ref: DatasetRef): Promise<PreparedPut>;
+  /** `defer`: artifacts may be written in the background after commit; call flushWrites() before the database commit. */
+  preparePut(obj: unknown, ref: DatasetRef, opts?: { defer?: boolean }): Promise<PreparedPut>;
+  /** Waits until at most `limit` background writes remain (0: all); throws the first failure. */
+  flushWrites(limit?: number): Promise<void>;
+  /** Background writes in flight. */
+  readonly pendingWrites: number;
   get(ref: DatasetRef, options?: GetOptions): Promise<unknown>;
   /** The datastore has records for the dataset. */
   knows(ref: DatasetRef): boolean;

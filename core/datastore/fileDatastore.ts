@@ -46,9 +46,16 @@ export interface FileDataset {
   formatter?: string;
 }
 
+/** An artifact ready to publish: a staged temporary file, or (deferred mode) bytes still to write. */
 interface StagedPart {
-  staged: StagedFile;
+  staged?: StagedFile;
+  bytes?: Uint8Array;
+  path: string;
   info: StoredFileInfo;
+}
+
+function hashBytes(bytes: Uint8Array): string {
+  return createHash('blake2b512').update(bytes).digest('hex');
 }
 
 function hashFile(path: string): string {
@@ -86,6 +93,8 @@ export class FileDatastore implements Datastore {
   /** Formatter, format and template per dataset type (+instrument): looked up once, used on every put. */
   private readonly plans = new Map<string, { choice: FormatterChoice; info: FormatterInfo; template: FileTemplate }>();
   private readonly optionsCache = new WeakMap<DatasetType, Map<string, Readonly<Record<string, unknown>>>>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly pendingByPath = new Map<string, Promise<void>>();
 
   constructor(opts: FileDatastoreOptions) {
     const { config } = opts;
@@ -153,19 +162,22 @@ export class FileDatastore implements Datastore {
     return plan;
   }
 
-  private async stagePart(obj: unknown, ref: DatasetRef, component: string | null): Promise<StagedPart> {
+  private async stagePart(obj: unknown, ref: DatasetRef, component: string | null, defer: boolean): Promise<StagedPart> {
     const lref = lookupRef(ref);
     const { choice, info, template } = this.planFor(lref);
     await ensureFormatLoaded(info.format);
     const serializer = serializers.getForObject(obj, info.format, this.storage.kind);
     const path = template.format(lref) + info.extension;
     let staged: StagedFile | undefined;
-    const location = { storageKind: this.storage.kind, path, uri: this.storage.uri(path), options: choice.parameters };
+    let deferred: Uint8Array | undefined;
+    const storage = this.storage;
+    const location = { storageKind: storage.kind, path, get uri() { return storage.uri(path); }, options: choice.parameters };
     const ctx: WriteContext = {
       location,
       storageClass: ref.datasetType.storageClassName,
       writeBytes: async (bytes) => {
-        staged = this.storage.stageBytes(path, bytes);
+        if (defer) deferred = bytes;
+        else staged = this.storage.stageBytes(path, bytes);
       },
       writeLocalFile: async (fn) => {
         staged = await this.storage.stageWith(path, fn);
@@ -177,22 +189,67 @@ export class FileDatastore implements Datastore {
       if (staged) this.storage.discard(staged);
       throw err;
     }
-    if (!staged) throw new StorageError(`Serializer ${serializer.name} wrote nothing for ${ref.datasetType.name} (${ref.id})`);
+    if (!staged && !deferred) throw new StorageError(`Serializer ${serializer.name} wrote nothing for ${ref.datasetType.name} (${ref.id})`);
     return {
       staged,
+      bytes: deferred,
+      path,
       info: {
         datasetId: ref.id,
         path,
         formatter: choice.formatter,
         storageClass: ref.datasetType.storageClassName,
         component,
-        checksum: this.useChecksum ? hashFile(staged.tmp) : null,
-        fileSize: staged.size,
+        checksum: !this.useChecksum ? null : staged ? hashFile(staged.tmp) : hashBytes(deferred as Uint8Array),
+        fileSize: staged ? staged.size : (deferred as Uint8Array).length,
       },
     };
   }
 
-  async preparePut(obj: unknown, ref: DatasetRef): Promise<PreparedPut> {
+  /** Writes of a transaction still in flight (deferred mode). */
+  get pendingWrites(): number {
+    return this.pending.size;
+  }
+
+  /** Starts writing an artifact in the background; flushWrites() waits for it. */
+  private startWrite(path: string, bytes: Uint8Array): void {
+    if (this.pendingByPath.has(path) || this.storage.exists(path)) {
+      throw new StorageError(`Refusing to overwrite existing file ${this.storage.absolute(path)}; another dataset already uses this path (check the file template)`);
+    }
+    this.journal.record('put', this.storage.absolute(path));
+    const write = this.storage.writeAsync(path, bytes);
+    const tracked = write.finally(() => {
+      this.pending.delete(tracked);
+      this.pendingByPath.delete(path);
+    });
+    // Failures are reported by flushWrites(); this keeps them from being "unhandled" meanwhile.
+    tracked.catch(() => undefined);
+    this.pending.add(tracked);
+    this.pendingByPath.set(path, tracked);
+  }
+
+  /**
+   * Waits until at most `limit` background writes are in flight (0: all done). Throws the
+   * first write error, after every write has settled, so the caller can roll back.
+   */
+  async flushWrites(limit = 0): Promise<void> {
+    while (this.pending.size > limit) {
+      const results = await Promise.allSettled(limit === 0 ? [...this.pending] : [this.pending.values().next().value as Promise<void>]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        await Promise.allSettled([...this.pending]);
+        throw failed.reason;
+      }
+    }
+  }
+
+  /**
+   * Serialises a dataset. With `defer` (used inside Butler transactions) the bytes are kept
+   * in memory and written in the background when committed; the Butler waits for them
+   * before the database commit, so a dataset is never committed without its file.
+   */
+  async preparePut(obj: unknown, ref: DatasetRef, opts: { defer?: boolean } = {}): Promise<PreparedPut> {
+    const defer = opts.defer ?? false;
     const lref = lookupRef(ref);
     if (!this.constraints.isAcceptable(lref)) {
       throw new Error(`Dataset ${ref.toString()} is rejected by the constraints of datastore ${this.name}`);
@@ -204,27 +261,30 @@ export class FileDatastore implements Datastore {
         const pieces = delegateFor(obj).disassemble(obj, Object.keys(sc.components));
         if (Object.keys(pieces).length === 0) throw new Error(`Composite ${ref.toString()} has none of its components (${Object.keys(sc.components).join(', ')}) to write`);
         for (const [component, value] of Object.entries(pieces)) {
-          parts.push(await this.stagePart(value, ref.makeComponentRef(component, this.storageClasses), component));
+          parts.push(await this.stagePart(value, ref.makeComponentRef(component, this.storageClasses), component, defer));
         }
       } else {
-        parts.push(await this.stagePart(obj, ref, null));
+        parts.push(await this.stagePart(obj, ref, null, defer));
       }
     } catch (err) {
-      for (const p of parts) this.storage.discard(p.staged);
+      for (const p of parts) if (p.staged) this.storage.discard(p.staged);
       throw err;
     }
     return {
       commit: (undo: UndoLog) => {
         for (const p of parts) {
-          this.journal.record('put', this.storage.absolute(p.staged.path));
-          this.storage.commit(p.staged);
-          undo.onRollback(() => this.storage.remove(p.staged.path));
+          if (p.staged) {
+            this.journal.record('put', this.storage.absolute(p.path));
+            this.storage.commit(p.staged);
+          } else this.startWrite(p.path, p.bytes as Uint8Array);
+          // On rollback the caller has waited for background writes (flushWrites) first.
+          undo.onRollback(() => this.storage.remove(p.path));
         }
         this.records.insert(parts.map((p) => p.info));
         this.locations.insert([ref.id]);
       },
       discard: () => {
-        for (const p of parts) this.storage.discard(p.staged);
+        for (const p of parts) if (p.staged) this.storage.discard(p.staged);
       },
     };
   }
@@ -267,6 +327,8 @@ export class FileDatastore implements Datastore {
   }
 
   private async readRecord(ref: DatasetRef, rec: StoredFileInfo, component: string | undefined, parameters: Record<string, unknown>): Promise<unknown> {
+    const inFlight = this.pendingByPath.get(rec.path);
+    if (inFlight) await inFlight;
     const info = resolveFormatter(rec.formatter, () => this.storage.uri(rec.path));
     await ensureFormatLoaded(info.format);
     const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
@@ -319,7 +381,7 @@ export class FileDatastore implements Datastore {
 
   exists(ref: DatasetRef): boolean {
     const records = this.records.get(ref.id);
-    return records.length > 0 && records.every((r) => this.storage.exists(r.path));
+    return records.length > 0 && records.every((r) => this.pendingByPath.has(r.path) || this.storage.exists(r.path));
   }
 
   getURIs(ref: DatasetRef, predict = false): DatasetURIs {

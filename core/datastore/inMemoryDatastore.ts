@@ -28,7 +28,13 @@ export class InMemoryDatastore implements Datastore {
     return this.constraints.isAcceptable(lookupRef(ref));
   }
 
-  async preparePut(obj: unknown, ref: DatasetRef): Promise<PreparedPut> {
+  readonly pendingWrites = 0;
+
+  async flushWrites(): Promise<void> {
+    // Nothing is written in the background.
+  }
+
+  async preparePut(obj: unknown, ref: DatasetRef, _opts: { defer?: boolean } = {}): Promise<PreparedPut> {
     if (!this.accepts(ref)) throw new Error(`Dataset ${ref.toString()} is rejected by the constraints of datastore ${this.name}`);
     return {
       commit: (undo: UndoLog) => {

@@ -4,7 +4,7 @@ import {
   closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
   statSync, symlinkSync, unlinkSync, writeSync, readSync,
 } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { open as openAsync, rename as renameAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -141,6 +141,29 @@ export class PosixStorage implements Storage {
       return { path, tmp, size: statSync(tmp).size };
     } catch (err) {
       rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Writes bytes to a temporary file and renames it into place, in the background (the
+   * thread pool overlaps file creation with the caller's work). Refuses to replace a file.
+   */
+  async writeAsync(path: string, bytes: Uint8Array): Promise<void> {
+    const abs = this.absolute(path);
+    this.ensureDir(dirname(abs));
+    const tmp = this.tempFor(abs);
+    try {
+      await writeFileAsync(tmp, bytes, { flag: 'wx' });
+      if (this.fsync) {
+        const handle = await openAsync(tmp, 'r');
+        await handle.sync();
+        await handle.close();
+      }
+      if (existsSync(abs)) throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`);
+      await renameAsync(tmp, abs);
+    } catch (err) {
+      await rmAsync(tmp, { force: true });
       throw err;
     }
   }
