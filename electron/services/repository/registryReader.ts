@@ -12,6 +12,7 @@ import type { CollectionInfo, DatasetRow, DatasetTypeInfo } from '../../../core/
 import type { CollectionType, Scalar, ScalarRecord } from '../../../core/api/sections/values.js';
 import type { ArtifactRecord, DatasetFacts, DatasetSearch, DimensionElementInfo, RepositoryReader } from './reader.js';
 import { FastCounts } from './fastCounts.js';
+import { fastDatasetPage } from './fastPages.js';
 
 /** daf_butler stores a NULL component as this marker string in file_datastore_records. */
 const NULL_COMPONENT = '__NULL_STRING__';
@@ -142,6 +143,10 @@ class RegistryReader implements RepositoryReader {
 
   queryDatasets(search: DatasetSearch, page: { orderBy: string[]; limit: number; offset: number }): { dimensions: string[]; rows: DatasetRow[] } {
     const t = this.registry.getDatasetType(search.datasetType);
+    if (!search.where && search.collections.length === 1 && Object.keys(search.bind).length === 0) {
+      const rows = fastDatasetPage(this.registry.db, { datasetType: t.name, requiredDimensions: t.dimensions.required, collection: search.collections[0], ...page });
+      if (rows) return { dimensions: [...t.dimensions.required], rows };
+    }
     const refs = this.registry.queryDatasets(search.datasetType, {
       collections: search.collections,
       where: search.where || undefined,

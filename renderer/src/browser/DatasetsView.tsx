@@ -37,8 +37,8 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
   const rows = usePagedRows(queryKey, counted, fetchPage);
   const { request } = rows;
   useEffect(() => {
-    if (counted === null) request(0, 0);
-  }, [counted, request]);
+    if (count.loading) request(0, 0);
+  }, [count.loading, request]);
   const total = counted ?? rows.firstPageLength ?? 0;
 
   const update = (patch: Partial<DatasetsRoute>) => navigate({ ...route, ...patch });
@@ -71,7 +71,7 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
         </span>
       </div>
       {count.error && count.error.code !== 'QUERY_SYNTAX' && count.error.code !== 'QUERY_ERROR' && <ErrorBox error={count.error} />}
-      {rows.error && <div className="error-box">{rows.error}</div>}
+      {rows.error && !count.error && <div className="error-box">{rows.error}</div>}
       {counted === 0 && <p className="muted">No datasets match.</p>}
       {!count.error && total > 0 && (
         <DatasetTable
