@@ -253,8 +253,9 @@ export const registryCommands: CommandGroup = (program: Command) => {
     .option('--offset <n>', 'skip the first n', parseOffset)
     .option('--timespan-begin <iso>', 'calibrations valid after this TAI time')
     .option('--timespan-end <iso>', 'calibrations valid before this TAI time')
+    .option('--explain', 'print the SQL, its parameters and SQLite\'s query plan instead of the datasets', false)
     .option('--json', 'machine-readable output', false)
-    .action((repo: string, globs: string[], opts: { collections?: string[]; where?: string; bind?: string[]; findFirst: boolean; orderBy?: string[]; limit?: number; offset?: number; timespanBegin?: string; timespanEnd?: string; json: boolean }) => withRegistry(repo, false, (r) => {
+    .action((repo: string, globs: string[], opts: { collections?: string[]; where?: string; bind?: string[]; findFirst: boolean; orderBy?: string[]; limit?: number; offset?: number; timespanBegin?: string; timespanEnd?: string; explain: boolean; json: boolean }) => withRegistry(repo, false, (r) => {
       const patterns = globs.length > 0 ? globs : ['*'];
       const types = r.queryDatasetTypes(patterns);
       const explicit = patterns.filter((p) => !/[*?[\]]/.test(p) && p !== '...');
@@ -264,12 +265,25 @@ export const registryCommands: CommandGroup = (program: Command) => {
         : undefined;
       const all: DatasetRef[][] = [];
       for (const t of types) {
-        const refs = r.queryDatasets(t.name, {
+        const query = {
           collections: opts.collections ?? ['*'], where: opts.where, bind: parseBind(opts.bind), findFirst: opts.findFirst,
           orderBy: opts.orderBy, limit: opts.limit, offset: opts.offset, timespan,
-        });
+        };
+        if (opts.explain) {
+          const plan = r.explainQueryDatasets(t.name, query);
+          process.stdout.write(`-- ${t.name}\n`);
+          if (!plan) {
+            process.stdout.write('(no collection in the search path holds this dataset type: no SQL is run)\n');
+            continue;
+          }
+          const steps = r.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all<{ detail: string }>(...(plan.params as (string | number | bigint | null)[]));
+          process.stdout.write(`${plan.sql}\nparameters: ${JSON.stringify(plan.params, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\nplan:\n${steps.map((x) => `  ${x.detail}`).join('\n')}\n`);
+          continue;
+        }
+        const refs = r.queryDatasets(t.name, query);
         if (refs.length > 0) all.push(refs);
       }
+      if (opts.explain) return;
       if (opts.json) return printJson(all.flat().map((ref) => ({ type: ref.datasetType.name, run: ref.run, id: ref.id, dataId: ref.dataId.toJSON() })));
       if (all.length === 0) {
         process.stdout.write('No datasets found.\n');

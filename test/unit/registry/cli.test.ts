@@ -44,6 +44,14 @@ describe('butler registry commands on the shared real repository', () => {
     expect(records.trimEnd().split('\n')).toHaveLength(4);
   });
 
+  it('explains a query: SQL with placeholders, parameters and the SQLite plan', async () => {
+    const out = await butler('query-datasets', realRepo, 'raw', '--collections', 'LSSTCam/raw/all', '--where', "exposure.obs_id = 'MC_O_20250415_000054'", '--explain');
+    expect(out).toMatch(/^-- raw\nSELECT /);
+    expect(out).not.toMatch(/SELECT[^\n]*MC_O_20250415_000054/);
+    expect(out).toMatch(/parameters: \[.*"MC_O_20250415_000054"/);
+    expect(out).toMatch(/plan:\n  (SEARCH|SCAN) /);
+  });
+
   it('reports errors by throwing clear messages', async () => {
     await expect(butler('query-datasets', realRepo, 'raw', '--collections', 'nope')).rejects.toThrow(/Collection 'nope' not found/);
     await expect(butler('query-datasets', realRepo, 'rawr')).rejects.toThrow(/Dataset type 'rawr' is not registered/);
