@@ -49,7 +49,7 @@ describe('butler registry commands on the shared real repository', () => {
     expect(out).toMatch(/^-- raw\nSELECT /);
     expect(out).not.toMatch(/SELECT[^\n]*MC_O_20250415_000054/);
     expect(out).toMatch(/parameters: \[.*"MC_O_20250415_000054"/);
-    expect(out).toMatch(/plan:\n  (SEARCH|SCAN) /);
+    expect(out).toMatch(/plan:\n {2}(SEARCH|SCAN) /);
   });
 
   it('reports errors by throwing clear messages', async () => {
