@@ -95,6 +95,7 @@ export class FileDatastore implements Datastore {
   private readonly optionsCache = new WeakMap<DatasetType, Map<string, Readonly<Record<string, unknown>>>>();
   private readonly pending = new Set<Promise<void>>();
   private readonly pendingByPath = new Map<string, Promise<void>>();
+  private readonly writeErrors: unknown[] = [];
 
   constructor(opts: FileDatastoreOptions) {
     const { config } = opts;
@@ -222,8 +223,10 @@ export class FileDatastore implements Datastore {
       this.pending.delete(tracked);
       this.pendingByPath.delete(path);
     });
-    // Failures are reported by flushWrites(); this keeps them from being "unhandled" meanwhile.
-    tracked.catch(() => undefined);
+    // Failures are kept for flushWrites() to report (the promise may settle long before).
+    tracked.catch((err: unknown) => {
+      this.writeErrors.push(err);
+    });
     this.pending.add(tracked);
     this.pendingByPath.set(path, tracked);
   }
@@ -233,13 +236,15 @@ export class FileDatastore implements Datastore {
    * first write error, after every write has settled, so the caller can roll back.
    */
   async flushWrites(limit = 0): Promise<void> {
-    while (this.pending.size > limit) {
-      const results = await Promise.allSettled(limit === 0 ? [...this.pending] : [this.pending.values().next().value as Promise<void>]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        await Promise.allSettled([...this.pending]);
-        throw failed.reason;
-      }
+    while (this.pending.size > limit && this.writeErrors.length === 0) {
+      await Promise.allSettled(limit === 0 ? [...this.pending] : [this.pending.values().next().value as Promise<void>]);
+    }
+    if (this.writeErrors.length > 0) {
+      await Promise.allSettled([...this.pending]);
+      // Let the rejection handlers of just-settled writes run before reading the errors.
+      await Promise.resolve();
+      const [first] = this.writeErrors.splice(0);
+      throw first;
     }
   }
 

@@ -103,6 +103,29 @@ describe('put/get/URIs/exists', () => {
     butler.close();
   });
 
+  it('a background write failing inside a transaction rolls everything back', async () => {
+    const { root, butler } = setup();
+    const storage = butler.fileDatastores()[0].storage;
+    const original = storage.writeAsync.bind(storage);
+    let calls = 0;
+    storage.writeAsync = async (path: string, bytes: Uint8Array) => {
+      if (++calls === 2) throw new Error('disk full');
+      return original(path, bytes);
+    };
+    await expect(butler.transaction(async () => {
+      await butler.put({ a: 1 }, 'metric', dataId);
+      await butler.put({ a: 2 }, 'metric', { ...dataId, exposure: 101 });
+      await butler.put({ a: 3 }, 'metric', { ...dataId, exposure: 102 });
+      // Reading inside the transaction waits for the file being written.
+      expect(await butler.get('metric', dataId)).toEqual({ a: 1 });
+    })).rejects.toThrow('disk full');
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/test' })).toEqual([]);
+    const left = readdirSync(join(root, 'u/test/metric/20250101'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(left.map((e) => e.name)).toEqual([]);
+    storage.writeAsync = original;
+    butler.close();
+  });
+
   it('disassembled composites: component files, reading one component, parameters', async () => {
     const { root } = setup({ composite: true });
     const yamlPath = join(root, 'butler.yaml');
