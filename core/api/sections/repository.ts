@@ -48,7 +48,7 @@ const datasetQueryBase = {
 export const datasetQuerySchema = z
   .object({
     ...datasetQueryBase,
-    /** Column names, `-` prefix for descending: dimension names, `run`, `id`, `datasetType`. */
+    /** Sort terms, `-` prefix for descending: dimension names, element fields (`exposure.obs_id`), `run`, `ingest_date`. */
     orderBy: z.array(z.string().regex(/^-?[A-Za-z_][A-Za-z0-9_.]*$/, 'an orderBy term is a column name, optionally prefixed by -')).default([]),
     limit: z.number().int().min(1).max(10_000).default(200),
     offset: z.number().int().min(0).default(0),

@@ -59,7 +59,7 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
       ),
       helper.accessor((r) => r.row.run, { id: 'run', header: 'run' }),
       helper.accessor((r) => r.row.datasetType, { id: 'datasetType', header: 'type', enableSorting: false }),
-      helper.accessor((r) => r.row.id, { id: 'id', header: 'UUID', cell: (c) => <span className="mono small">{c.getValue()}</span> }),
+      helper.accessor((r) => r.row.id, { id: 'id', header: 'UUID', enableSorting: false, cell: (c) => <span className="mono small">{c.getValue()}</span> }),
       ]),
     [dimensions],
   );
