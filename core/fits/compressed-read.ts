@@ -10,7 +10,8 @@ import { alignedBytes, fillFloat32, scalingOf, storedToFloat32, storedToPhysical
 import { parseTable, type Table } from './table.js';
 import { riceDecode, type BytePix } from './compression/rice.js';
 import { N_RANDOM, ditherStart, randomSequence } from './compression/dither.js';
-import { checkRegion, type FitsFile, type HduInfo, type ImageData, type Region } from './fits-file.js';
+import type { FitsFile, HduInfo, ImageData } from './fits-file.js';
+import { checkRegion, type Region } from './region.js';
 
 export type Quantize = 'NO_DITHER' | 'SUBTRACTIVE_DITHER_1' | 'SUBTRACTIVE_DITHER_2' | 'NONE';
 

@@ -6,7 +6,8 @@ import { FitsError } from './errors.js';
 import { Header } from './header.js';
 import { alignedBytes, defaultScalingFor, encodePixels, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { riceEncode, type BytePix } from './compression/rice.js';
-import { bytesHdu, imageHeader, type EncodedHdu } from './writer.js';
+import { imageHeader } from './header-structure.js';
+import { bytesHdu, type EncodedHdu } from './encoded.js';
 import { encodeBinTable } from './table-write.js';
 
 export type CompressionType = 'RICE_1' | 'GZIP_1' | 'GZIP_2';

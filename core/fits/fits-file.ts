@@ -9,6 +9,9 @@ import { FileSource, MemorySource, type ByteSource } from './source.js';
 import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
 import { parseTable, type Table } from './table.js';
 import { verifyChecksums, type ChecksumStatus } from './checksum.js';
+import { checkRegion, type Region } from './region.js';
+
+export { checkRegion, type Region };
 
 export type HduKind = 'image' | 'bintable' | 'table' | 'compressed-image' | 'other';
 
@@ -33,15 +36,6 @@ export interface HduInfo {
   compression?: string;
   /** The data unit extends past the end of the file. */
   truncated: boolean;
-}
-
-/** A rectangle of an image in 0-based pixel coordinates; `plane` indexes the axes beyond the second. */
-export interface Region {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  plane?: number;
 }
 
 export interface ImageData<T extends PixelArray = PixelArray> {
@@ -252,22 +246,6 @@ export class FitsFile {
 
 function checkInto(into: Float32Array, n: number, where: FitsErrorLocation): void {
   if (into.length < n) throw new FitsError(`the output array holds ${into.length} values but the image has ${n} pixels`, where);
-}
-
-export function checkRegion(region: Region, axes: number[], where: FitsErrorLocation): void {
-  const [nx, ny] = [axes[0] ?? 0, axes[1] ?? 1];
-  const planes = axes.slice(2).reduce((a, b) => a * b, 1);
-  const plane = region.plane ?? 0;
-  const ok =
-    [region.x, region.y, region.width, region.height, plane].every(Number.isInteger) &&
-    region.x >= 0 && region.y >= 0 && region.width > 0 && region.height > 0 &&
-    region.x + region.width <= nx && region.y + region.height <= ny && plane >= 0 && plane < planes;
-  if (!ok) {
-    throw new FitsError(
-      `region x=${region.x} y=${region.y} width=${region.width} height=${region.height} plane=${plane} is outside the ${axes.join('×')} image`,
-      where,
-    );
-  }
 }
 
 function scanHdus(source: ByteSource): { hdus: HduInfo[]; trailingBytes: number } {

@@ -2,6 +2,7 @@
 // cards, reusing a caller's card (and its original image) whenever its value is unchanged.
 import type { Card, FitsValue } from './card.js';
 import { Header } from './header.js';
+import type { Scaling } from './pixels.js';
 
 /**
  * Puts `structural` cards first, reusing a source card (with its original image) when its value is
@@ -44,3 +45,26 @@ export function setOrDrop(header: Header, keyword: string, value: number | undef
   header.cards.splice(after, 0, card);
 }
 
+/** The caller's header with the structural cards of an image HDU in front, in the required order. */
+export function imageHeader(source: Header, index: number, count: number, scaling: Scaling, axes: number[]): Header {
+  const structural: Array<[string, FitsValue, string]> = [];
+  if (index === 0) structural.push(['SIMPLE', true, 'conforms to FITS standard']);
+  else structural.push(['XTENSION', 'IMAGE', 'Image extension']);
+  structural.push(['BITPIX', scaling.bitpix, 'array data type']);
+  structural.push(['NAXIS', axes.length, 'number of array dimensions']);
+  axes.forEach((n, i) => structural.push([`NAXIS${i + 1}`, n, '']));
+  // EXTEND is required with extensions; a caller's EXTEND card is kept either way.
+  if (index === 0 && (count > 1 || source.has('EXTEND'))) structural.push(['EXTEND', count > 1 ? true : source.get('EXTEND') ?? true, '']);
+  if (index > 0) {
+    structural.push(['PCOUNT', 0, 'number of parameters']);
+    structural.push(['GCOUNT', 1, 'number of groups']);
+  }
+  const drop = new Set(['SIMPLE', 'XTENSION', 'BITPIX', 'NAXIS', 'EXTEND', 'PCOUNT', 'GCOUNT', 'GROUPS']);
+  const header = withStructure(source, structural, (k) => drop.has(k) || /^NAXIS\d+$/.test(k));
+  const scaled = scaling.bzero !== 0 || scaling.bscale !== 1;
+  setOrDrop(header, 'BZERO', scaled ? scaling.bzero : undefined, true);
+  setOrDrop(header, 'BSCALE', scaled ? scaling.bscale : undefined, true);
+  if (scaling.bitpix > 0 && scaling.blank !== undefined) header.set('BLANK', scaling.blank);
+  else if (scaling.bitpix < 0) header.delete('BLANK');
+  return header;
+}

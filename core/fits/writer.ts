@@ -3,8 +3,8 @@
 // atomically (temporary file in the same directory, fsync, rename), optionally with DATASUM/CHECKSUM.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { FitsValue } from './card.js';
-import { setOrDrop, withStructure } from './header-structure.js';
+import { imageHeader } from './header-structure.js';
+import { bytesHdu, dataOf, type EncodedHdu } from './encoded.js';
 import { FitsError } from './errors.js';
 import { Header } from './header.js';
 import { BLOCK_SIZE, padToBlock, type Bitpix } from './layout.js';
@@ -12,6 +12,8 @@ import { bytesPerPixel, defaultScalingFor, encodePixelChunks, encodePixels, type
 import { complement32, encodeChecksum, onesComplementSum } from './checksum.js';
 import { encodeBinTable, type ColumnSpec } from './table-write.js';
 import { encodeCompressedImage, type CompressOptions } from './compressed-write.js';
+
+export { bytesHdu, dataOf, imageHeader, type EncodedHdu };
 
 export interface ImageHduSpec {
   type: 'image';
@@ -67,30 +69,6 @@ export interface WriteOptions {
   checksum?: boolean;
   /** Flush the file to disk before the rename (default true: a crash never leaves a half-written file under the name). */
   fsync?: boolean;
-}
-
-/** One HDU ready to write: its final header and its unpadded data, produced in chunks. */
-export interface EncodedHdu {
-  header: Header;
-  /** Data size in bytes (without padding). */
-  size: number;
-  /** The data bytes in order; each chunk is valid only until the next one is requested. */
-  chunks(): Iterable<Uint8Array>;
-}
-
-export function bytesHdu(header: Header, data: Uint8Array): EncodedHdu {
-  return { header, size: data.length, chunks: () => [data] };
-}
-
-/** The whole (unpadded) data of an encoded HDU in one buffer. */
-export function dataOf(hdu: EncodedHdu): Uint8Array {
-  const out = new Uint8Array(hdu.size);
-  let at = 0;
-  for (const chunk of hdu.chunks()) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /** Encodes HDUs to their final headers and data (an empty primary is added before a leading table). */
@@ -194,30 +172,6 @@ function scalingFor(data: PixelArray | undefined, spec: { bitpix?: Bitpix; bzero
     bscale: spec.bscale ?? 1,
     blank: spec.blank,
   };
-}
-
-/** The caller's header with the structural cards of an image HDU in front, in the required order. */
-export function imageHeader(source: Header, index: number, count: number, scaling: Scaling, axes: number[]): Header {
-  const structural: Array<[string, FitsValue, string]> = [];
-  if (index === 0) structural.push(['SIMPLE', true, 'conforms to FITS standard']);
-  else structural.push(['XTENSION', 'IMAGE', 'Image extension']);
-  structural.push(['BITPIX', scaling.bitpix, 'array data type']);
-  structural.push(['NAXIS', axes.length, 'number of array dimensions']);
-  axes.forEach((n, i) => structural.push([`NAXIS${i + 1}`, n, '']));
-  // EXTEND is required with extensions; a caller's EXTEND card is kept either way.
-  if (index === 0 && (count > 1 || source.has('EXTEND'))) structural.push(['EXTEND', count > 1 ? true : source.get('EXTEND') ?? true, '']);
-  if (index > 0) {
-    structural.push(['PCOUNT', 0, 'number of parameters']);
-    structural.push(['GCOUNT', 1, 'number of groups']);
-  }
-  const drop = new Set(['SIMPLE', 'XTENSION', 'BITPIX', 'NAXIS', 'EXTEND', 'PCOUNT', 'GCOUNT', 'GROUPS']);
-  const header = withStructure(source, structural, (k) => drop.has(k) || /^NAXIS\d+$/.test(k));
-  const scaled = scaling.bzero !== 0 || scaling.bscale !== 1;
-  setOrDrop(header, 'BZERO', scaled ? scaling.bzero : undefined, true);
-  setOrDrop(header, 'BSCALE', scaled ? scaling.bscale : undefined, true);
-  if (scaling.bitpix > 0 && scaling.blank !== undefined) header.set('BLANK', scaling.blank);
-  else if (scaling.bitpix < 0) header.delete('BLANK');
-  return header;
 }
 
 /** Sets DATASUM and CHECKSUM so the HDU verifies (FITS 4.0 Appendix J). */
