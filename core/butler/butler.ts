@@ -217,8 +217,10 @@ export class Butler {
       // Files written in the background must all exist before anything is committed.
       await this.datastore.flushWrites();
       this.txStack.pop();
-      if (outer) db.exec('COMMIT');
-      else {
+      if (outer) {
+        db.exec('COMMIT');
+        this.datastore.settle();
+      } else {
         db.exec(`RELEASE ${savepoint}`);
         const parent = this.txStack[this.txStack.length - 1];
         parent.undo.onRollback(() => frame.undo.rollback());
@@ -257,6 +259,7 @@ export class Butler {
     }
     const frame = this.txStack[this.txStack.length - 1];
     if (frame) frame.undo.onRollback(() => undo.rollback());
+    else this.datastore.settle();
   }
 
   // ---- writing ----------------------------------------------------------------------

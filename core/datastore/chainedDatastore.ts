@@ -49,6 +49,10 @@ export class ChainedDatastore implements Datastore {
     return this.children.reduce((n, c) => n + c.pendingWrites, 0);
   }
 
+  settle(): void {
+    for (const c of this.children) c.settle();
+  }
+
   async flushWrites(limit = 0): Promise<void> {
     const errors: unknown[] = [];
     for (const c of this.children) {

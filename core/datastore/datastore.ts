@@ -68,6 +68,8 @@ export interface Datastore {
   flushWrites(limit?: number): Promise<void>;
   /** Background writes in flight. */
   readonly pendingWrites: number;
+  /** Tells the datastore that nothing is in flight any more (lets it trim its crash journal). */
+  settle(): void;
   get(ref: DatasetRef, options?: GetOptions): Promise<unknown>;
   /** The datastore has records for the dataset. */
   knows(ref: DatasetRef): boolean;

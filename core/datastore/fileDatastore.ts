@@ -207,6 +207,10 @@ export class FileDatastore implements Datastore {
     };
   }
 
+  settle(): void {
+    if (this.pending.size === 0) this.journal.settle();
+  }
+
   /** Writes of a transaction still in flight (deferred mode). */
   get pendingWrites(): number {
     return this.pending.size;

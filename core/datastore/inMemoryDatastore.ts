@@ -30,6 +30,10 @@ export class InMemoryDatastore implements Datastore {
 
   readonly pendingWrites = 0;
 
+  settle(): void {
+    // No journal: nothing to trim.
+  }
+
   async flushWrites(): Promise<void> {
     // Nothing is written in the background.
   }

@@ -310,6 +310,20 @@ describe('crash journal', () => {
   });
 });
 
+describe('crash journal size', () => {
+  it('settle() trims a journal once it has grown past 1 MiB', () => {
+    const journal = new CrashJournal(dir);
+    const long = join(dir, 'x'.repeat(200));
+    for (let i = 0; i < 6000; i++) journal.record('put', long);
+    const file = readdirSync(join(dir, JOURNAL_DIR)).find((n) => n.startsWith(`${process.pid}-`))!;
+    expect(statSync(join(dir, JOURNAL_DIR, file)).size).toBeGreaterThan(1 << 20);
+    journal.settle();
+    expect(statSync(join(dir, JOURNAL_DIR, file)).size).toBe(0);
+    journal.close();
+    expect(existsSync(join(dir, JOURNAL_DIR, file))).toBe(false);
+  });
+});
+
 describe('InMemory and Chained datastores', () => {
   it('chained puts go to accepting children; constraints accept/reject', async () => {
     const file = makeStore({ constraints: { reject: ['all'], accept: ['StructuredDataDict'] } });
