@@ -2,7 +2,7 @@
 // Each has a pure function returning the data (used by --json and by tests) and a printer.
 import type { Command } from 'commander';
 import { FitsFile, type HduInfo } from '../../core/fits/fits-file.js';
-import type { Card, FitsValue } from '../../core/fits/card.js';
+import { formatCard, type Card, type FitsValue } from '../../core/fits/card.js';
 import { imageStats, type ImageStats } from '../../core/fits/stats.js';
 import { pixelTypeOf, type PixelArray } from '../../core/fits/pixels.js';
 import type { ChecksumStatus } from '../../core/fits/checksum.js';
@@ -77,17 +77,25 @@ function jsonValue(v: FitsValue): HeaderCardJson['value'] {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
-export function fitsHeader(path: string, hdu?: string): HeaderHduJson[] {
+/** A keyword filter: exact keywords (case-insensitive), `*` and `?` as wildcards. */
+function keywordMatcher(keywords: string[] | undefined): (keyword: string) => boolean {
+  if (!keywords || keywords.length === 0) return () => true;
+  const patterns = keywords.map((k) => new RegExp('^' + k.trim().toUpperCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$'));
+  return (keyword) => patterns.some((p) => p.test(keyword));
+}
+
+export function fitsHeader(path: string, hdu?: string, keywords?: string[]): HeaderHduJson[] {
   const f = FitsFile.open(path);
+  const wanted = keywordMatcher(keywords);
   try {
     const hdus = hdu === undefined ? f.hdus : [f.hdu(hdu)];
     return hdus.map((h) => {
       let cardNo = 1;
-      const cards = h.header.cards.map((c) => {
-        const entry: HeaderCardJson = { card: cardNo, keyword: c.keyword, kind: c.kind, value: jsonValue(c.value), comment: c.comment };
+      const cards: HeaderCardJson[] = [];
+      for (const c of h.header.cards) {
+        if (wanted(c.keyword)) cards.push({ card: cardNo, keyword: c.keyword, kind: c.kind, value: jsonValue(c.value), comment: c.comment });
         cardNo += c.raw ? c.raw.length / 80 : 1;
-        return entry;
-      });
+      }
       return { hdu: h.index, name: h.name, cards };
     });
   } finally {
@@ -95,16 +103,21 @@ export function fitsHeader(path: string, hdu?: string): HeaderHduJson[] {
   }
 }
 
-function headerText(path: string, hdu?: string): string {
+function headerText(path: string, hdu?: string, keywords?: string[]): string {
   const f = FitsFile.open(path);
+  const wanted = keywordMatcher(keywords);
+  const filtered = keywords !== undefined && keywords.length > 0;
   try {
     const hdus = hdu === undefined ? f.hdus : [f.hdu(hdu)];
     const blocks = hdus.map((h) => {
-      const text = h.header.toString();
-      const end = text.indexOf('END'.padEnd(80));
+      // The card images as stored (several for a CONTINUE long string).
       const lines: string[] = [];
-      for (let i = 0; i < end; i += 80) lines.push(text.slice(i, i + 80).trimEnd());
-      lines.push('END');
+      for (const c of h.header.cards) {
+        if (!wanted(c.keyword)) continue;
+        const image = formatCard(c);
+        for (let i = 0; i < image.length; i += 80) lines.push(image.slice(i, i + 80).trimEnd());
+      }
+      if (!filtered) lines.push('END');
       return `# HDU ${h.index} (${h.name || 'no EXTNAME'}) in ${path}:\n${lines.join('\n')}`;
     });
     return blocks.join('\n\n') + '\n';
@@ -236,10 +249,11 @@ export const fitsCommands: CommandGroup = (program: Command) => {
     .description('Print header cards as stored (all HDUs, or one with --hdu).')
     .argument('<file>', 'FITS file')
     .option('--hdu <hdu>', 'HDU index or EXTNAME (EXTNAME,EXTVER)')
+    .option('-k, --keyword <keyword>', 'only this keyword (repeatable; * and ? are wildcards)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'cards as JSON: keyword, kind, value, comment (see core/fits/README.md)')
-    .action((file: string, opts: { hdu?: string; json?: boolean }) => {
-      if (opts.json) return printJson(fitsHeader(file, opts.hdu));
-      process.stdout.write(headerText(file, opts.hdu));
+    .action((file: string, opts: { hdu?: string; keyword: string[]; json?: boolean }) => {
+      if (opts.json) return printJson(fitsHeader(file, opts.hdu, opts.keyword));
+      process.stdout.write(headerText(file, opts.hdu, opts.keyword));
     });
 
   const stats = program

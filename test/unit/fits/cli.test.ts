@@ -39,6 +39,8 @@ describe('fitsheader', () => {
     expect(gain).toMatchObject({ kind: 'float', value: 1.58 });
     expect(fitsHeader(shared('hst_stis_raw_o4sp040b0.fits')).map((h) => h.name)).toEqual(['PRIMARY', 'SCI', 'ERR', 'DQ', 'SCI', 'ERR', 'DQ']);
     expect(() => fitsHeader(shared('hst_stis_raw_o4sp040b0.fits'), 'NOPE')).toThrow(/no HDU named NOPE/);
+    const gains = fitsHeader(shared('megacam_cutout_806045o_ccd10.fits'), undefined, ['gain?', 'NAXIS']);
+    expect(gains[0].cards.map((c) => [c.keyword, c.value])).toEqual([['NAXIS', 2], ['GAINA', 1.58], ['GAINB', 1.71]]);
   });
 });
 
