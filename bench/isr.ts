@@ -32,15 +32,20 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function time(fn: () => void): { median: number; min: number } {
+/** Median/min wall seconds and median CPU seconds (process.cpuUsage: this process, all threads). */
+function time(fn: () => void): { median: number; min: number; cpu: number } {
   fn();
   const ts: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     ts.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
   }
-  return { median: median(ts), min: Math.min(...ts) };
+  return { median: median(ts), min: Math.min(...ts), cpu: median(cpu) };
 }
 
 const ref = loadReference(dir);
@@ -63,20 +68,21 @@ const copy = time(() => copyDst.set(rawPixels));
 
 const py = JSON.parse(
   execFileSync('/usr/bin/python3', [path.join(repoRoot, 'bench', 'isr_ccdproc.py'), dir, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 }),
-) as Record<string, { median_s: number; min_s: number }> & { loadavg: number[] };
+) as Record<string, { median_s: number; min_s: number; cpu_median_s: number }> & { loadavg: number[] };
 
 const mb = (rawPixels.length * 4) / 1e6;
-const rows: Array<[string, number, number]> = [
-  ['ours, fused pass (1 thread)', fused.median, fused.min],
-  ['ours, step by step (1 thread)', stepwise.median, stepwise.min],
-  ['ccdproc 2.4 (python, 1 thread)', py.ccdproc.median_s, py.ccdproc.min_s],
-  ['numpy float32, same arithmetic', py.numpy_float32.median_s, py.numpy_float32.min_s],
-  [`copy of raw-size Float32Array (${mb.toFixed(1)} MB), JS`, copy.median, copy.min],
-  ['np.copyto of the same, python', py.numpy_copy_raw_float32.median_s, py.numpy_copy_raw_float32.min_s],
+const rows: Array<[string, number, number, number]> = [
+  ['ours, fused pass (1 thread)', fused.median, fused.min, fused.cpu],
+  ['ours, step by step (1 thread)', stepwise.median, stepwise.min, stepwise.cpu],
+  ['ccdproc 2.4 (python, 1 thread)', py.ccdproc.median_s, py.ccdproc.min_s, py.ccdproc.cpu_median_s],
+  ['numpy float32, same arithmetic', py.numpy_float32.median_s, py.numpy_float32.min_s, py.numpy_float32.cpu_median_s],
+  [`copy of raw-size Float32Array (${mb.toFixed(1)} MB), JS`, copy.median, copy.min, copy.cpu],
+  ['np.copyto of the same, python', py.numpy_copy_raw_float32.median_s, py.numpy_copy_raw_float32.min_s, py.numpy_copy_raw_float32.cpu_median_s],
 ];
-console.log(`\nOne MegaCam CCD 2112×4644 (overscan, trim, bias, dark, flat, gain, variance); median / min of ${runs} runs`);
-for (const [name, m, mn] of rows) console.log(`  ${name.padEnd(52)} ${(m * 1000).toFixed(1).padStart(8)} ms  ${(mn * 1000).toFixed(1).padStart(8)} ms`);
-console.log(`  ratio ccdproc / ours (fused): ${(py.ccdproc.median_s / fused.median).toFixed(1)}× (median), ${(py.ccdproc.min_s / fused.min).toFixed(1)}× (min)`);
+console.log(`\nOne MegaCam CCD 2112×4644 (overscan, trim, bias, dark, flat, gain, variance); ${runs} runs`);
+console.log(`  ${''.padEnd(52)} ${'median'.padStart(8)}     ${'min'.padStart(8)}     ${'CPU'.padStart(8)}`);
+for (const [name, m, mn, c] of rows) console.log(`  ${name.padEnd(52)} ${(m * 1000).toFixed(1).padStart(8)} ms  ${(mn * 1000).toFixed(1).padStart(8)} ms  ${(c * 1000).toFixed(1).padStart(8)} ms`);
+console.log(`  ratio ccdproc / ours (fused): ${(py.ccdproc.median_s / fused.median).toFixed(1)}× (median wall), ${(py.ccdproc.min_s / fused.min).toFixed(1)}× (min wall), ${(py.ccdproc.cpu_median_s / fused.cpu).toFixed(1)}× (CPU)`);
 console.log(`  ratio ours (fused) / copy floor: ${(fused.median / copy.median).toFixed(1)}×`);
 console.log(`  python load average during its timings: ${py.loadavg.map((x) => x.toFixed(1)).join(' ')}`);
 

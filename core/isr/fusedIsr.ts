@@ -126,6 +126,7 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
 
   let nNan = 0;
   let nNegVar = 0;
+  const satRows = new Uint8Array(box.height);
   let tOverscan = 0;
   let tPass = 0;
   for (const amp of detector.amplifiers) {
@@ -156,6 +157,8 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
       varInv: f32(1 / f32(g)), varRn2: f32((rn / g) ** 2), afterBiasVar, negVarBits, nanBits,
       darkC, darkC2, flatS,
       gainF: electrons ? f32(g) : NaN,
+      satRows,
+      finalNegVarBits: finalVar && c.maskNegativeVariance ? planes.getPlaneBitMask(c.negativeVarianceMaskName) : 0,
       finalVar, finalInv: electrons ? 1 : f32(1 / f32(g)), finalRn2: electrons ? f32(rn * rn) : f32((rn / g) ** 2), finalUnit: electrons || g === 1,
     });
     tPass += performance.now() - t1;
@@ -166,7 +169,7 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   }
   if (c.doOverscan) p.header.set('OVERSCAN', 'Overscan corrected');
   if (bias) p.header.set('LSST ISR BIAS APPLIED', true);
-  if (afterBiasVar && c.maskNegativeVariance) task.metadata.set('NEGATIVEVARIANCE', nNegVar);
+  if (c.doVariance && c.maskNegativeVariance) task.metadata.set('NEGATIVEVARIANCE', nNegVar);
 
   const tMask0 = performance.now();
   const exposure = new Exposure(mi, { ...ccd.info(), metadata: p.header, detector });
@@ -183,7 +186,12 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
     p.header.set('LSST ISR DEFECTS APPLIED', true);
   }
   if (c.doNanMasking) task.metadata.set('NUMNANS', nNan);
-  if (c.doWidenSaturationTrails) widenSaturationTrails(mi.mask);
+  if (c.doWidenSaturationTrails) {
+    // Trails can only be where SAT was set: in the pass, by a defect box (no SAT), or by nothing else.
+    const rows: number[] = [];
+    for (let y = 0; y < satRows.length; y++) if (satRows[y]) rows.push(y);
+    widenSaturationTrails(mi.mask, rows);
+  }
   if (dark) {
     orMask(mi.mask, dark.mask);
     p.header.set('LSST ISR DARK APPLIED', true);
@@ -193,19 +201,6 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
     p.header.set('LSST ISR FLAT APPLIED', true);
   }
   if (electrons) p.header.set('LSST ISR UNITS', 'electron');
-  if (finalVar && c.maskNegativeVariance) {
-    let n = 0;
-    const bits = mi.mask.getPlaneBitMask(c.negativeVarianceMaskName);
-    for (let y = 0; y < mi.height; y++) {
-      const vr = mi.variance.row(y);
-      const mr = mi.mask.row(y);
-      for (let x = 0; x < vr.length; x++) if (vr[x] <= 0) {
-        mr[x] |= bits;
-        n++;
-      }
-    }
-    task.metadata.set('NEGATIVEVARIANCE', n);
-  }
   // Where the time goes (seconds), for benchmarks and the app's run details.
   task.metadata.set('fused.overscanSeconds', tOverscan / 1000);
   task.metadata.set('fused.passSeconds', tPass / 1000);
@@ -223,6 +218,10 @@ function orMask(dst: Mask, src: Mask): void {
 }
 
 interface AmpPass {
+  /** Output rows (local) that received SAT bits: trail widening only visits these. */
+  satRows: Uint8Array;
+  /** Final-image variance: BAD bits where var ≤ 0 (0 = off). */
+  finalNegVarBits: number;
   ccd: Exposure;
   mi: MaskedImage;
   bias?: MaskedImage;
@@ -289,8 +288,17 @@ function isZeroPlane(img: Image<Float32Array> | Mask | undefined): boolean {
   return zero;
 }
 
-/** Whether a mask region is all zero (not cached: raws change from call to call). */
+/**
+ * Declares a plane all-zero without scanning it (planes created empty, e.g. the mask and variance
+ * of a raw built from pixels alone); the caller must not have written to it.
+ */
+export function markZeroPlane(plane: Image<Float32Array> | Mask): void {
+  zeroPlanes.set(plane, true);
+}
+
+/** Whether a region of a plane is all zero (scanned unless the whole plane is known to be zero). */
 function isZeroRegion(mask: Mask, box: Box2I): boolean {
+  if (zeroPlanes.get(mask) === true) return true;
   const v = mask.subImage(box);
   const a = v.array;
   for (let y = 0; y < v.height; y++) {
@@ -300,8 +308,129 @@ function isZeroRegion(mask: Mask, box: Box2I): boolean {
   return true;
 }
 
+/**
+ * The common case, specialised so the JIT keeps the loop tight: no flips, no raw or calibration
+ * mask bits, zero calibration variances, bias+dark+flat present, no suspect level. Same float32
+ * operations in the same order as fuseAmp.
+ */
+function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: MaskedImage, nf: Image<Float32Array>): { nSat: number; nNan: number; nNegVar: number } {
+  const src = amp.rawDataBBox;
+  const dst = amp.bbox;
+  const { width, height } = src;
+  const raw = a.ccd.image;
+  const ri = raw.array;
+  const out = a.mi;
+  const oi = out.image.array;
+  const om = out.mask.array;
+  const ov = out.variance.array;
+  const bi = bias.image.array;
+  const di = dark.image.array;
+  const fa = nf.array;
+  const doSat = Number.isFinite(a.satLevel);
+  const satLevel = a.satLevel;
+  const satBits = a.satBits;
+  const nanBits = a.nanBits;
+  const negVarBits = a.negVarBits;
+  const afterBias = a.afterBiasVar;
+  const varInv = a.varInv;
+  const varRn2 = a.varRn2;
+  const darkC = a.darkC;
+  const darkC2 = a.darkC2;
+  const doGain = Number.isFinite(a.gainF);
+  const gainF = doGain ? a.gainF : 1;
+  const gain2 = doGain ? f32(gainF * gainF) : 1;
+  const finalVar = a.finalVar;
+  const finalUnit = a.finalUnit;
+  const finalInv = a.finalInv;
+  const finalRn2 = a.finalRn2;
+  const finalNegVarBits = a.finalNegVarBits;
+  const satRows = a.satRows;
+  const scalarModel = typeof a.model === 'number' ? f32(a.model) : 0;
+  const vector = typeof a.model === 'number' ? undefined : a.model;
+  let nSat = 0;
+  let nNan = 0;
+  let nNegVar = 0;
+  for (let y = 0; y < height; y++) {
+    const satBefore = nSat;
+    const rRow = raw.offset + (src.minY - raw.y0 + y) * raw.stride + (src.minX - raw.x0);
+    const oRow = (dst.minY - out.y0 + y) * out.image.stride + (dst.minX - out.x0);
+    const bRow = bias.image.offset + (dst.minY - bias.image.y0 + y) * bias.image.stride + (dst.minX - bias.image.x0);
+    const dRow = dark.image.offset + (dst.minY - dark.image.y0 + y) * dark.image.stride + (dst.minX - dark.image.x0);
+    const fRow = nf.offset + (dst.minY - nf.y0 + y) * nf.stride + (dst.minX - nf.x0);
+    const m = vector !== undefined ? vector[y] : scalarModel;
+    if (finalVar) {
+      // Final-image variance: the propagated variance would be discarded, so it is not computed;
+      // the NaN check at the maskNan stage sees var = 0 + 0 (zero raw and bias variances).
+      for (let x = 0; x < width; x++) {
+        const r = ri[rRow + x];
+        let mask = 0;
+        if (doSat && r >= satLevel) {
+          mask = satBits;
+          nSat++;
+        }
+        let v = f32(f32(r - m) - bi[bRow + x]);
+        if (nanBits !== 0 && v - v !== 0) {
+          mask |= nanBits;
+          nNan++;
+        }
+        v = f32(f32(v - f32(darkC * di[dRow + x])) / fa[fRow + x]);
+        if (doGain) v = f32(v * gainF);
+        const vr = v < 0 ? NaN : f32((finalUnit ? v : f32(v * finalInv)) + finalRn2);
+        if (finalNegVarBits !== 0 && vr <= 0) {
+          mask |= finalNegVarBits;
+          nNegVar++;
+        }
+        const o = oRow + x;
+        oi[o] = v;
+        om[o] = mask;
+        ov[o] = vr;
+      }
+    } else {
+      for (let x = 0; x < width; x++) {
+        const r = ri[rRow + x];
+        let mask = 0;
+        if (doSat && r >= satLevel) {
+          mask = satBits;
+          nSat++;
+        }
+        let v = f32(f32(r - m) - bi[bRow + x]);
+        let vr = afterBias ? f32(f32(v * varInv) + varRn2) : 0;
+        if (afterBias && negVarBits !== 0 && vr <= 0) {
+          mask |= negVarBits;
+          nNegVar++;
+        }
+        if (nanBits !== 0 && (v - v !== 0 || vr - vr !== 0)) {
+          mask |= nanBits;
+          nNan++;
+        }
+        v = f32(v - f32(darkC * di[dRow + x]));
+        vr = f32(vr + f32(darkC2 * 0));
+        const fl = fa[fRow + x];
+        const f2 = fl * fl;
+        vr = f32((v * v * 0 + f2 * vr) / (f2 * f2));
+        v = f32(v / fl);
+        if (doGain) {
+          v = f32(v * gainF);
+          vr = f32(vr * gain2);
+        }
+        const o = oRow + x;
+        oi[o] = v;
+        om[o] = mask;
+        ov[o] = vr;
+      }
+    }
+    if (nSat !== satBefore) satRows[dst.minY - out.y0 + y] = 1;
+  }
+  return { nSat, nNan, nNegVar };
+}
+
 /** One amplifier: raw data box → its place in the assembled image, every arithmetic step at once. */
 function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNegVar: number } {
+  const common =
+    !amp.rawFlipX && !amp.rawFlipY && !Number.isFinite(a.suspectLevel) && a.bias && a.dark && a.flat &&
+    isZeroRegion(a.ccd.mask, amp.rawDataBBox) && isZeroPlane(a.bias.mask) && isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) &&
+    (a.afterBiasVar || (isZeroRegion(a.ccd.variance as unknown as Mask, amp.rawDataBBox) && isZeroPlane(a.bias.variance)));
+  if (common) return fuseAmpCommon(amp, a, a.bias!, a.dark!, normalizedFlat(a.flat!.image, a.flatS));
   const src = amp.rawDataBBox;
   const dst = amp.bbox;
   const { width, height } = src;
@@ -356,6 +485,8 @@ function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNeg
   const gainF = a.gainF;
   const doGain = Number.isFinite(gainF);
   const gain2 = doGain ? f32(gainF * gainF) : 1;
+  const finalNegVarBits = a.finalNegVarBits;
+  const satRows = a.satRows;
   const finalVar = a.finalVar;
   const finalUnit = a.finalUnit;
   const finalInv = a.finalInv;
@@ -365,6 +496,7 @@ function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNeg
   let nNegVar = 0;
   const oStride = out.image.stride;
   for (let y = 0; y < height; y++) {
+    const satBefore = nSat;
     const sy = src.minY - rawImg.y0 + y;
     const rRow = rawImg.offset + sy * rawImg.stride + (src.minX - rawImg.x0);
     const mRow = rawMsk.offset + sy * rawMsk.stride + (src.minX - rawMsk.x0);
@@ -426,11 +558,18 @@ function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNeg
         v = f32(v * gainF);
         if (!finalVar) vr = f32(vr * gain2);
       }
-      if (finalVar) vr = v < 0 ? NaN : f32((finalUnit ? v : f32(v * finalInv)) + finalRn2);
+      if (finalVar) {
+        vr = v < 0 ? NaN : f32((finalUnit ? v : f32(v * finalInv)) + finalRn2);
+        if (finalNegVarBits !== 0 && vr <= 0) {
+          mask |= finalNegVarBits;
+          nNegVar++;
+        }
+      }
       oi[o] = v;
       om[o] = mask;
       ov[o] = vr;
     }
+    if (nSat !== satBefore) satRows[dst.minY - out.y0 + ty] = 1;
   }
   return { nSat, nNan, nNegVar };
 }

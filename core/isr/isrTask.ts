@@ -435,8 +435,14 @@ export class IsrTask extends Task<IsrFields> {
 
   flatScaleFor(flat: MaskedImage): number {
     const c = this.config;
-    if (c.flatScalingType === 'MEAN_FLOAT32') return numpyFloat32Mean(flat.image.pixels());
-    return flatScale(flat, c.flatScalingType as 'USER' | 'MEAN' | 'MEDIAN', c.flatUserScale);
+    if (c.flatScalingType === 'USER') return c.flatUserScale;
+    // A flat's mean/median does not change between exposures: computed once per flat image.
+    const key = `${c.flatScalingType}`;
+    const cached = flatScaleCache.get(flat.image)?.[key];
+    if (cached !== undefined) return cached;
+    const value = c.flatScalingType === 'MEAN_FLOAT32' ? numpyFloat32Mean(flat.image.pixels()) : flatScale(flat, c.flatScalingType as 'MEAN' | 'MEDIAN', c.flatUserScale);
+    flatScaleCache.set(flat.image, { ...(flatScaleCache.get(flat.image) ?? {}), [key]: value });
+    return value;
   }
 
   finalVariance(exposure: Exposure, detector: Detector, gains: Map<string, number>, readNoises: Map<string, number>, overscans: Map<string, OverscanRunResult>): void {
@@ -461,6 +467,9 @@ export class IsrTask extends Task<IsrFields> {
     if (r.applied) setHeader(exposure.metadata ?? new Header(), 'LSST ISR FRINGE APPLIED', true);
   }
 }
+
+/** Flat statistics per flat image (calibrations are not modified between runs). */
+const flatScaleCache = new WeakMap<object, Record<string, number>>();
 
 export function darkTimeOf(dark: Exposure | MaskedImage | undefined): number {
   return dark instanceof Exposure ? (dark.visitInfo?.darkTime ?? NaN) : NaN;

@@ -86,11 +86,14 @@ export function trailGrowth(w: number): number {
   return 4;
 }
 
-/** Widens every horizontal run of SAT pixels by trailGrowth(width) on both sides (rows only). */
-export function widenSaturationTrails(mask: Mask): void {
+/**
+ * Widens every horizontal run of SAT pixels by trailGrowth(width) on both sides (rows only).
+ * `rows`, when given, lists the only rows (local) that can hold SAT pixels.
+ */
+export function widenSaturationTrails(mask: Mask, rows?: Iterable<number>): void {
   const sat = mask.getPlaneBitMask('SAT');
   const width = mask.width;
-  for (let y = 0; y < mask.height; y++) {
+  for (const y of rows ?? Array.from({ length: mask.height }, (_, i) => i)) {
     const r = mask.row(y);
     // Collect runs first: widening must not feed into the runs found later in the same row.
     const runs: Array<[number, number]> = [];

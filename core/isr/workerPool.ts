@@ -35,7 +35,11 @@ function startIsrWorker(): Worker {
 }
 
 export interface PoolJob {
-  /** The raw; its pixel buffers are transferred (the caller must not use them afterwards). */
+  /**
+   * The raw; its image buffer is transferred (the caller must not use it afterwards). Only the
+   * pixels are sent: a raw has no mask or variance (the worker starts them empty, as ip_isr's
+   * convertIntToFloat does with mask 0).
+   */
   raw: Exposure;
   detector: Detector;
   /** Ids of calibrations registered with addCalibration. */
@@ -103,7 +107,7 @@ export class IsrWorkerPool {
 
   /** Runs one CCD on the next free worker. */
   async run(job: PoolJob, config: Config<IsrFields>, task: IsrTaskName = 'IsrTask'): Promise<PoolResult> {
-    const rawMsg = exposureToMsg(job.raw);
+    const rawMsg = exposureToMsg(job.raw, job.raw.info(), true);
     const jobId = this.nextId++;
     const msg: IsrJob = {
       type: 'run',

@@ -5,6 +5,7 @@
 import type { Amplifier, Detector } from '../camera/geometry.js';
 import { Header } from '../fits/header.js';
 import { Box2I, Exposure, Image, Mask, MaskedImage, type ExposureInfo, type FilterLabel, type VisitInfo } from '../image/index.js';
+import { markZeroPlane } from './fusedIsr.js';
 
 export interface PlaneMsg<T extends Float32Array | Int32Array> {
   data: T;
@@ -107,12 +108,12 @@ function planeMsg<T extends Float32Array | Int32Array>(img: Image<T>): PlaneMsg<
   return { data: img.pixels(), width: img.width, height: img.height, x0: img.x0, y0: img.y0 };
 }
 
-export function exposureToMsg(e: Exposure | MaskedImage, info: ExposureInfo = e instanceof Exposure ? e.info() : {}): ExposureMsg {
+/** `pixelsOnly` sends the image plane alone (a raw has no mask or variance worth sending). */
+export function exposureToMsg(e: Exposure | MaskedImage, info: ExposureInfo = e instanceof Exposure ? e.info() : {}, pixelsOnly = false): ExposureMsg {
   const mi = e instanceof Exposure ? e.maskedImage : e;
   return {
     image: planeMsg(mi.image),
-    mask: planeMsg(mi.mask),
-    variance: planeMsg(mi.variance),
+    ...(pixelsOnly ? {} : { mask: planeMsg(mi.mask), variance: planeMsg(mi.variance) }),
     planes: mi.mask.planes.entries(),
     ...(info.metadata ? { header: info.metadata.toString() } : {}),
     ...(info.visitInfo ? { visitInfo: info.visitInfo } : {}),
@@ -125,6 +126,7 @@ export function exposureFromMsg(m: ExposureMsg, detector?: Detector): Exposure {
   const { width, height, x0, y0 } = m.image;
   const image = new Image(m.image.data, width, height, { x0, y0 });
   const mask = m.mask ? new Mask(m.mask.data, width, height, { x0, y0 }) : Mask.createMask(width, height, { x0, y0 });
+  if (!m.mask) markZeroPlane(mask);
   if (m.planes) {
     for (const name of mask.planes.names()) mask.planes.removePlane(name);
     for (const [name, bit] of [...m.planes].sort((a, b) => a[1] - b[1])) {
@@ -133,6 +135,7 @@ export function exposureFromMsg(m: ExposureMsg, detector?: Detector): Exposure {
     }
   }
   const variance = m.variance ? new Image(m.variance.data, width, height, { x0, y0 }) : Image.create(width, height, { x0, y0 });
+  if (!m.variance) markZeroPlane(variance);
   return new Exposure(new MaskedImage(image, mask, variance), {
     ...(m.header ? { metadata: Header.parse(m.header) } : {}),
     ...(m.visitInfo ? { visitInfo: m.visitInfo } : {}),
