@@ -167,7 +167,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new Error(`port ${options.port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for any free port`));
+      else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on port ${options.port} of 127.0.0.1: use a port above 1023, or --port 0`));
+      else reject(err);
+    });
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.address();

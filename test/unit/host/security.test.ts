@@ -172,3 +172,9 @@ describe('data routes', () => {
     expect(r.body).toContain('NO_REPOSITORY');
   });
 });
+
+describe('listening', () => {
+  it('says clearly when the port is taken', async () => {
+    await expect(startHost({ service, rendererDir: join(dir, 'renderer'), port: host.port })).rejects.toThrow(`port ${host.port} on 127.0.0.1 is already in use`);
+  });
+});
