@@ -96,7 +96,12 @@ export function encodeFits(specs: HduSpec[], options: WriteOptions = {}): Uint8A
 export function writeFits(path: string, specs: HduSpec[], options: WriteOptions = {}): void {
   const hdus = encodeHdus(specs, options);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw new FitsError(`cannot write: ${(err as Error).message}`, { file: path });
+  }
   try {
     for (const h of hdus) {
       writeAll(fd, h.header.toBytes());
@@ -111,7 +116,12 @@ export function writeFits(path: string, specs: HduSpec[], options: WriteOptions 
     unlinkSync(tmp);
     throw err;
   }
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    unlinkSync(tmp);
+    throw new FitsError(`cannot write: ${(err as Error).message}`, { file: path });
+  }
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

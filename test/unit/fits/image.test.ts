@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,12 @@ describe('image HDUs', () => {
       const again = encodeFits([{ type: 'image', header: f.hdus[0].header, data: img.data, axes: img.axes }]);
       expect(Buffer.compare(Buffer.from(again), original), name).toBe(0);
     }
+  });
+
+  it('names the path it cannot write, and leaves no temporary file behind', () => {
+    expect(() => writeFits(join(dir, 'no-such-dir', 'x.fits'), [{ type: 'image' }])).toThrow(/no-such-dir\/x\.fits: cannot write: ENOENT/);
+    expect(() => writeFits(join(dir, 'bad.fits'), [{ type: 'image', data: Float32Array.from([NaN]), axes: [1], bitpix: 16 }])).toThrow(/NaN pixels need a BLANK/);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('ignores non-FITS bytes after the last HDU and says how many', () => {
