@@ -83,12 +83,6 @@ export class FileRecordsTable {
     for (const id of datasetIds) stmt.run(uuidToHex(id));
   }
 
-  /** Number of records using a path, excluding some datasets. */
-  pathUsers(path: string, excluding: ReadonlySet<string> = new Set()): number {
-    const rows = this.db.prepare(`SELECT DISTINCT dataset_id FROM ${this.table} WHERE path = ?`).all<{ dataset_id: string }>(path);
-    return rows.filter((r) => !excluding.has(hexToUuid(r.dataset_id))).length;
-  }
-
   isPathReferenced(path: string): boolean {
     return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE path = ? LIMIT 1`).get(path) !== undefined;
   }
@@ -117,10 +111,6 @@ export class FileRecordsTable {
   deleteTrashed(datastoreName: string): void {
     this.db.prepare(`DELETE FROM ${this.table} WHERE dataset_id IN (SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?)`).run(datastoreName);
   }
-
-  allPaths(): string[] {
-    return this.db.prepare(`SELECT DISTINCT path FROM ${this.table}`).all<{ path: string }>().map((r) => r.path);
-  }
 }
 
 export class DatasetLocationTable {
@@ -142,7 +132,9 @@ export class DatasetLocationTable {
   moveToTrash(datasetIds: readonly string[]): void {
     for (let i = 0; i < datasetIds.length; i += 50_000) {
       const hexes = JSON.stringify(datasetIds.slice(i, i + 50_000).map(uuidToHex));
-      this.db.prepare('INSERT OR IGNORE INTO dataset_location_trash (datastore_name, dataset_id) SELECT ?, value FROM json_each(?)').run(this.datastoreName, hexes);
+      this.db
+        .prepare('INSERT OR IGNORE INTO dataset_location_trash (datastore_name, dataset_id) SELECT datastore_name, dataset_id FROM dataset_location WHERE datastore_name = ? AND dataset_id IN (SELECT value FROM json_each(?))')
+        .run(this.datastoreName, hexes);
       this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id IN (SELECT value FROM json_each(?))').run(this.datastoreName, hexes);
     }
   }
@@ -153,11 +145,6 @@ export class DatasetLocationTable {
 
   trashed(): string[] {
     return this.db.prepare('SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?').all<{ dataset_id: string }>(this.datastoreName).map((r) => hexToUuid(r.dataset_id));
-  }
-
-  removeFromTrash(datasetIds: readonly string[]): void {
-    const stmt = this.db.prepare('DELETE FROM dataset_location_trash WHERE datastore_name = ? AND dataset_id = ?');
-    for (const id of datasetIds) stmt.run(this.datastoreName, uuidToHex(id));
   }
 
   remove(datasetIds: readonly string[]): void {
