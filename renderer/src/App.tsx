@@ -8,6 +8,7 @@ import type { MenuCommand } from '../../core/api/contract.js';
 import { Toolbar } from './components/Toolbar.js';
 import { Welcome } from './components/Welcome.js';
 import { Notice } from './components/Notice.js';
+import { OpenDialog } from './components/OpenDialog.js';
 import { Sidebar } from './browser/Sidebar.js';
 import { CollectionView } from './browser/CollectionView.js';
 import { DatasetsView } from './browser/DatasetsView.js';
@@ -28,6 +29,7 @@ export function App() {
   const navigate = useRouteStore((s) => s.navigate);
   const setTheme = useThemeStore((s) => s.setTheme);
   const setSidebarTab = useSessionStore((s) => s.setSidebarTab);
+  const setOpenDialog = useSessionStore((s) => s.setOpenDialog);
 
   const refreshInfo = useCallback(async () => {
     try {
@@ -57,6 +59,7 @@ export function App() {
       switch (command) {
         case 'open':
           if (path) void api.call('repo.open', { path }).catch((err: unknown) => notify('error', toApiError(err).message));
+          else if (info?.repository) setOpenDialog(true);
           else document.getElementById('open-path')?.focus();
           break;
         case 'close':
@@ -92,7 +95,7 @@ export function App() {
           break;
       }
     },
-    [api, closeRepository, info, navigate, notify, setSidebarTab, setTheme],
+    [api, closeRepository, info, navigate, notify, setSidebarTab, setTheme, setOpenDialog],
   );
 
   useEffect(() => api.on('menu.command', ({ command, path }) => onMenu(command, path)), [api, onMenu]);
@@ -112,6 +115,7 @@ export function App() {
     <div className="app">
       <Toolbar info={info} onClose={() => void closeRepository()} />
       <Notice />
+      <OpenDialog />
       {info.repository ? (
         <div className="workspace">
           <Sidebar />

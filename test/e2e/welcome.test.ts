@@ -48,6 +48,15 @@ describe('welcome screen', () => {
     await page.getByTestId('repo-name').waitFor({ timeout: 20_000 });
   });
 
+  it('offers the Open dialog over an open repository (Ctrl+O), closed by Escape', async () => {
+    await page.keyboard.press('Control+o');
+    const dialog = page.getByRole('dialog', { name: 'Open repository' });
+    await dialog.waitFor({ timeout: 10_000 });
+    expect(await dialog.locator('.recent').textContent()).toContain(sharedRepo);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('had no console errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -1,11 +1,12 @@
 // The top bar: repository name and path, close, theme switch.
 import type { AppInfo, Theme } from '../state/stores.js';
-import { useRouteStore, useThemeStore } from '../state/stores.js';
+import { useRouteStore, useSessionStore, useThemeStore } from '../state/stores.js';
 
 export function Toolbar({ info, onClose }: { info: AppInfo; onClose: () => void }) {
   const theme = useThemeStore((s) => s.theme);
   const setTheme = useThemeStore((s) => s.setTheme);
   const navigate = useRouteStore((s) => s.navigate);
+  const setOpenDialog = useSessionStore((s) => s.setOpenDialog);
   const repo = info.repository;
   return (
     <header className="toolbar">
@@ -23,9 +24,14 @@ export function Toolbar({ info, onClose }: { info: AppInfo; onClose: () => void 
       )}
       <span className="spacer" />
       {repo && (
-        <button onClick={onClose} title="Close the repository (Ctrl+W)">
-          Close
-        </button>
+        <>
+          <button onClick={() => setOpenDialog(true)} title="Open another repository (Ctrl+O)">
+            Open…
+          </button>
+          <button onClick={onClose} title="Close the repository (Ctrl+W)">
+            Close
+          </button>
+        </>
       )}
       <label className="theme">
         Theme{' '}

@@ -36,11 +36,14 @@ interface SessionState {
   connectionError: string | null;
   notice: { kind: 'error' | 'info'; text: string } | null;
   sidebarTab: SidebarTab;
+  /** The Open dialog over an open repository. */
+  openDialog: boolean;
   setInfo(info: AppInfo): void;
   setConnectionError(message: string | null): void;
   notify(kind: 'error' | 'info', text: string): void;
   clearNotice(): void;
   setSidebarTab(tab: SidebarTab): void;
+  setOpenDialog(open: boolean): void;
 }
 
 export const useSessionStore = create<SessionState>((set) => ({
@@ -49,11 +52,13 @@ export const useSessionStore = create<SessionState>((set) => ({
   connectionError: null,
   notice: null,
   sidebarTab: 'collections',
+  openDialog: false,
   setInfo: (info) => set((s) => ({ info, generation: s.info?.repository?.path === info.repository?.path ? s.generation : s.generation + 1 })),
   setConnectionError: (connectionError) => set({ connectionError }),
   notify: (kind, text) => set({ notice: { kind, text } }),
   clearNotice: () => set({ notice: null }),
   setSidebarTab: (sidebarTab) => set({ sidebarTab }),
+  setOpenDialog: (openDialog) => set({ openDialog }),
 }));
 
 const THEME_KEY = 'butler-desktop.theme';

@@ -12,7 +12,12 @@ export function canPreview(detail: DatasetDetail): boolean {
   return detail.isImage && detail.format === 'fits' && detail.artifacts.some((a) => a.exists && a.path !== null);
 }
 
-export function DatasetPreview({ detail, initiallyOpen = false }: { detail: DatasetDetail; initiallyOpen?: boolean }) {
+/** One preview per dataset: moving to another dataset starts closed again (its own state, keyed by UUID). */
+export function DatasetPreview(props: { detail: DatasetDetail; initiallyOpen?: boolean }) {
+  return <DatasetPreviewOf key={props.detail.id} {...props} />;
+}
+
+function DatasetPreviewOf({ detail, initiallyOpen = false }: { detail: DatasetDetail; initiallyOpen?: boolean }) {
   const [open, setOpen] = useState(initiallyOpen);
   const [compareText, setCompareText] = useState('');
   const [compareId, setCompareId] = useState<string | null>(null);

@@ -19,6 +19,9 @@ interface Loaded {
 }
 
 const images = new Map<number, Loaded>();
+/** Fetches of loads still running, aborted when their viewer drops them. */
+const aborts = new Map<number, AbortController>();
+const dropped = new Set<number>();
 const regionWaiters = new Map<number, (r: PixelRect[] | null) => void>();
 const regionsKnown = new Map<number, PixelRect[] | null>();
 
@@ -27,16 +30,18 @@ function regionsFor(id: number): Promise<PixelRect[] | null> {
   return new Promise((resolve) => regionWaiters.set(id, resolve));
 }
 
-async function fetchResponse(url: string, what: string): Promise<Response> {
-  const res = await fetch(url);
+async function fetchResponse(url: string, what: string, id?: number): Promise<Response> {
+  const signal = id === undefined ? undefined : aborts.get(id)?.signal;
+  const res = await fetch(url, { signal });
   if (!res.ok) throw new Error(`${what}: ${res.status} ${(await res.text()).trim()}`);
   return res;
 }
 
 async function load(req: Extract<WorkerRequest, { kind: 'load' }>): Promise<void> {
   const t0 = performance.now();
+  aborts.set(req.id, new AbortController());
   // 1. The preview (about screen resolution) and the service's zscale of the full image: the first frame.
-  const previewRes = await fetchResponse(req.previewUrl, 'preview');
+  const previewRes = await fetchResponse(req.previewUrl, 'preview', req.id);
   const pw = Number(previewRes.headers.get('x-image-width'));
   const ph = Number(previewRes.headers.get('x-image-height'));
   const zmin = Number(previewRes.headers.get('x-zscale-min'));
@@ -50,7 +55,9 @@ async function load(req: Extract<WorkerRequest, { kind: 'load' }>): Promise<void
     [preview.buffer],
   );
   // 2. The full pixels, for zooming in, the readout and the statistics.
-  const buffer = await (await fetchResponse(req.pixelsUrl, 'pixels')).arrayBuffer();
+  const buffer = await (await fetchResponse(req.pixelsUrl, 'pixels', req.id)).arrayBuffer();
+  aborts.delete(req.id);
+  if (dropped.has(req.id)) return;
   if (buffer.byteLength !== req.width * req.height * 4) {
     throw new Error(`pixels: got ${buffer.byteLength} bytes, expected ${req.width}×${req.height}×4`);
   }
@@ -99,6 +106,9 @@ scope.addEventListener('message', (e) => {
       case 'restat': return restat(req.id, req.regions);
       case 'histeq': return histeq(req.id, req.min, req.max, req.size);
       case 'drop':
+        dropped.add(req.id);
+        aborts.get(req.id)?.abort();
+        aborts.delete(req.id);
         images.delete(req.id);
         regionsKnown.delete(req.id);
         regionWaiters.delete(req.id);
@@ -106,6 +116,7 @@ scope.addEventListener('message', (e) => {
     }
   };
   run().catch((err: unknown) => {
+    if (dropped.has(req.id)) return; // aborted on purpose
     scope.postMessage({ kind: 'error', id: req.id, stage: req.kind, message: err instanceof Error ? err.message : String(err) });
   });
 });

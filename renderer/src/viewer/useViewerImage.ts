@@ -10,6 +10,7 @@ import type { Limits } from '../../../core/display/limits.js';
 import type { PixelRect } from '../../../core/display/selection.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 import { HISTEQ_TABLE_SIZE } from './imageRenderer.js';
+import { listen, postToWorker, warmUpWorker } from './sharedWorker.js';
 
 interface LoadData {
   hdu: HduView | null;
@@ -61,7 +62,6 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
   const [openState, setOpenState] = useState<{ sourceKey: string; opened: OpenedImage | null; error: string | null; ms: number }>({ sourceKey: '', opened: null, error: null, ms: 0 });
   const [hduChoice, setHduChoice] = useState<{ sourceKey: string; index: number } | null>(null);
   const [load, setLoad] = useState<{ key: string; data: LoadData }>({ key: '', data: EMPTY_LOAD });
-  const workerRef = useRef<Worker | null>(null);
   const current = useRef<{ id: number; key: string }>({ id: 0, key: '' });
   const excludeRef = useRef(excludeOverscan);
   useEffect(() => { excludeRef.current = excludeOverscan; }, [excludeOverscan]);
@@ -74,34 +74,32 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     setLoad((prev) => (prev.key === key ? { key, data: update(prev.data) } : { key, data: update(EMPTY_LOAD) }));
   }, []);
 
-  // One worker per viewer image.
-  useEffect(() => {
-    const worker = new Worker(new URL('./imageWorker.ts', import.meta.url), { type: 'module' });
-    workerRef.current = worker;
-    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-      const msg = e.data;
-      if (msg.id !== current.current.id) return; // a reply for an image no longer shown
-      const key = current.current.key;
-      patch(key, (d) => {
-        switch (msg.kind) {
-          case 'preview':
-            return { ...d, preview: { data: msg.data, width: msg.width, height: msg.height, factor: msg.factor }, previewZscale: msg.zscale, timings: { ...d.timings, ...msg.timings } };
-          case 'pixels': return { ...d, pixels: msg.data, timings: { ...d.timings, pixels: msg.fetchMs } };
-          case 'stats': return { ...d, stats: msg.stats, statsMs: msg.ms };
-          case 'mask': return { ...d, mask: msg.data };
-          case 'histeq': return { ...d, histEq: { table: msg.table, min: msg.min, max: msg.max } };
-          case 'error': return { ...d, error: `${msg.stage}: ${msg.message}` };
-        }
-      });
-    };
-    worker.onerror = (e) => patch(current.current.key, (d) => ({ ...d, error: `viewer worker failed: ${e.message}` }));
-    return () => {
-      worker.terminate();
-      workerRef.current = null;
-    };
+  // Replies of the shared worker for this viewer's current load.
+  const onReply = useCallback((msg: WorkerReply) => {
+    if (msg.id !== current.current.id) return; // a reply for an image no longer shown
+    const key = current.current.key;
+    patch(key, (d) => {
+      switch (msg.kind) {
+        case 'preview':
+          return { ...d, preview: { data: msg.data, width: msg.width, height: msg.height, factor: msg.factor }, previewZscale: msg.zscale, timings: { ...d.timings, ...msg.timings } };
+        case 'pixels': return { ...d, pixels: msg.data, timings: { ...d.timings, pixels: msg.fetchMs } };
+        case 'stats': return { ...d, stats: msg.stats, statsMs: msg.ms };
+        case 'mask': return { ...d, mask: msg.data };
+        case 'histeq': return { ...d, histEq: { table: msg.table, min: msg.min, max: msg.max } };
+        case 'error': return { ...d, error: `${msg.stage}: ${msg.message}` };
+      }
+    });
   }, [patch]);
 
-  const post = useCallback((req: WorkerRequest) => workerRef.current?.postMessage(req), []);
+  useEffect(() => {
+    warmUpWorker();
+    // Forget this viewer's image in the worker when the viewer goes away.
+    return () => {
+      if (current.current.id) postToWorker({ kind: 'drop', id: current.current.id });
+    };
+  }, []);
+
+  const post = useCallback((req: WorkerRequest) => postToWorker(req), []);
 
   // Open the source.
   useEffect(() => {
@@ -127,6 +125,7 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     const previous = current.current.id;
     current.current = { id, key };
     if (previous) post({ kind: 'drop', id: previous });
+    const unlisten = listen(id, onReply);
     const previewFactor = previewFactorFor(summary.width, summary.height);
     post({
       kind: 'load', id, width: summary.width, height: summary.height, previewFactor,
@@ -147,8 +146,11 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
         post({ kind: 'regions', id, regions: null });
       },
     );
-    return () => { cancelled = true; };
-  }, [api, dataUrl, opened, hduIndex, post, patch]);
+    return () => {
+      cancelled = true;
+      unlisten();
+    };
+  }, [api, dataUrl, opened, hduIndex, post, patch, onReply]);
 
   const data = load.key === loadKey && loadKey !== '' ? load.data : EMPTY_LOAD;
 
