@@ -4,15 +4,10 @@
 // defects dataset describes the simulated camera exactly.
 import type { Camera, Detector } from '../camera/geometry.js';
 import { pixelToFocalPlane } from '../camera/geometry.js';
+import type { DefectBox } from '../calib/defects.js';
 import { SeededRandom } from './random.js';
 
-/** A defect rectangle in unbinned trimmed pixel coordinates (ip_isr's x0, y0, width, height). */
-export interface DefectBox {
-  x0: number;
-  y0: number;
-  width: number;
-  height: number;
-}
+export type { DefectBox };
 
 export interface DetectorTruth {
   binning: number;

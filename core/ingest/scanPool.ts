@@ -49,12 +49,20 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
           if (done === paths.length) resolveAll();
           else feed(w);
         });
-        w.on('error', (err) => rejectAll(new Error(`raw header worker failed: ${err.message}`, { cause: err })));
+        w.on('error', (err) => rejectAll(err));
         feed(w);
       }
     });
+  } catch (err) {
+    // A worker that cannot start or dies must not lose the ingest: read the rest here.
+    process.emitWarning(`raw header workers failed (${err instanceof Error ? err.message : String(err)}); reading the remaining headers in the main thread`);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
+  }
+  for (let i = 0; i < paths.length; i++) {
+    if (results[i] !== undefined) continue;
+    results[i] = scanRawFileSafe(paths[i]);
+    options.onResult?.(results[i], ++done, paths.length);
   }
   return results;
 }
