@@ -3,7 +3,7 @@
 // creates the registry database.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ButlerConfig, Config, BUTLER_ROOT_TAG, isConfigMap, type ConfigMap } from '../config/index.js';
+import { ButlerConfig, Config, BUTLER_ROOT_TAG, expandPath, isConfigMap, type ConfigMap } from '../config/index.js';
 import type { DimensionUniverse } from '../dimensions/index.js';
 
 export interface MakeRepoOptions {
@@ -49,7 +49,7 @@ export function makeRepoConfig(opts: MakeRepoOptions = {}): { full: ButlerConfig
 
 /** Path of the SQLite file a registry.db URL names, with `<butlerRoot>` replaced. */
 export function sqlitePath(db: string, butlerRoot: string): string {
-  const replaced = db.split(BUTLER_ROOT_TAG).join(butlerRoot);
+  const replaced = expandPath(db.split(BUTLER_ROOT_TAG).join(butlerRoot));
   const m = /^sqlite:\/\/\/(.*)$/.exec(replaced);
   if (!m) throw new Error(`Unsupported registry.db ${JSON.stringify(db)}: only SQLite (sqlite:///path) is supported`);
   return m[1].startsWith('/') ? m[1] : resolve(butlerRoot, m[1]);

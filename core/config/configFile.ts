@@ -103,6 +103,13 @@ function findInclude(name: string, baseDir: string, including: string): string {
   throw new ConfigRuntimeError(`Unable to find referenced include file: ${expanded} (from ${including})`);
 }
 
+/** Local paths in configs may use `~` and environment variables (as lsst.resources expands them). */
+export function expandPath(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const expanded = expandEnvVars(text, env);
+  if (expanded === '~' || expanded.startsWith('~/')) return (env.HOME ?? '~') + expanded.slice(1);
+  return expanded;
+}
+
 /** Deep merge where `top` wins; lists and scalars are replaced. Returns a new value. */
 export function deepUpdate(base: ConfigMap, top: ConfigMap): ConfigMap {
   const out: ConfigMap = { ...base };

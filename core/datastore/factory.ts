@@ -1,6 +1,6 @@
 // Builds the datastore a config describes (by its daf_butler `cls` name).
 import type { ConfigMap } from '../config/index.js';
-import { isConfigMap, BUTLER_ROOT_TAG } from '../config/index.js';
+import { expandPath, isConfigMap, BUTLER_ROOT_TAG } from '../config/index.js';
 import type { StorageClassFactory } from '../datasets/index.js';
 import type { DimensionUniverse } from '../dimensions/index.js';
 import type { Database } from '../registry/db/database.js';
@@ -26,7 +26,7 @@ export function createDatastore(config: ConfigMap, ctx: DatastoreContext): Datas
   switch (kind) {
     case 'FileDatastore': {
       const unexpanded = typeof config.root === 'string' ? config.root : `${BUTLER_ROOT_TAG}/datastore`;
-      const root = unexpanded.split(BUTLER_ROOT_TAG).join(ctx.butlerRoot);
+      const root = expandPath(unexpanded.split(BUTLER_ROOT_TAG).join(ctx.butlerRoot));
       return new FileDatastore({ config: { ...config, root }, db: ctx.db, universe: ctx.universe, storageClasses: ctx.storageClasses, unexpandedRoot: unexpanded });
     }
     case 'InMemoryDatastore':

@@ -37,6 +37,21 @@ describe('Butler.makeRepo', () => {
     expect(existsSync(join(root, 'gen3.sqlite3'))).toBe(true);
     expect(() => Butler.makeRepo(root)).toThrow(/A repository already exists at .*butler\.yaml is present/);
   });
+  it('datastore roots and registry paths may use environment variables', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'env-'));
+    process.env.H3_TEST_DATA = join(base, 'data');
+    const root = join(base, 'repo');
+    Butler.makeRepo(root, { config: { datastore: { root: '${H3_TEST_DATA}/files' } }, forceConfigRoot: false });
+    const butler = Butler.open(root, { run: 'u/test' });
+    addCameraRecords(butler);
+    registerType(butler, 'metric', 'StructuredDataDict');
+    const ref = await butler.put({ a: 1 }, 'metric', dataId);
+    expect(butler.getURI(ref).startsWith(`file://${base}/data/files/u/test/`)).toBe(true);
+    expect(butler.datastore.name).toBe('FileDatastore@${H3_TEST_DATA}/files');
+    butler.close();
+    delete process.env.H3_TEST_DATA;
+  });
+
   it('standalone writes the expanded config including templates and formatters', () => {
     const root = join(mkdtempSync(join(tmpdir(), 'sa-')), 'repo');
     Butler.makeRepo(root, { standalone: true });
