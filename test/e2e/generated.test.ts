@@ -121,6 +121,10 @@ describe('browser mode on a repository built by the test', () => {
     await page.locator(`[data-dataset-id="${shadowingId}"]`).click();
     const viewer = page.getByTestId('text-viewer');
     await viewer.waitFor({ timeout: 15_000 });
+    const tree = await viewer.getByTestId('json-tree').textContent();
+    expect(tree).toContain(`source: "${RUN2}"`);
+    expect(tree).toContain('zeropoint: 28.25');
+    await viewer.getByRole('radio', { name: 'Text' }).click();
     const text = await viewer.locator('pre').textContent();
     expect(text).toContain(`source: ${RUN2}`);
     expect(text).toContain('zeropoint: 28.25');

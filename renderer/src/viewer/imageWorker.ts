@@ -1,6 +1,6 @@
-// The viewer's Web Worker: fetches a subsampled preview (with the service's zscale) for the first frame, then
-// the HDU's full float32 pixels, hands a copy to the UI thread (GPU upload, readout) and computes the display
-// statistics (zscale, percentiles, histogram) here, off the UI thread; buffers are transferred, not copied.
+// The viewer's Web Worker: fetches an HDU's full float32 pixels, hands a copy to the UI thread (GPU upload,
+// readout) and computes the display statistics (zscale, percentiles, histogram, histeq tables) here, off the
+// UI thread; buffers are transferred, not copied.
 import { analyzeImage } from '../../../core/display/analysis.js';
 import { histEqTable, histogram } from '../../../core/display/histogram.js';
 import { selectAll, type PixelRect } from '../../../core/display/selection.js';
@@ -40,21 +40,6 @@ async function fetchResponse(url: string, what: string, id?: number): Promise<Re
 async function load(req: Extract<WorkerRequest, { kind: 'load' }>): Promise<void> {
   const t0 = performance.now();
   aborts.set(req.id, new AbortController());
-  // 1. The preview (about screen resolution) and the service's zscale of the full image: the first frame.
-  const previewRes = await fetchResponse(req.previewUrl, 'preview', req.id);
-  const pw = Number(previewRes.headers.get('x-image-width'));
-  const ph = Number(previewRes.headers.get('x-image-height'));
-  const zmin = Number(previewRes.headers.get('x-zscale-min'));
-  const zmax = Number(previewRes.headers.get('x-zscale-max'));
-  const preview = new Float32Array(await previewRes.arrayBuffer());
-  if (preview.length !== pw * ph) throw new Error(`preview: got ${preview.length} values, expected ${pw}×${ph}`);
-  if (!Number.isFinite(zmin) || !Number.isFinite(zmax)) throw new Error('preview: the service sent no zscale limits');
-  const tPreview = performance.now();
-  scope.postMessage(
-    { kind: 'preview', id: req.id, data: preview, width: pw, height: ph, factor: req.previewFactor, zscale: { min: zmin, max: zmax }, timings: { preview: tPreview - t0 } },
-    [preview.buffer],
-  );
-  // 2. The full pixels, for zooming in, the readout and the statistics.
   const buffer = await (await fetchResponse(req.pixelsUrl, 'pixels', req.id)).arrayBuffer();
   aborts.delete(req.id);
   if (dropped.has(req.id)) return;
@@ -64,7 +49,7 @@ async function load(req: Extract<WorkerRequest, { kind: 'load' }>): Promise<void
   const img: Loaded = { data: new Float32Array(buffer), width: req.width, height: req.height };
   images.set(req.id, img);
   const copy = img.data.slice();
-  scope.postMessage({ kind: 'pixels', id: req.id, data: copy, width: req.width, height: req.height, fetchMs: performance.now() - tPreview }, [copy.buffer]);
+  scope.postMessage({ kind: 'pixels', id: req.id, data: copy, width: req.width, height: req.height, fetchMs: performance.now() - t0 }, [copy.buffer]);
   restat(req.id, await regionsFor(req.id));
 }
 

@@ -1,14 +1,12 @@
-// Messages between the viewer and its Web Worker, which fetches pixels (float32 LE) and masks (int32 LE) from
-// the binary routes and computes the display statistics off the UI thread. Buffers are transferred, not copied.
+// Messages between the viewer and its Web Worker, which fetches full pixels (float32 LE) and masks (int32 LE)
+// from the binary routes and computes the display statistics off the UI thread. Buffers are transferred, not
+// copied. (The small first-frame preview is fetched by the UI thread itself: see previewFetch.ts.)
 import type { ImageStats } from '../../../core/display/analysis.js';
 import type { PixelRect } from '../../../core/display/selection.js';
 
 export type WorkerRequest =
-  /**
-   * Fetch an image: first the subsampled preview with the service's zscale (headers x-zscale-min/max), for the
-   * first frame, then the full pixels; statistics wait for `regions` so that raws can exclude their overscan.
-   */
-  | { kind: 'load'; id: number; previewUrl: string; pixelsUrl: string; width: number; height: number; previewFactor: number }
+  /** Fetch an image's full pixels; statistics wait for `regions` so that raws can exclude their overscan. */
+  | { kind: 'load'; id: number; pixelsUrl: string; width: number; height: number }
   | { kind: 'regions'; id: number; regions: PixelRect[] | null }
   | { kind: 'mask'; id: number; maskUrl: string }
   /** Recompute statistics (e.g. after toggling "exclude overscan"). */
@@ -18,8 +16,6 @@ export type WorkerRequest =
   | { kind: 'drop'; id: number };
 
 export type WorkerReply =
-  /** Subsampled pixels (every previewFactor-th) and the zscale of the full image: enough for the first frame. */
-  | { kind: 'preview'; id: number; data: Float32Array; width: number; height: number; factor: number; zscale: { min: number; max: number }; timings: Record<string, number> }
   | { kind: 'pixels'; id: number; data: Float32Array; width: number; height: number; fetchMs: number }
   | { kind: 'stats'; id: number; stats: ImageStats; regions: PixelRect[] | null; ms: number }
   | { kind: 'mask'; id: number; data: Int32Array; width: number; height: number }

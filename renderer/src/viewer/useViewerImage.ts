@@ -11,6 +11,7 @@ import type { PixelRect } from '../../../core/display/selection.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 import { HISTEQ_TABLE_SIZE } from './imageRenderer.js';
 import { listen, postToWorker, warmUpWorker } from './sharedWorker.js';
+import { fetchPreview } from './previewFetch.js';
 
 interface LoadData {
   hdu: HduView | null;
@@ -80,8 +81,6 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     const key = current.current.key;
     patch(key, (d) => {
       switch (msg.kind) {
-        case 'preview':
-          return { ...d, preview: { data: msg.data, width: msg.width, height: msg.height, factor: msg.factor }, previewZscale: msg.zscale, timings: { ...d.timings, ...msg.timings } };
         case 'pixels': return { ...d, pixels: msg.data, timings: { ...d.timings, pixels: msg.fetchMs } };
         case 'stats': return { ...d, stats: msg.stats, statsMs: msg.ms };
         case 'mask': return { ...d, mask: msg.data };
@@ -127,11 +126,13 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     if (previous) post({ kind: 'drop', id: previous });
     const unlisten = listen(id, onReply);
     const previewFactor = previewFactorFor(summary.width, summary.height);
-    post({
-      kind: 'load', id, width: summary.width, height: summary.height, previewFactor,
-      previewUrl: dataUrl('pixels', { key: opened.key, hdu: hduIndex, sample: previewFactor, zscale: excludeRef.current ? 'data' : 'all' }),
-      pixelsUrl: dataUrl('pixels', { key: opened.key, hdu: hduIndex }),
-    });
+    const abort = new AbortController();
+    const t0 = performance.now();
+    fetchPreview(dataUrl('pixels', { key: opened.key, hdu: hduIndex, sample: previewFactor, zscale: excludeRef.current ? 'data' : 'all' }), previewFactor, abort.signal).then(
+      (p) => patch(key, (d) => ({ ...d, preview: { data: p.data, width: p.width, height: p.height, factor: p.factor }, previewZscale: p.zscale, timings: { ...d.timings, preview: performance.now() - t0 } })),
+      (err: unknown) => { if (!abort.signal.aborted) patch(key, (d) => ({ ...d, error: errorText(err) })); },
+    );
+    post({ kind: 'load', id, width: summary.width, height: summary.height, pixelsUrl: dataUrl('pixels', { key: opened.key, hdu: hduIndex }) });
     let cancelled = false;
     api.call('viewer.hdu', { key: opened.key, hdu: hduIndex }).then(
       (hdu) => {
@@ -148,6 +149,7 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     );
     return () => {
       cancelled = true;
+      abort.abort();
       unlisten();
     };
   }, [api, dataUrl, opened, hduIndex, post, patch, onReply]);
