@@ -1,0 +1,126 @@
+// Worker thread running ISR quanta: opens the repository read-only once, reads each quantum's raw
+// and calibrations (calibrations cached by dataset id, so quanta of one detector share them),
+// runs ISR with per-quantum log capture and transfers the postISRCCD planes back. It never
+// writes to the repository: the parent thread is the single writer.
+import { parentPort } from 'node:worker_threads';
+import { Butler } from '../../butler/index.js';
+import '../../formatters/fits/index.js';
+import '../../instrument/index.js';
+import { Box2I, Exposure, MaskedImage } from '../../image/index.js';
+import type { IsrFields } from '../../isr/isrConfig.js';
+import { makeIsrConfig } from '../../isr/presets.js';
+import { runIsr } from '../../isr/runIsr.js';
+import { detectorToJson, exposureToMsg, transferables } from '../../isr/workerProtocol.js';
+import type { Config } from '../config/index.js';
+import { TaskLogger, captureLogsSync, type LogRecord } from '../task/index.js';
+import type { FromQuantumWorker, QuantumJob, ToQuantumWorker } from './protocol.js';
+
+/** Calibrations kept per worker: one detector's bias, dark, flat and defects. */
+const CALIB_CACHE_SIZE = 4;
+
+let butler: Butler | undefined;
+let config: Config<IsrFields> | undefined;
+const calibCache = new Map<string, Exposure | MaskedImage | Box2I[]>();
+const log = new TaskLogger('lsst.ctrl.mpexec.singleQuantumExecutor');
+
+function isDefectList(x: unknown): x is { boxes: ReadonlyArray<{ x0: number; y0: number; width: number; height: number }> } {
+  return typeof x === 'object' && x !== null && Array.isArray((x as { boxes?: unknown }).boxes);
+}
+
+async function readDataset(id: string, what: string): Promise<unknown> {
+  if (!butler) throw new Error('ISR worker used before init');
+  const ref = butler.registry.getDataset(id);
+  if (!ref) throw new Error(`${what} dataset ${id} is no longer in the registry`);
+  return butler.get(ref);
+}
+
+async function calibration(id: string, connection: string): Promise<Exposure | MaskedImage | Box2I[]> {
+  const hit = calibCache.get(id);
+  if (hit) {
+    // Most recently used last.
+    calibCache.delete(id);
+    calibCache.set(id, hit);
+    return hit;
+  }
+  const obj = await readDataset(id, connection);
+  let value: Exposure | MaskedImage | Box2I[];
+  if (connection === 'defects') {
+    if (!isDefectList(obj)) throw new Error(`defects dataset ${id} did not read as a defect list`);
+    value = obj.boxes.map((b) => new Box2I(b.x0, b.y0, b.width, b.height));
+  } else if (obj instanceof Exposure || obj instanceof MaskedImage) {
+    value = obj;
+  } else {
+    throw new Error(`${connection} dataset ${id} did not read as an image (got ${typeof obj})`);
+  }
+  calibCache.set(id, value);
+  while (calibCache.size > CALIB_CACHE_SIZE) calibCache.delete(calibCache.keys().next().value as string);
+  return value;
+}
+
+async function run(job: QuantumJob): Promise<FromQuantumWorker> {
+  if (!config) throw new Error('ISR worker used before init');
+  const records: LogRecord[] = [];
+  const t0 = performance.now();
+  try {
+    const raw = await readDataset(job.rawId, 'raw');
+    if (!(raw instanceof Exposure)) throw new Error(`raw ${job.rawId} did not read as an Exposure`);
+    if (!raw.detector) throw new Error(`raw ${job.label} has no detector geometry (its formatter gave none)`);
+    const c = job.calibrations;
+    const image = async (conn: 'bias' | 'dark' | 'flat') => {
+      const id = c[conn];
+      if (id === undefined) return undefined;
+      const v = await calibration(id, conn);
+      if (Array.isArray(v)) throw new Error(`${conn} dataset ${id} is not an image`);
+      return v;
+    };
+    const bias = await image('bias');
+    const dark = await image('dark');
+    const flat = await image('flat');
+    const defectsValue = c.defects === undefined ? undefined : await calibration(c.defects, 'defects');
+    const defects = Array.isArray(defectsValue) ? defectsValue : undefined;
+    const t1 = performance.now();
+    const cfg = config;
+    const { result, records: isrRecords } = captureLogsSync(() => {
+      log.info(`Running ISR on ${job.label} (quantum ${job.quantumId})`);
+      const out = runIsr({ raw, detector: raw.detector, bias, dark, flat, defects }, cfg);
+      return out;
+    });
+    records.push(...isrRecords);
+    const t2 = performance.now();
+    const done = captureLogsSync(() => log.info(`Execution of task 'isr' on quantum ${job.label} took ${((t2 - t0) / 1000).toFixed(3)} seconds`));
+    records.push(...done.records);
+    return {
+      type: 'result',
+      jobId: job.jobId,
+      exposure: exposureToMsg(result.exposure),
+      detector: detectorToJson(raw.detector),
+      metadata: result.metadata,
+      logs: records,
+      fused: result.fused,
+      timings: { read: (t1 - t0) / 1000, isr: (t2 - t1) / 1000 },
+    };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    records.push(...captureLogsSync(() => log.error(`Execution of task 'isr' on quantum ${job.label} failed: ${message}`)).records);
+    return { type: 'error', jobId: job.jobId, message, logs: records };
+  }
+}
+
+if (!parentPort) throw new Error('isrQuantum.worker.ts must run as a worker thread');
+const port = parentPort;
+port.on('message', (msg: ToQuantumWorker) => {
+  if (msg.type === 'init') {
+    try {
+      butler = Butler.open(msg.repo, { writeable: false });
+      const c = makeIsrConfig(msg.task);
+      c.apply(msg.config, 'executor config');
+      c.freeze();
+      config = c;
+      port.postMessage({ type: 'ready' });
+    } catch (e) {
+      port.postMessage({ type: 'init-error', message: e instanceof Error ? e.message : String(e) });
+    }
+    return;
+  }
+  void run(msg).then((reply) => port.postMessage(reply, reply.type === 'result' ? transferables(reply.exposure) : []));
+});
