@@ -88,6 +88,7 @@ describe(`datasets table with ${TOTAL.toLocaleString()} datasets`, () => {
     await expect.poll(() => page.getByTestId('datasets-count').textContent(), { timeout: 20_000 }).toBe(`${TOTAL.toLocaleString('en-US')} datasets`);
     expect(await page.locator('[data-testid="datasets-table"]').getAttribute('aria-rowcount')).toBe(String(TOTAL));
     expect(await page.locator('[data-testid="datasets-table"] [role="row"][aria-rowindex]').count()).toBeLessThan(100);
+    expect(await page.getByTestId('visible-range').textContent()).toMatch(new RegExp(`^Datasets 1–\\d+ of ${TOTAL.toLocaleString('en-US')}$`));
   });
 
   it('fetches pages on demand when scrolled to the end, never the whole table', async () => {
@@ -95,6 +96,7 @@ describe(`datasets table with ${TOTAL.toLocaleString()} datasets`, () => {
     const last = page.locator(`[data-testid="datasets-table"] [aria-rowindex="${TOTAL}"]`);
     await expect.poll(() => last.getAttribute('data-dataset-id'), { timeout: 20_000 }).toMatch(/^[0-9a-f-]{36}$/);
     expect(await last.textContent()).toContain(String(EXPOSURES - 1));
+    await expect.poll(() => page.getByTestId('visible-range').textContent()).toMatch(new RegExp(`–${TOTAL.toLocaleString('en-US')} of ${TOTAL.toLocaleString('en-US')}$`));
     await screenshot(page, 'scale-table-end');
     const rowsFetched = pagesServed.reduce((n, p) => n + p.limit, 0);
     expect(rowsFetched).toBeLessThan(TOTAL / 10);

@@ -89,8 +89,12 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
   const template = `${dimensions.map(() => 'minmax(90px, 1fr)').join(' ')} minmax(140px, 2fr) minmax(90px, 1fr) minmax(280px, 2fr)`;
 
+  const visibleFirst = items.find((it) => it.end > (virtualizer.scrollOffset ?? 0))?.index ?? first;
   return (
     <div className="dataset-table" role="table" aria-rowcount={total} data-testid="datasets-table">
+      <div className="range muted small" role="status" data-testid="visible-range">
+        Datasets {total === 0 ? 0 : (visibleFirst + 1).toLocaleString()}–{Math.min(total, last + 1).toLocaleString()} of {total.toLocaleString()}
+      </div>
       <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
         {headers.map((h) => {
           const sorted = h.column.getIsSorted();

@@ -20,6 +20,7 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
   const base = { datasetType: route.datasetType, collections: [route.collection], where: route.where, findFirst: route.findFirst };
   const count = useQuery('datasets.count', base);
   const types = useQuery('datasetTypes.list', {});
+  const inCollection = useQuery('datasetTypes.list', { collections: [route.collection] });
   const datasetType = types.data?.find((t) => t.name === route.datasetType);
   const dimensions = useMemo(() => datasetType?.requiredDimensions ?? [], [datasetType]);
   // The count of a big query can take longer than its first page: show the page as soon as it lands.
@@ -47,7 +48,18 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
     <section className="datasets-view">
       <header className="view-header">
         <h1>
-          {route.datasetType}{' '}
+          <select
+            className="type-select"
+            aria-label="Dataset type"
+            value={route.datasetType}
+            onChange={(e) => update({ datasetType: e.target.value, where: route.where, sort: [] })}
+          >
+            {(inCollection.data ?? [{ name: route.datasetType }]).map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name}
+              </option>
+            ))}
+          </select>{' '}
           <span className="muted small">
             in{' '}
             <button className="link" onClick={() => navigate({ view: 'collection', collection: route.collection })}>
