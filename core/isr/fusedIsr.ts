@@ -11,6 +11,13 @@ import { Box2I, Exposure, Image, Mask, MaskedImage } from '../image/index.js';
 import type { IsrInputs, IsrTask } from './isrTask.js';
 import { maskDefects, maskEdges, thresholdMask, widenSaturationTrails } from './masking.js';
 import type { OverscanCorrectionResult } from './overscan.js';
+import { runWasmAmp } from './kernels/wasmKernel.js';
+
+let wasmEnabled = true;
+/** Turns the WebAssembly SIMD kernel off/on (tests compare it with the JavaScript kernel). */
+export function setWasmKernelEnabled(enabled: boolean): void {
+  wasmEnabled = enabled;
+}
 
 const f32 = Math.fround;
 
@@ -163,6 +170,7 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
     });
     tPass += performance.now() - t1;
     nSat += counts.nSat;
+    task.metadata.set(`fused.kernel ${amp.name}`, counts.kernel);
     nNan += counts.nNan;
     nNegVar += counts.nNegVar;
     if (c.doSaturation) task.metadata.set(`SATURATED ${amp.name}`, nSat);
@@ -313,7 +321,7 @@ function isZeroRegion(mask: Mask, box: Box2I): boolean {
  * mask bits, zero calibration variances, bias+dark+flat present, no suspect level. Same float32
  * operations in the same order as fuseAmp.
  */
-function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: MaskedImage, nf: Image<Float32Array>): { nSat: number; nNan: number; nNegVar: number } {
+function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: MaskedImage, nf: Image<Float32Array>): AmpCounts {
   const src = amp.rawDataBBox;
   const dst = amp.bbox;
   const { width, height } = src;
@@ -347,6 +355,15 @@ function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: Mask
   const satRows = a.satRows;
   const scalarModel = typeof a.model === 'number' ? f32(a.model) : 0;
   const vector = typeof a.model === 'number' ? undefined : a.model;
+  if (finalVar && wasmEnabled) {
+    const r = runWasmAmp({
+      raw, src, dst, bias: bias.image, dark: dark.image, flat: nf, outImage: out.image, outVariance: out.variance, outMask: out.mask,
+      model: typeof a.model === 'number' ? scalarModel : a.model,
+      satLevel: doSat ? satLevel : NaN, satBits: doSat ? satBits : 0, nanBits, darkC, gain: doGain ? gainF : 1,
+      inv: finalUnit ? 1 : finalInv, rn2: finalRn2, negBits: finalNegVarBits, satRows,
+    });
+    if (r) return { nSat: r.nSat, nNan: nanBits !== 0 ? r.nNan : 0, nNegVar: finalNegVarBits !== 0 ? r.nNeg : 0, kernel: 'wasm-simd' };
+  }
   let nSat = 0;
   let nNan = 0;
   let nNegVar = 0;
@@ -421,11 +438,19 @@ function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: Mask
     }
     if (nSat !== satBefore) satRows[dst.minY - out.y0 + y] = 1;
   }
-  return { nSat, nNan, nNegVar };
+  return { nSat, nNan, nNegVar, kernel: 'js-common' };
 }
 
 /** One amplifier: raw data box → its place in the assembled image, every arithmetic step at once. */
-function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNegVar: number } {
+interface AmpCounts {
+  nSat: number;
+  nNan: number;
+  nNegVar: number;
+  /** Which kernel processed the amplifier. */
+  kernel: 'wasm-simd' | 'js-common' | 'js-general';
+}
+
+function fuseAmp(amp: Amplifier, a: AmpPass): AmpCounts {
   const common =
     !amp.rawFlipX && !amp.rawFlipY && !Number.isFinite(a.suspectLevel) && a.bias && a.dark && a.flat &&
     isZeroRegion(a.ccd.mask, amp.rawDataBBox) && isZeroPlane(a.bias.mask) && isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) &&
@@ -571,5 +596,5 @@ function fuseAmp(amp: Amplifier, a: AmpPass): { nSat: number; nNan: number; nNeg
     }
     if (nSat !== satBefore) satRows[dst.minY - out.y0 + ty] = 1;
   }
-  return { nSat, nNan, nNegVar };
+  return { nSat, nNan, nNegVar, kernel: 'js-general' };
 }

@@ -74,6 +74,35 @@ describe('IsrTask', () => {
     }
   });
 
+  it('the WebAssembly SIMD kernel and the JavaScript kernel agree bit for bit (final-image variance)', async () => {
+    const { setWasmKernelEnabled } = await import('../../../core/isr/fusedIsr.js');
+    const base = richInputs();
+    // Zero calibration variances and masks: the configuration the SIMD kernel serves.
+    const inp = { ...base, dark: makeCalib(detector, (x) => 0.02 + (x === 20 ? 5 : 0), 1000), flat: makeCalib(detector, (x, y) => 0.95 + 0.0005 * x - 0.0003 * y) };
+    const cfg = () => IsrConfig.make({ outputUnits: 'electron', varianceSource: 'FINAL_IMAGE', overscan: { fitType: 'MEDIAN_PER_ROW', overscanIsInt: false } });
+    const wasm = runIsr(inp, cfg());
+    setWasmKernelEnabled(false);
+    let js;
+    try {
+      js = runIsr(inp, cfg());
+    } finally {
+      setWasmKernelEnabled(true);
+    }
+    const gen = cfg();
+    gen.useFusedPath = false;
+    const generic = runIsr(inp, gen);
+    const kernels = (r: typeof wasm) => (r.metadata.isr as Record<string, Record<string, unknown>>).fused;
+    expect(kernels(wasm)).toMatchObject({ 'kernel A': 'wasm-simd', 'kernel B': 'wasm-simd' });
+    expect(kernels(js)).toMatchObject({ 'kernel A': 'js-common', 'kernel B': 'js-common' });
+    for (const r of [js, generic]) {
+      const [i1, m1, v1] = planes(wasm.exposure);
+      const [i2, m2, v2] = planes(r.exposure);
+      expect(i1).toEqual(i2);
+      expect(m1).toEqual(m2);
+      expect(v1).toEqual(v2);
+    }
+  });
+
   it('runs every step in order on a realistic frame: masks, interpolation, metadata', () => {
     const inp = richInputs();
     const before = (inp.raw as Exposure).image.clone();
