@@ -40,10 +40,15 @@ export function App() {
     }
   }, [api, setInfo, setConnectionError]);
 
+  const bumpGeneration = useSessionStore((s) => s.bumpGeneration);
   useEffect(() => {
     void refreshInfo();
-    return api.on('repository.changed', () => void refreshInfo());
-  }, [api, refreshInfo]);
+    // Reopened (e.g. after new outputs landed) or switched: refetch everything shown.
+    return api.on('repository.changed', () => {
+      bumpGeneration();
+      void refreshInfo();
+    });
+  }, [api, refreshInfo, bumpGeneration]);
 
   const closeRepository = useCallback(async () => {
     try {

@@ -44,6 +44,8 @@ interface SessionState {
   clearNotice(): void;
   setSidebarTab(tab: SidebarTab): void;
   setOpenDialog(open: boolean): void;
+  /** The repository changed on disk or was reopened: every view refetches. */
+  bumpGeneration(): void;
 }
 
 export const useSessionStore = create<SessionState>((set) => ({
@@ -59,6 +61,7 @@ export const useSessionStore = create<SessionState>((set) => ({
   clearNotice: () => set({ notice: null }),
   setSidebarTab: (sidebarTab) => set({ sidebarTab }),
   setOpenDialog: (openDialog) => set({ openDialog }),
+  bumpGeneration: () => set((s) => ({ generation: s.generation + 1 })),
 }));
 
 const THEME_KEY = 'butler-desktop.theme';
