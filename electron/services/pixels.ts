@@ -31,9 +31,15 @@ interface Source {
   label: string;
 }
 
+/**
+ * Two worker threads: "fast" answers viewer.open/viewer.hdu and first-frame previews, "bulk" decodes full
+ * pixels and masks. A preview then never waits behind the full decode of the image viewed just before.
+ */
+type Lane = 'fast' | 'bulk';
+
 export class PixelService {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, (r: PixelReply) => void>();
+  private readonly workers: Record<Lane, Worker | null> = { fast: null, bulk: null };
+  private readonly pending = new Map<number, { lane: Lane; done: (r: PixelReply) => void }>();
   private nextId = 1;
   private readonly sources = new Map<string, Source>();
 
@@ -42,36 +48,41 @@ export class PixelService {
     if (endianness() !== 'LE') throw new Error('the pixel service needs a little-endian machine');
   }
 
-  /** Starts the worker thread ahead of the first preview (booting it costs more than a first frame's budget). */
+  /** Starts the worker threads ahead of the first preview (booting one costs more than a first frame's budget). */
   warmUp(): void {
-    this.ensureWorker();
+    this.ensureWorker('fast');
+    this.ensureWorker('bulk');
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(lane: Lane): Worker {
+    const existing = this.workers[lane];
+    if (existing) return existing;
     const worker = startServiceWorker('electron/services/pixels.worker.ts');
     worker.on('message', (msg: PixelReply) => {
-      const done = this.pending.get(msg.id);
+      const entry = this.pending.get(msg.id);
       this.pending.delete(msg.id);
-      done?.(msg);
+      entry?.done(msg);
     });
     const fail = (message: string) => {
-      for (const done of this.pending.values()) done({ id: -1, ok: false, error: { code: 'INTERNAL', message } });
-      this.pending.clear();
-      this.worker = null;
+      for (const [id, entry] of this.pending) {
+        if (entry.lane !== lane) continue;
+        this.pending.delete(id);
+        entry.done({ id: -1, ok: false, error: { code: 'INTERNAL', message } });
+      }
+      this.workers[lane] = null;
     };
     worker.on('error', (err) => fail(`pixel worker crashed: ${err.message}`));
-    worker.on('exit', (code) => { if (this.worker === worker) fail(`pixel worker exited with code ${code}`); });
+    worker.on('exit', (code) => { if (this.workers[lane] === worker) fail(`pixel worker exited with code ${code}`); });
     worker.unref();
-    this.worker = worker;
+    this.workers[lane] = worker;
     return worker;
   }
 
-  private async request(req: DistributiveOmit<PixelRequest, 'id'>): Promise<PixelReply & { ok: true }> {
-    const worker = this.ensureWorker();
+  private async request(req: DistributiveOmit<PixelRequest, 'id'>, lane: Lane = 'fast'): Promise<PixelReply & { ok: true }> {
+    const worker = this.ensureWorker(lane);
     const id = this.nextId++;
     const reply = await new Promise<PixelReply>((resolveReply) => {
-      this.pending.set(id, resolveReply);
+      this.pending.set(id, { lane, done: resolveReply });
       worker.postMessage({ ...req, id } as PixelRequest);
     });
     if (!reply.ok) throw ApiError.fromPayload(reply.error);
@@ -129,7 +140,9 @@ export class PixelService {
     const src = this.sources.get(key);
     if (!src) return null;
     this.sources.delete(key);
-    if (![...this.sources.values()].some((s) => s.path === src.path)) await this.request({ kind: 'forget', path: src.path });
+    if (![...this.sources.values()].some((s) => s.path === src.path)) {
+      await Promise.all([this.request({ kind: 'forget', path: src.path }, 'fast'), this.request({ kind: 'forget', path: src.path }, 'bulk')]);
+    }
     return null;
   }
 
@@ -138,9 +151,10 @@ export class PixelService {
     if (!key) throw new ApiError('BAD_PARAMS', `${kind === 'pixels' ? PIXELS_ROUTE : MASK_ROUTE}: key is missing (get one from viewer.open)`);
     const hdu = intParam(params, 'hdu', 0, 10_000, null);
     const src = this.source(key);
+    const sample = intParam(params, 'sample', 1, 1024, 1);
     const reply = kind === 'pixels'
-      ? await this.request({ kind: 'pixels', path: src.path, hdu, factor: intParam(params, 'factor', 1, 1024, 1), sample: intParam(params, 'sample', 1, 1024, 1), zscale: zscaleParam(params) })
-      : await this.request({ kind: 'mask', path: src.path, hdu });
+      ? await this.request({ kind: 'pixels', path: src.path, hdu, factor: intParam(params, 'factor', 1, 1024, 1), sample, zscale: zscaleParam(params) }, sample > 1 ? 'fast' : 'bulk')
+      : await this.request({ kind: 'mask', path: src.path, hdu }, 'bulk');
     if (reply.kind !== 'buffer') throw new ApiError('INTERNAL', 'pixel worker answered with ' + reply.kind);
     return {
       bytes: new Uint8Array(reply.buffer),
@@ -156,9 +170,10 @@ export class PixelService {
   }
 
   async shutdown(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate();
+    const running = [this.workers.fast, this.workers.bulk].filter((w): w is Worker => w !== null);
+    this.workers.fast = null;
+    this.workers.bulk = null;
+    await Promise.all(running.map((w) => w.terminate()));
   }
 }
 

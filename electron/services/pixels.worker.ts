@@ -18,7 +18,8 @@ if (!parentPort) throw new Error('pixels.worker.ts must run as a worker thread')
 const port = parentPort;
 
 const MAX_OPEN_FILES = 8;
-const MAX_CACHED_BYTES = 768 * 1024 * 1024;
+// Per worker thread (the service runs two).
+const MAX_CACHED_BYTES = 512 * 1024 * 1024;
 
 const files = new Map<string, FitsFile>();
 interface Decoded { data: Float32Array | Int32Array; width: number; height: number }
