@@ -216,13 +216,26 @@ export class FileDatastore implements Datastore {
     return this.pending.size;
   }
 
-  /** Starts writing an artifact in the background; flushWrites() waits for it. */
-  private startWrite(path: string, bytes: Uint8Array): void {
-    if (this.pendingByPath.has(path) || this.storage.exists(path)) {
+  /**
+   * Starts writing an artifact in the background; flushWrites() waits for it. The returned
+   * state says whether the file was published by us (only then may a rollback delete it).
+   */
+  private startWrite(path: string, bytes: Uint8Array): { published: boolean } {
+    const state = { published: false };
+    // An existing file is refused by the write itself (reported at flush); this catches clashes within the batch.
+    if (this.pendingByPath.has(path)) {
       throw new StorageError(`Refusing to overwrite existing file ${this.storage.absolute(path)}; another dataset already uses this path (check the file template)`);
     }
     this.journal.record('put', this.storage.absolute(path));
-    const write = this.storage.writeAsync(path, bytes);
+    const write = this.storage.writeAsync(path, bytes).then(
+      () => {
+        state.published = true;
+      },
+      (err: unknown) => {
+        this.journal.record('keep', this.storage.absolute(path));
+        throw err;
+      },
+    );
     const tracked = write.finally(() => {
       this.pending.delete(tracked);
       this.pendingByPath.delete(path);
@@ -233,6 +246,7 @@ export class FileDatastore implements Datastore {
     });
     this.pending.add(tracked);
     this.pendingByPath.set(path, tracked);
+    return state;
   }
 
   /**
@@ -284,10 +298,21 @@ export class FileDatastore implements Datastore {
         for (const p of parts) {
           if (p.staged) {
             this.journal.record('put', this.storage.absolute(p.path));
-            this.storage.commit(p.staged);
-          } else this.startWrite(p.path, p.bytes as Uint8Array);
-          // On rollback the caller has waited for background writes (flushWrites) first.
-          undo.onRollback(() => this.storage.remove(p.path));
+            try {
+              this.storage.commit(p.staged);
+            } catch (err) {
+              this.journal.record('keep', this.storage.absolute(p.path));
+              throw err;
+            }
+            undo.onRollback(() => this.storage.remove(p.path));
+          } else {
+            const state = this.startWrite(p.path, p.bytes as Uint8Array);
+            // On rollback the caller has waited for background writes (flushWrites) first;
+            // a file that was already there (the write refused it) is not ours to delete.
+            undo.onRollback(() => {
+              if (state.published) this.storage.remove(p.path);
+            });
+          }
         }
         this.records.insert(parts.map((p) => p.info));
         this.locations.insert([ref.id]);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readTextIfExists } from './storage/posixStorage.js';
 
-export type JournalKind = 'tmp' | 'put' | 'del';
+/** tmp: a temporary file; put: a file about to be published; del: about to be deleted; keep: a put that found the file already there (not ours). */
+export type JournalKind = 'tmp' | 'put' | 'del' | 'keep';
 
 export const JOURNAL_DIR = '.butler-journal';
 
@@ -80,15 +81,15 @@ export class CrashJournal {
       if (!m || processAlive(Number(m[1]))) continue;
       const text = readTextIfExists(join(dir, name)) ?? '';
       report.journals++;
-      const seen = new Set<string>();
+      // The last entry for a path decides (a 'keep' cancels an earlier 'put').
+      const last = new Map<string, JournalKind>();
       for (const line of text.split('\n')) {
         const tab = line.indexOf('\t');
         if (tab < 0) continue;
-        const kind = line.slice(0, tab) as JournalKind;
-        const path = line.slice(tab + 1);
-        if (seen.has(path)) continue;
-        seen.add(path);
-        if (!existsSync(path)) continue;
+        last.set(line.slice(tab + 1), line.slice(0, tab) as JournalKind);
+      }
+      for (const [path, kind] of last) {
+        if (kind === 'keep' || !existsSync(path)) continue;
         if (kind === 'tmp') {
           rmSync(path, { force: true });
           report.removedTemp.push(path);

@@ -4,7 +4,7 @@ import {
   closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
   statSync, symlinkSync, unlinkSync, writeSync, readSync,
 } from 'node:fs';
-import { open as openAsync, rename as renameAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
+import { link as linkAsync, open as openAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -160,8 +160,16 @@ export class PosixStorage implements Storage {
         await handle.sync();
         await handle.close();
       }
-      if (existsSync(abs)) throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`);
-      await renameAsync(tmp, abs);
+      // link() refuses to replace an existing file, atomically and off the main thread.
+      try {
+        await linkAsync(tmp, abs);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+          throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`, { cause: err });
+        }
+        throw err;
+      }
+      await unlink(tmp);
     } catch (err) {
       await rmAsync(tmp, { force: true });
       throw err;

@@ -1,8 +1,8 @@
 // The Butler facade on new repositories and on the shared real daf_butler repository.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdtempSync, cpSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdtempSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { Butler, DatasetExistence, exportDatasets, importDatasets, existenceIsTrue } from '../../../core/butler/index.js';
@@ -138,6 +138,20 @@ describe('put/get/URIs/exists', () => {
     const left = readdirSync(join(root, 'u/test/metric/20250101'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     expect(left.map((e) => e.name)).toEqual([]);
     storage.writeAsync = original;
+    butler.close();
+  });
+
+  it('inside a transaction an existing file at the target path is never replaced', async () => {
+    const { butler } = setup();
+    const target = fileURLToPath(butler.getURI('metric', dataId, { predict: true }).replace(/#predicted$/, ''));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, 'precious');
+    await expect(butler.transaction(async () => {
+      await butler.put({ a: 1 }, 'metric', dataId);
+    })).rejects.toThrow(/Refusing to overwrite existing file/);
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/test' })).toEqual([]);
+    expect(readdirSync(dirname(target))).toEqual([basename(target)]);
     butler.close();
   });
 

@@ -296,9 +296,13 @@ describe('crash journal', () => {
     writeFileSync(stray, '{}');
     mkdirSync(join(dir, 'store', JOURNAL_DIR), { recursive: true });
     // pid 2^22+1 is above Linux's pid_max default range: a dead process.
-    writeFileSync(join(dir, 'store', JOURNAL_DIR, '4194305-abcd.log'), `tmp\t${tmp}\nput\t${stray}\nput\t${keptPath}\n`);
+    // A put that found a file already there ("keep") must not delete that file.
+    const foreign = join(dir, 'store', 'foreign.json');
+    writeFileSync(foreign, '{"not": "ours"}');
+    writeFileSync(join(dir, 'store', JOURNAL_DIR, '4194305-abcd.log'), `tmp\t${tmp}\nput\t${stray}\nput\t${keptPath}\nput\t${foreign}\nkeep\t${foreign}\n`);
     const report = store.recover();
     expect(report).toEqual({ journals: 1, removedTemp: [tmp], removedUnreferenced: [stray] });
+    expect(existsSync(foreign)).toBe(true);
     expect(existsSync(keptPath)).toBe(true);
     expect(readdirSync(join(dir, 'store', JOURNAL_DIR)).some((n) => n.startsWith('4194305-'))).toBe(false);
     // A live process's journal is left alone.
