@@ -5,9 +5,12 @@ import { z } from 'zod';
 import { appMethods } from './sections/app.js';
 import { repositoryMethods } from './sections/repository.js';
 import { viewerMethods } from './sections/viewer.js';
+// W3: ISR runs and the provenance graph.
+import { runEvents, runMethods } from './sections/runs.js';
+import { provenanceGraphMethods } from './sections/provenanceGraph.js';
 import type { MethodSpec } from './method.js';
 
-export const contract = { ...appMethods, ...repositoryMethods, ...viewerMethods } satisfies Record<string, MethodSpec>;
+export const contract = { ...appMethods, ...repositoryMethods, ...viewerMethods, ...runMethods, ...provenanceGraphMethods } satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;
@@ -32,6 +35,7 @@ export const events = {
   'repository.changed': z.object({ path: z.string().nullable() }),
   'menu.command': z.object({ command: menuCommandSchema, path: z.string().optional() }),
   'job.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), stage: z.string() }),
+  ...runEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

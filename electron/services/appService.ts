@@ -17,6 +17,8 @@ import { WorkerPool } from './workerPool.js';
 import { pixelHandlers, pixelService, registerPixelRoutes } from './pixels.js';
 import { registerArtifactRoute } from './artifactRoute.js';
 import { APP_VERSION } from './version.js';
+// W3: ISR runs (kept by the main process) and the provenance graph.
+import { RUN_METHOD_NAMES, RunService } from './runsService.js';
 
 export interface AppServiceOptions {
   transport: 'electron' | 'browser';
@@ -30,7 +32,7 @@ export interface AppServiceOptions {
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 /** Methods answered on the main side; everything else runs in the repository workers. */
-const MAIN_SIDE = new Set<string>([...Object.keys(appMethods), ...Object.keys(viewerMethods)]);
+const MAIN_SIDE = new Set<string>([...Object.keys(appMethods), ...Object.keys(viewerMethods), ...RUN_METHOD_NAMES]);
 
 /** A repository path may name the directory or its registry file; both open the directory. */
 export function normaliseRepositoryPath(path: string): string {
@@ -46,6 +48,8 @@ export function normaliseRepositoryPath(path: string): string {
 export class AppService {
   readonly recent: RecentRepositories;
   private readonly pool: WorkerPool;
+  /** W3: ISR runs and provenance graph (runs outlive windows; see runs.ts). */
+  readonly runs: RunService;
   private readonly listeners = new Set<Listener>();
   private readonly mainDispatch: Dispatch;
   private repository: RepositoryInfo | null = null;
@@ -53,6 +57,15 @@ export class AppService {
   constructor(private readonly options: AppServiceOptions) {
     this.recent = new RecentRepositories(options.settingsDir);
     this.pool = new WorkerPool(options.workers ?? 2);
+    this.runs = new RunService({
+      settingsDir: options.settingsDir,
+      emit: (e, p) => this.emit(e, p),
+      repository: () => this.repository?.path ?? null,
+      // New outputs: reopen the repository in the workers so their cached collections/dataset types see them.
+      outputsLanded: (path) => {
+        if (this.repository?.path === path) void this.openRepository(path).catch(() => undefined);
+      },
+    });
     const handlers: Partial<Handlers> = {
       'app.info': () => ({
         version: APP_VERSION,
@@ -79,6 +92,7 @@ export class AppService {
       },
       'viewer.routes': () => binaryRouteNames(),
       ...pixelHandlers(this.dispatch),
+      ...this.runs.handlers(),
     };
     registerArtifactRoute();
     registerPixelRoutes();
@@ -152,6 +166,6 @@ export class AppService {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([this.pool.terminate(), pixelService().shutdown()]);
+    await Promise.all([this.pool.terminate(), pixelService().shutdown(), this.runs.shutdown()]);
   }
 }
