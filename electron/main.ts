@@ -140,7 +140,12 @@ void app.whenReady().then(async () => {
 
   service.onEvent((name, payload) => {
     win?.webContents.send('api:event', name, payload);
-    if (name === 'repository.changed') refreshMenu();
+    if (name === 'repository.changed') {
+      refreshMenu();
+      const repo = service.currentRepository;
+      win?.setTitle(repo ? `${repo.name} — Butler Desktop` : 'Butler Desktop');
+      if (repo) win?.setRepresentedFilename(repo.path);
+    }
   });
 
   // `npm start -- <repo>` (or `electron main.cjs <repo>`): open it; else the last repository; else the welcome screen.
