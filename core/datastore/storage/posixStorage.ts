@@ -178,10 +178,16 @@ export class PosixStorage implements Storage {
 
   commit(staged: StagedFile): void {
     const abs = this.absolute(staged.path);
-    if (existsSync(abs)) {
-      throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`);
+    // link() publishes without ever replacing an existing file (rename would, silently).
+    try {
+      linkSync(staged.tmp, abs);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`, { cause: err });
+      }
+      throw err;
     }
-    renameSync(staged.tmp, abs);
+    unlinkSync(staged.tmp);
     if (this.fsync) {
       const fd = openSync(dirname(abs), 'r');
       fsyncSync(fd);
@@ -269,10 +275,9 @@ function placeFile(src: string, dest: string, mode: string, tempFor: (final: str
       const tmp = tempFor(dest);
       try {
         copyFileSync(src, tmp);
-        renameSync(tmp, dest);
-      } catch (err) {
+        linkSync(tmp, dest);
+      } finally {
         rmSync(tmp, { force: true });
-        throw err;
       }
       return;
     }
