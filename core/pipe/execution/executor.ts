@@ -5,11 +5,10 @@
 // others unless failFast; an AbortSignal stops dispatching and terminates running workers, whose
 // quanta are recorded as cancelled. Events go to an EventEmitter ('event') and to onEvent.
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Butler } from '../../butler/index.js';
-import { DatasetRef } from '../../datasets/index.js';
+import { DatasetRef, makeDatasetId } from '../../datasets/index.js';
 import { Header } from '../../fits/header.js';
 import { detectorFromJson, exposureFromMsg } from '../../isr/workerProtocol.js';
 import { addProvenanceToHeader, ensureProvenanceSchema, recordQuantum, type DatasetLink } from '../../provenance/index.js';
@@ -321,7 +320,7 @@ export class IsrExecutor extends EventEmitter {
     const label = summary(q).label;
     try {
       const exposure = exposureFromMsg(m.exposure, detectorFromJson(m.detector));
-      const outRef = new DatasetRef(types.exposure, q.raw.dataId, run, randomUUID());
+      const outRef = new DatasetRef(types.exposure, q.raw.dataId, run, makeDatasetId(types.exposure.name, q.raw.dataId.required as Record<string, string | number>, run, 'UNIQUE'));
       const { inputs, prerequisites } = this.inputs(q);
       exposure.metadata ??= new Header();
       addProvenanceToHeader(
