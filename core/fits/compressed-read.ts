@@ -6,7 +6,7 @@ import { decompressSync } from 'fflate';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { Header } from './header.js';
 import { checkBitpix, type Bitpix } from './layout.js';
-import { alignedBytes, fillFloat32, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray, type Scaling } from './pixels.js';
+import { alignedBytes, fillFloat32, int32StoredToFloat32, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { parseTable, type Table } from './table.js';
 import { riceDecode, type BytePix } from './compression/rice.js';
 import { N_RANDOM, ditherStart, randomSequence } from './compression/dither.js';
@@ -125,7 +125,9 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
   const zzero = columns.has('ZZERO') ? (table.read('ZZERO').values as Float64Array) : undefined;
   const zblankCol = columns.has('ZBLANK') ? (table.read('ZBLANK').values as PixelArray) : undefined;
 
+  const names = columnNames(table);
   const index = new Array<number>(axes.length).fill(0);
+  const geometry = { axes, region };
   for (let t = 0; t < tileCount; t++) {
     // Tile t covers [start, start + size) on each axis.
     let rem = t;
@@ -139,7 +141,7 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
     const count = size.reduce((a, b) => a * b, 1);
     let values: PixelArray;
     try {
-      values = decodeTile(table, t, info, count, {
+      values = decodeTile(table, names, t, info, count, {
         scale: zscale?.[t],
         zero: zzero?.[t],
         blank: zblankCol ? Number(zblankCol[t]) : info.zblank,
@@ -148,7 +150,16 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
       const detail = err instanceof FitsError ? err.detail : (err as Error).message;
       throw new FitsError(`tile ${t + 1} of ${tileCount}: ${detail}`, where);
     }
-    copyTile(direct ? tileToFloat32(values, info.bitpix, scaling) : values, start, size, stored, { axes, region });
+    if (direct && values instanceof Int32Array) {
+      // Rice tiles: scaled from the decoder's int32 values straight into the output, row by row.
+      const src = values;
+      const out = stored as Float32Array;
+      forEachTileRow(start, size, geometry, (from, to, length) => int32StoredToFloat32(src, from, length, out, to, scaling));
+    } else {
+      const src = direct ? tileToFloat32(values, info.bitpix, scaling) : values;
+      const dst = stored as Float64Array;
+      forEachTileRow(start, size, geometry, (from, to, length) => dst.set((src as Float64Array).subarray(from, from + length), to));
+    }
   }
   const data = direct ? stored : mode === 'float32' ? storedToFloat32(stored, scaling) : storedToPhysical(stored, scaling);
   return { axes: outAxes, data, scaling };
@@ -177,8 +188,11 @@ interface CopyGeometry {
   region?: Region;
 }
 
-/** Copies a decoded tile (row-major within the tile) into the output image or region. */
-function copyTile(values: PixelArray, start: number[], size: number[], out: PixelArray, g: CopyGeometry): void {
+/**
+ * The rows of a decoded tile (row-major within the tile) that land in the output image or region:
+ * calls `put(from, to, length)` with the offset in the tile, the offset in the output and the count.
+ */
+function forEachTileRow(start: number[], size: number[], g: CopyGeometry, put: (from: number, to: number, length: number) => void): void {
   const { axes, region } = g;
   const nx = axes[0] ?? 0;
   const ny = axes[1] ?? 1;
@@ -189,8 +203,6 @@ function copyTile(values: PixelArray, start: number[], size: number[], out: Pixe
   const xa = Math.max(start[0], region?.x ?? 0);
   const xb = Math.min(start[0] + tw, region ? region.x + region.width : nx);
   if (xb <= xa) return;
-  const dst = out as Float64Array;
-  const src = values as Float64Array;
   for (let p = 0; p < planesInTile; p++) {
     // Global flattened plane index of this slice of the tile.
     let rem = p;
@@ -207,7 +219,7 @@ function copyTile(values: PixelArray, start: number[], size: number[], out: Pixe
       if (region && (y < region.y || y >= region.y + region.height)) continue;
       const from = (p * th + row) * tw + (xa - start[0]);
       const to = region ? (y - region.y) * region.width + (xa - region.x) : (plane * ny + y) * nx + xa;
-      dst.set(src.subarray(from, from + (xb - xa)), to);
+      put(from, to, xb - xa);
     }
   }
 }
@@ -263,8 +275,7 @@ function columnNames(table: Table): Set<string> {
   return new Set(table.columns.map((c) => c.name.toUpperCase()));
 }
 
-function decodeTile(table: Table, row: number, info: CompressedImageInfo, count: number, q: TileQuantisation): PixelArray {
-  const names = columnNames(table);
+function decodeTile(table: Table, names: Set<string>, row: number, info: CompressedImageInfo, count: number, q: TileQuantisation): PixelArray {
   const compressed = names.has('COMPRESSED_DATA') ? table.heapBytes('COMPRESSED_DATA', row) : new Uint8Array(0);
   if (compressed.length === 0 && count > 0) {
     // Tiles that could not be quantised are kept losslessly in one of these columns.
@@ -285,7 +296,7 @@ function decodeTile(table: Table, row: number, info: CompressedImageInfo, count:
     case 'RICE_ONE': {
       const bytePix = info.bytePix;
       if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) throw new FitsError(`RICE_1 BYTEPIX must be 1, 2 or 4, found ${bytePix}`);
-      // Decoded into a reused buffer: copyTile copies the values out before the next tile.
+      // Decoded into a reused buffer: the caller copies the values out before the next tile.
       if (riceScratch.length < count) riceScratch = new Int32Array(count);
       values = riceDecode(compressed, count, info.blockSize, bytePix as BytePix, riceScratch.subarray(0, count));
       break;

@@ -247,6 +247,39 @@ function convertFloat64(src: Float64Array, out: Float32Array | Float64Array, bsc
   else for (let i = 0; i < n; i++) out[i] = src[i] * bscale + bzero;
 }
 
+/**
+ * Float32 physical values of integer stored values held as int32 (decoded Rice tiles):
+ * src[from, from + count) → out[to, ...). Each value is first wrapped to the width of `s.bitpix`
+ * (8, 16 or 32), so the result equals fillFloat32 on the stored typed array, value for value.
+ */
+export function int32StoredToFloat32(src: Int32Array, from: number, count: number, out: Float32Array, to: number, s: Scaling): void {
+  const { bscale, bzero, blank } = s;
+  const end = from + count;
+  const delta = to - from;
+  if (s.bitpix === 32) {
+    // As convertInt32: double arithmetic, rounded once to float32 on store.
+    if (blank !== undefined) for (let i = from; i < end; i++) out[i + delta] = src[i] === blank ? NaN : src[i] * bscale + bzero;
+    else if (bscale === 1) for (let i = from; i < end; i++) out[i + delta] = src[i] + bzero;
+    else for (let i = from; i < end; i++) out[i + delta] = src[i] * bscale + bzero;
+    return;
+  }
+  // As convertInt16/convertUint8: float32 arithmetic (see there). 8-bit values are unsigned.
+  const shift = s.bitpix === 16 ? 16 : 24;
+  const mask = s.bitpix === 16 ? -1 : 0xff;
+  const bs = Math.fround(bscale);
+  const bz = Math.fround(bzero);
+  if (blank !== undefined) {
+    for (let i = from; i < end; i++) {
+      const v = ((src[i] << shift) >> shift) & mask;
+      out[i + delta] = v === blank ? NaN : bs === 1 ? v + bz : Math.fround(v * bs) + bz;
+    }
+  } else if (bscale === 1) {
+    for (let i = from; i < end; i++) out[i + delta] = (((src[i] << shift) >> shift) & mask) + bz;
+  } else {
+    for (let i = from; i < end; i++) out[i + delta] = Math.fround((((src[i] << shift) >> shift) & mask) * bs) + bz;
+  }
+}
+
 /** The BITPIX/BZERO a typed array is written with by default (FITS 4.0 §5.3 unsigned conventions). */
 export function defaultScalingFor(data: PixelArray): Scaling {
   switch (pixelTypeOf(data)) {

@@ -60,8 +60,9 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
   let b = c[pos++];
   let nbits = 8;
   let i = 0;
-  const unsignedBytes = bytePix === 1;
+  // Wrapping to the pixel width: sign-extend from 8·bytePix bits, then keep 8 bits for BYTEPIX 1 (unsigned).
   const shift = 32 - 8 * bytePix;
+  const valueMask = bytePix === 1 ? 0xff : -1;
   while (i < count) {
     if (pos > len) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
     nbits -= fsBits;
@@ -96,7 +97,9 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
     } else if (fs > fsMax) {
       throw new FitsError(`corrupt Rice data: split parameter ${fs} > ${fsMax} at pixel ${i}`);
     } else {
-      const scale = POW2[fs];
+      // Kept in int32 arithmetic throughout: b holds nbits (< 8) buffered bits plus at most fs
+      // (≤ 24) refilled ones, so it never reaches 2^31; the mapped value is built mod 2^32
+      // with shifts, which zigzag decoding reads the same as the unsigned value.
       for (; i < imax; i++) {
         while (b === 0) {
           if (pos > len) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
@@ -108,14 +111,14 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
         b ^= 1 << nbits;
         nbits -= fs;
         while (nbits < 0) {
-          b = ((b << 8) | c[pos++]) >>> 0;
+          b = (b << 8) | c[pos++];
           nbits += 8;
         }
-        const mapped = (nzero * scale + (b >>> nbits)) >>> 0;
-        b &= MASK[nbits];
+        const mapped = (nzero << fs) | (b >>> nbits);
+        b &= (1 << nbits) - 1;
         // Zigzag decoding in 32-bit integer arithmetic, then wrap to the pixel width.
         const sum = ((mapped >>> 1) ^ -(mapped & 1)) + lastpix;
-        lastpix = unsignedBytes ? sum & 0xff : (sum << shift) >> shift;
+        lastpix = ((sum << shift) >> shift) & valueMask;
         out[i] = lastpix;
       }
     }

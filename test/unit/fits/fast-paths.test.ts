@@ -1,0 +1,158 @@
+// The specialised fast paths of core/fits (whole-image reads, Rice tiles scaled straight into the
+// output, native-order conversions on writing) give exactly what the generic paths give.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FitsFile, encodeFits, writeFits, type PixelArray } from '../../../core/fits/index.js';
+import type { Bitpix } from '../../../core/fits/layout.js';
+import { riceDecode, riceEncode } from '../../../core/fits/compression/rice.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fits-fast-'));
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+}
+
+/** Bit-for-bit equality of float arrays (NaN equal to NaN, −0 distinct from +0). */
+function sameFloats(a: Float32Array | Float64Array, b: Float32Array | Float64Array): void {
+  expect(a.length).toBe(b.length);
+  const bad: string[] = [];
+  for (let i = 0; i < a.length && bad.length < 5; i++) if (!Object.is(a[i], b[i])) bad.push(`[${i}] ${a[i]} vs ${b[i]}`);
+  expect(bad).toEqual([]);
+}
+
+interface Case {
+  label: string;
+  data: PixelArray;
+  bitpix?: Bitpix;
+  bzero?: number;
+  bscale?: number;
+  blank?: number;
+}
+
+const W = 37;
+const H = 23;
+const N = W * H;
+
+function cases(): Case[] {
+  const rand = lcg(11);
+  const noisy = (lo: number, hi: number) => Array.from({ length: N }, () => lo + Math.floor(rand() * (hi - lo + 1)));
+  const withNaN = Float32Array.from(noisy(-2000, 2000), (v, i) => (i % 17 === 3 ? NaN : v * 0.5 + 10));
+  return [
+    { label: 'uint8', data: Uint8Array.from(noisy(0, 255)) },
+    { label: 'uint8 with BLANK and scaling', data: Float32Array.from(noisy(0, 254), (v, i) => (i % 13 === 0 ? NaN : v * 2 - 7)), bitpix: 8, bzero: -7, bscale: 2, blank: 255 },
+    { label: 'int16', data: Int16Array.from(noisy(-32768, 32767)) },
+    { label: 'uint16 (BZERO 32768)', data: Uint16Array.from(noisy(0, 65535)) },
+    { label: 'uint16 smooth (low-entropy blocks)', data: Uint16Array.from({ length: N }, (_, i) => 1000 + (i % 5)) },
+    { label: 'int16 with BZERO 10, BSCALE 0.5, BLANK', data: withNaN, bitpix: 16, bzero: 10, bscale: 0.5, blank: -32768 },
+    { label: 'int16 with BSCALE 0.1 (float32 rounding)', data: Float32Array.from(noisy(-30000, 30000), (v) => Math.fround(v * 0.1)), bitpix: 16, bzero: 0, bscale: 0.1 },
+    { label: 'int32', data: Int32Array.from(noisy(-2147483648, 2147483647)) },
+    { label: 'uint32 (BZERO 2147483648)', data: Uint32Array.from(noisy(0, 4294967295)) },
+    { label: 'int32 scaled with BLANK', data: Float64Array.from(noisy(-1e6, 1e6), (v, i) => (i % 11 === 0 ? NaN : v * 0.25 + 3)), bitpix: 32, bzero: 3, bscale: 0.25, blank: -2147483648 },
+  ];
+}
+
+describe('Rice tiles scaled straight into float32', () => {
+  for (const c of cases()) {
+    it(`${c.label}: same float32 pixels as the uncompressed image, whole and by region, for every tile shape`, () => {
+      const plain = FitsFile.fromBytes(encodeFits([{ type: 'image', data: c.data, axes: [W, H], bitpix: c.bitpix, bzero: c.bzero, bscale: c.bscale, blank: c.blank }]));
+      const expected = plain.readImageFloat32(0).data;
+      // The generic path: physical values of the stored type, then float32.
+      const physical = plain.readImage(0).data;
+      sameFloats(expected, Float32Array.from(physical as ArrayLike<number>));
+      for (const tile of [[W, 1], [W, 4], [8, 5], [1, H]]) {
+        const bytes = encodeFits([
+          { type: 'image' },
+          { type: 'compressed-image', data: c.data, axes: [W, H], bitpix: c.bitpix, bzero: c.bzero, bscale: c.bscale, blank: c.blank, compression: { type: 'RICE_1', tile } },
+        ]);
+        const f = FitsFile.fromBytes(bytes);
+        sameFloats(f.readImageFloat32(1).data, expected);
+        sameFloats(Float32Array.from(f.readImage(1).data as ArrayLike<number>), expected);
+        const region = { x: 3, y: 2, width: 19, height: 9 };
+        const cut = f.readImageFloat32(1, { region }).data;
+        const want = new Float32Array(region.width * region.height);
+        for (let y = 0; y < region.height; y++) want.set(expected.subarray((region.y + y) * W + region.x, (region.y + y) * W + region.x + region.width), y * region.width);
+        sameFloats(cut, want);
+      }
+    });
+  }
+});
+
+describe('Rice decoder', () => {
+  it('decodes every split parameter, zero runs and verbatim blocks of each pixel width as encoded', () => {
+    const rand = lcg(5);
+    for (const bytePix of [1, 2, 4] as const) {
+      const bits = bytePix * 8;
+      // Noise amplitudes from 0 (all-equal blocks) to the full width (verbatim blocks).
+      const values: number[] = [];
+      for (let amp = 0; amp <= bits; amp++) {
+        for (let i = 0; i < 64; i++) {
+          const v = Math.floor(rand() * 2 ** amp) + (bytePix === 1 ? 0 : -(2 ** (bits - 1)) + 2 ** (bits - 2));
+          values.push(bytePix === 1 ? v & 0xff : bytePix === 2 ? (v << 16) >> 16 : v | 0);
+        }
+      }
+      for (const block of [16, 32]) {
+        expect(Array.from(riceDecode(riceEncode(values, block, bytePix), values.length, block, bytePix))).toEqual(values);
+      }
+    }
+  });
+});
+
+describe('whole-image reads', () => {
+  for (const c of cases()) {
+    it(`${c.label}: whole-image float32 equals the region path and the physical values`, () => {
+      const f = FitsFile.fromBytes(encodeFits([{ type: 'image', data: c.data, axes: [W, H], bitpix: c.bitpix, bzero: c.bzero, bscale: c.bscale, blank: c.blank }]));
+      const whole = f.readImageFloat32(0).data;
+      // A full-size region goes through the generic decode (a separate byte buffer, then convert).
+      sameFloats(whole, f.readImageFloat32(0, { region: { x: 0, y: 0, width: W, height: H } }).data);
+      const into = new Float32Array(N + 5).fill(7);
+      sameFloats(f.readImageFloat32(0, { into }).data, whole);
+      expect(into[N]).toBe(7);
+      const physical = f.readImage(0).data;
+      const viaRegion = f.readImage(0, { region: { x: 0, y: 1, width: W, height: H - 1 } }).data;
+      expect(Array.from(viaRegion as ArrayLike<number>)).toEqual(Array.from(physical as ArrayLike<number>).slice(W));
+    });
+  }
+
+  it('odd pixel counts and unaligned tails of uint16 images', () => {
+    for (const n of [1, 2, 3, 5, 1441, 1442]) {
+      const data = Uint16Array.from({ length: n }, (_, i) => (i * 40503) & 0xffff);
+      const f = FitsFile.fromBytes(encodeFits([{ type: 'image', data, axes: [n] }]));
+      expect(Array.from(f.readImage(0).data as Uint16Array)).toEqual(Array.from(data));
+      expect(Array.from(f.readImageFloat32(0).data)).toEqual(Array.from(data));
+    }
+  });
+});
+
+describe('writing natural types', () => {
+  it('writes the big-endian stored values the standard defines, in one piece or in chunks', () => {
+    const n = 3 * 1024 * 1024 + 3; // more than one 4 MB chunk of uint16, odd length
+    const u16 = Uint16Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 16);
+    const i8 = Int8Array.from({ length: 1001 }, (_, i) => ((i * 37) & 0xff) - 128);
+    const u32 = Uint32Array.from({ length: 1001 }, (_, i) => (i * 2654435761) >>> 0);
+    const path = join(dir, 'natural.fits');
+    writeFits(path, [
+      { type: 'image', data: u16, axes: [n] },
+      { type: 'image', data: i8, axes: [1001] },
+      { type: 'image', data: u32, axes: [1001] },
+    ]);
+    const f = FitsFile.open(path);
+    const bytes = readFileSync(path);
+    const view = (k: number) => new DataView(bytes.buffer, bytes.byteOffset + f.hdus[k].dataOffset);
+    const v0 = view(0);
+    for (let i = 0; i < n; i += 997) expect(v0.getInt16(2 * i) + 32768).toBe(u16[i]);
+    expect(v0.getInt16(2 * (n - 1)) + 32768).toBe(u16[n - 1]);
+    const v1 = view(1);
+    for (let i = 0; i < 1001; i++) expect(v1.getUint8(i) - 128).toBe(i8[i]);
+    const v2 = view(2);
+    for (let i = 0; i < 1001; i++) expect(v2.getInt32(4 * i) + 2147483648).toBe(u32[i]);
+    const back = f.readImage(0).data as Uint16Array;
+    expect(back).toBeInstanceOf(Uint16Array);
+    expect(Buffer.compare(Buffer.from(back.buffer, back.byteOffset, back.byteLength), Buffer.from(u16.buffer))).toBe(0);
+    f.close();
+    // The same bytes as the in-memory encoder.
+    expect(Buffer.compare(bytes, Buffer.from(encodeFits([{ type: 'image', data: u16, axes: [n] }, { type: 'image', data: i8, axes: [1001] }, { type: 'image', data: u32, axes: [1001] }])))).toBe(0);
+  });
+});
