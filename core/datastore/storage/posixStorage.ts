@@ -4,7 +4,7 @@ import {
   closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
   statSync, symlinkSync, unlinkSync, writeSync, readSync,
 } from 'node:fs';
-import { link as linkAsync, open as openAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
+import { link as linkAsync, open as openAsync, rename as renameAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -161,15 +161,20 @@ export class PosixStorage implements Storage {
         await handle.close();
       }
       // link() refuses to replace an existing file, atomically and off the main thread.
+      let linked = false;
       try {
         await linkAsync(tmp, abs);
+        linked = true;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || existsSync(abs)) {
           throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`, { cause: err });
         }
-        throw err;
+        // File systems without hard links: check-then-rename instead.
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+        await renameAsync(tmp, abs);
       }
-      await unlink(tmp);
+      if (linked) await unlink(tmp);
     } catch (err) {
       await rmAsync(tmp, { force: true });
       throw err;
@@ -179,15 +184,20 @@ export class PosixStorage implements Storage {
   commit(staged: StagedFile): void {
     const abs = this.absolute(staged.path);
     // link() publishes without ever replacing an existing file (rename would, silently).
+    let linked = false;
     try {
       linkSync(staged.tmp, abs);
+      linked = true;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || existsSync(abs)) {
         throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`, { cause: err });
       }
-      throw err;
+      // File systems without hard links: check-then-rename instead.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+      renameSync(staged.tmp, abs);
     }
-    unlinkSync(staged.tmp);
+    if (linked) unlinkSync(staged.tmp);
     if (this.fsync) {
       const fd = openSync(dirname(abs), 'r');
       fsyncSync(fd);
