@@ -1,4 +1,5 @@
 // One collection: type, doc, chain members in order, and the dataset types it holds with counts.
+import { useState } from 'react';
 import { useQuery } from '../api/useQuery.js';
 import { useRouteStore } from '../state/stores.js';
 import { ErrorBox } from '../components/ErrorBox.js';
@@ -10,7 +11,12 @@ function Count({ collection, datasetType }: { collection: string; datasetType: s
   return <span>{q.data ? q.data.count.toLocaleString() : '…'}</span>;
 }
 
+/** Pipeline bookkeeping types that `butler query-collections -t` hides by default (--exclude-dataset-types). */
+export const NOISE_TYPES = [/_config$/, /_log$/, /_metadata$/, /^packages$/];
+export const isNoiseType = (name: string) => NOISE_TYPES.some((re) => re.test(name));
+
 export function CollectionView({ collection }: { collection: string }) {
+  const [showNoise, setShowNoise] = useState(false);
   const all = useQuery('collections.list', {});
   const types = useQuery('datasetTypes.list', { collections: [collection] });
   const navigate = useRouteStore((s) => s.navigate);
@@ -54,6 +60,12 @@ export function CollectionView({ collection }: { collection: string }) {
       <h2>Dataset types</h2>
       {types.error && <ErrorBox error={types.error} />}
       {types.data && types.data.length === 0 && <p className="muted">No datasets in this collection.</p>}
+      {types.data && types.data.some((t) => isNoiseType(t.name)) && (
+        <label className="toggle small">
+          <input type="checkbox" checked={showNoise} onChange={(e) => setShowNoise(e.target.checked)} /> show {types.data.filter((t) => isNoiseType(t.name)).length} bookkeeping
+          types (*_config, *_log, *_metadata, packages)
+        </label>
+      )}
       {types.data && types.data.length > 0 && (
         <table className="grid" data-testid="collection-types">
           <thead>
@@ -65,7 +77,9 @@ export function CollectionView({ collection }: { collection: string }) {
             </tr>
           </thead>
           <tbody>
-            {types.data.map((t) => (
+            {types.data
+              .filter((t) => showNoise || !isNoiseType(t.name))
+              .map((t) => (
               <tr key={t.name}>
                 <td>
                   <button
