@@ -4,13 +4,14 @@ import { butlerCommands } from './butler.js';
 import { wcsCommands } from './wcs.js';
 import { fitsCommands } from './fits.js';
 import { registryCommands } from './registry.js';
+import { instrumentCommands } from './instrument.js';
 import { displayCommands } from './display.js';
 import { pipeCommands } from './pipe.js';
 
 /** A group of CLI commands for one area, in its own file. */
 export type CommandGroup = (program: Command) => void;
 
-const groups: CommandGroup[] = [conformanceCommands, butlerCommands, wcsCommands, fitsCommands, registryCommands, displayCommands, pipeCommands];
+const groups: CommandGroup[] = [conformanceCommands, butlerCommands, wcsCommands, fitsCommands, registryCommands, displayCommands, instrumentCommands, pipeCommands];
 
 export function registerCommandGroups(program: Command): void {
   for (const register of groups) register(program);

@@ -100,11 +100,11 @@ export function scanRawFile(path: string): RawFileInfo {
     for (const h of images) {
       const where = `${path}[${h.index}${h.name && h.name !== 'PRIMARY' ? ` ${h.name}` : ''}]`;
       const header = imageHeader(file, h);
+      const inst = instrumentForHeader(header, where);
+      const obs = inst.translator.translate(header, where);
       const det = detectorOf(file, h);
       if (det === undefined) throw new Error(`${where}: cannot tell which detector this HDU holds (no EXTNAME 'ccdNN')`);
       if (detectors.includes(det)) throw new Error(`${where}: detector ${det} appears twice in the file`);
-      const inst = instrumentForHeader(header, where);
-      const obs = inst.translator.translate(header, where);
       if (observation === undefined) {
         observation = obs;
         instrument = inst.name;

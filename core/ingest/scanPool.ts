@@ -1,8 +1,10 @@
 // Reads the headers of many raws in parallel worker threads (in-process for a few files, where
 // starting workers would cost more than it saves). Results come back in input order.
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../util/workers.js';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { resolveWorker } from '../util/workers.js';
 import { scanRawFileSafe, type RawScanResult } from './rawScan.js';
 
 export interface ScanOptions {
@@ -13,6 +15,21 @@ export interface ScanOptions {
 }
 
 const FILES_PER_WORKER = 6;
+const WORKER_SOURCE = 'core/ingest/rawScan.worker.ts';
+
+/**
+ * The header worker, from the bundle, or from the sources through tsx's tsImport: Node 20 worker
+ * threads ignore `--import tsx` in execArgv (core/util/workers.ts's startWorker fails from sources).
+ */
+function startScanWorker(): Worker {
+  const { file, execArgv } = resolveWorker(WORKER_SOURCE);
+  if (execArgv.length === 0) return new Worker(file);
+  const here = typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url);
+  const tsxApi = createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const boot = `const { tsImport } = await import(${JSON.stringify(pathToFileURL(tsxApi).href)});
+await tsImport(${JSON.stringify(pathToFileURL(file).href)}, import.meta.url);`;
+  return new Worker(boot, { eval: true });
+}
 
 export function defaultScanWorkers(files: number): number {
   return Math.max(0, Math.min(4, availableParallelism(), Math.floor(files / FILES_PER_WORKER)));
@@ -41,7 +58,7 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
         w.postMessage({ id, path: paths[id] });
       };
       for (let i = 0; i < Math.min(workers, paths.length); i++) {
-        const w = startWorker('core/ingest/rawScan.worker.ts');
+        const w = startScanWorker();
         pool.push(w);
         w.on('message', (msg: { id: number; result: RawScanResult }) => {
           results[msg.id] = msg.result;
