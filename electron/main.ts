@@ -123,6 +123,16 @@ app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
+// One window per user: a second `butler-desktop <repo>` hands its repository to the running app.
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_event, argv) => {
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+  const requested = argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-'))[0];
+  if (requested) void openRepository(requested);
+});
+
 void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   service = new AppService({ transport: 'electron', settingsDir: app.getPath('userData'), chooseDirectory });
