@@ -22,22 +22,27 @@ type CfhtFields = typeof CfhtIsrConfig.fields;
  * integer); otherwise the header's SATURATE.
  */
 export function estimateSaturation(pixels: ArrayLike<number>, safe: number, headerSaturate: number | undefined): number {
+  // One pass: the maximum, and the (few) pixels above 60000 kept for the histogram.
+  const lo = 60000;
   let max = -Infinity;
-  for (let i = 0; i < pixels.length; i++) if (pixels[i] > max) max = pixels[i];
-  if (!(max > 60000)) {
+  const high: number[] = [];
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i];
+    if (v > max) max = v;
+    if (v >= lo) high.push(v);
+  }
+  if (!(max > lo)) {
     if (headerSaturate === undefined || !Number.isFinite(headerSaturate)) throw new Error('CfhtIsrTask: no pixel above 60000 and no SATURATE keyword in the raw header: cannot set the saturation level');
     return headerSaturate;
   }
-  const lo = 60000;
   const hi = max + 1;
   const nBins = 100;
   const step = (hi - lo) / nBins;
   const edges = Float64Array.from({ length: nBins + 1 }, (_, i) => (i === nBins ? hi : i * step + lo));
   const norm = nBins / (hi - lo);
   const hist = new Float64Array(nBins);
-  for (let i = 0; i < pixels.length; i++) {
-    const v = pixels[i];
-    if (!(v >= lo && v <= hi)) continue;
+  for (const v of high) {
+    if (!(v <= hi)) continue;
     let b = Math.floor((v - lo) * norm);
     if (b === nBins) b--;
     // numpy corrects the float index against the actual edges.

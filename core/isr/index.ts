@@ -17,3 +17,4 @@ export { Linearizer, type AmpLinearity, type LinearityType } from './linearize.j
 export { subtractCrosstalk, type CrosstalkCalib } from './crosstalk.js';
 export { interpolateOverMask } from './interp/legacyInterp.js';
 export { IsrWorkerPool, type PoolJob, type PoolResult } from './workerPool.js';
+export { markZeroPlane, setWasmKernelEnabled } from './fusedIsr.js';

@@ -223,8 +223,9 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
 
     const resid = goodValues(ov.image.array, ov.width, ov.height, { offset: ov.image.offset, stride: ov.image.stride, mask: ov.mask.array, maskOffset: ov.mask.offset, maskStride: ov.mask.stride, andMask });
     const residualMean = mean(resid);
-    const residualSigma = clippedStats(Float64Array.from(resid), c.numSigmaClip, 3).stdev;
-    const residualMedian = medianInPlace(resid);
+    const clipped = clippedStats(resid, c.numSigmaClip, 3);
+    const residualSigma = clipped.stdev;
+    const residualMedian = clipped.median;
     return { ...fit, residualMean, residualMedian, residualSigma, nMaxDeviation, allMasked };
   }
 
@@ -270,9 +271,8 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
     }
     const finite = vector.filter((v) => Number.isFinite(v));
     const m = mean(finite);
-    const sigma = clippedStats(Float64Array.from(finite), c.numSigmaClip, 3).stdev;
-    const median = medianInPlace(Float64Array.from(finite));
-    return { value: vector, mean: m, median, sigma };
+    const clipped = clippedStats(finite, c.numSigmaClip, 3);
+    return { value: vector, mean: m, median: clipped.median, sigma: clipped.stdev };
   }
 }
 

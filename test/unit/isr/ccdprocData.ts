@@ -9,6 +9,7 @@ import { getDetector } from '../../../core/camera/geometry.js';
 import { loadCamera } from '../../../core/camera/cameraData.js';
 import { FitsFile } from '../../../core/fits/fits-file.js';
 import { Exposure, Image, MaskedImage, makeVisitInfo } from '../../../core/image/index.js';
+import { markZeroPlane } from '../../../core/isr/index.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const referenceScript = path.resolve(repoRoot, '..', 'shared', 'reference', 'ccdproc_reference.py');
@@ -61,7 +62,11 @@ export function loadReference(dir: string): ReferenceData {
   try {
     const header = f.imageHeader('ccd00').clone();
     const img = f.readImageFloat32('ccd00');
-    raw = new Exposure(new MaskedImage(new Image(img.data, img.axes[0], img.axes[1])), {
+    const mi = new MaskedImage(new Image(img.data, img.axes[0], img.axes[1]));
+    // A raw has no mask or variance: the planes were just created empty (saves the ISR a scan).
+    markZeroPlane(mi.mask);
+    markZeroPlane(mi.variance);
+    raw = new Exposure(mi, {
       metadata: header,
       detector: getDetector(loadCamera('megaprime'), 0),
       visitInfo: makeVisitInfo(header.getNumber('EXPTIME') ?? NaN, header.getNumber('DARKTIME') ?? NaN),

@@ -1,0 +1,150 @@
+// A full 36-CCD MegaCam exposure through the ISR executor, end to end: read the RICE-compressed
+// raw from the repository, ISR (CfhtIsrTask, ccdproc-equivalent preset as in bench/isr.ts),
+// write postISRCCD + isr_metadata + isr_log with provenance. Side by side in the same run: the
+// same 36 CCDs of pure ISR on the in-memory worker pool (bench/isr.ts's second figure), so the
+// difference is what repository I/O adds.
+// Usage: npx tsx bench/executor.ts [--jobs 2] [--runs 2] [--dir bench/out/executor-repo] [--ccds 36]
+// The repository (one simulated full-frame exposure, masters for every CCD) is built on first use
+// and kept in --dir for later runs.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Butler } from '../core/butler/index.js';
+import { calibrationCollection, ensureCalibrationDatasetType } from '../core/calib/index.js';
+import { writeSimulatedRaw } from '../core/demo/simulator.js';
+import '../core/formatters/fits/index.js';
+import { Exposure, Image, MaskedImage } from '../core/image/index.js';
+import { ingestRaws, defaultRawRun } from '../core/ingest/ingestRaws.js';
+import { registerInstrumentRecords } from '../core/ingest/registerInstrument.js';
+import { getInstrument } from '../core/instrument/index.js';
+import { IsrWorkerPool, loadIsrPreset } from '../core/isr/index.js';
+import { executeIsrGraph, type ExecutionReport } from '../core/pipe/execution/index.js';
+import { buildIsrGraph } from '../core/pipe/graph/index.js';
+import { utcIsoToTaiNs } from '../core/time/convenience.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const jobs = Number(arg('jobs', '2'));
+const runs = Number(arg('runs', '2'));
+const nCcd = Number(arg('ccds', '36'));
+const dir = path.resolve(arg('dir', path.join(here, 'out', `executor-repo-${nCcd}`)));
+const INSTRUMENT = 'MegaPrime';
+const EXPNUM = 900001;
+const detectors = Array.from({ length: nCcd }, (_, i) => i);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** One science raw with every CCD and flat-ish masters (bias 0, dark 0, flat 1 ± a gradient). */
+async function buildRepo(): Promise<void> {
+  const t0 = performance.now();
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  Butler.makeRepo(dir);
+  const butler = Butler.open(dir, { writeable: true });
+  try {
+    registerInstrumentRecords(butler.registry, getInstrument(INSTRUMENT));
+    const staging = path.join(dir, '.staging');
+    mkdirSync(staging);
+    writeSimulatedRaw(staging, { expnum: EXPNUM, obstype: 'OBJECT', filter: 'r.MP9601', startUtc: '2026-03-10T08:00:00', exptime: 120, pointing: { ra: 150.1, dec: 2.2 }, object: 'COSMOS' }, { seed: 7, detectors, binning: 1 });
+    const ingest = await ingestRaws(butler, [staging], { transfer: 'move' });
+    if (ingest.failed.length > 0) throw new Error(ingest.failed.map((f) => f.error).join('; '));
+    console.log(`  simulated and ingested ${ingest.datasets} raw CCDs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const camera = getInstrument(INSTRUMENT).camera();
+    const calib = calibrationCollection(INSTRUMENT);
+    for (const type of ['bias', 'dark', 'flat'] as const) {
+      const dt = ensureCalibrationDatasetType(butler.registry, type);
+      const refs = [];
+      for (const d of detectors) {
+        const det = camera.detectors.find((x) => x.id === d)!;
+        const img = Image.create(det.bbox.width, det.bbox.height);
+        if (type === 'flat') img.transform((_v, x, y) => 0.95 + 0.00002 * x + 0.00001 * y);
+        else if (type === 'dark') img.fill(0.004);
+        const dataId: Record<string, string | number> = { instrument: INSTRUMENT, detector: d };
+        if (type === 'flat') dataId.physical_filter = 'r.MP9601';
+        refs.push(await butler.put(new Exposure(new MaskedImage(img), { detector: det }), dt, dataId, { run: `${INSTRUMENT}/calib/bench` }));
+      }
+      butler.registry.certify(calib, refs, { begin: utcIsoToTaiNs('2026-01-01T00:00:00'), end: null });
+    }
+    rmSync(staging, { recursive: true, force: true });
+    console.log(`  repository ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${dir}`);
+  } finally {
+    butler.close();
+  }
+}
+
+const { config, task } = loadIsrPreset('ccdproc-equivalent', 'CfhtIsrTask');
+// As bench/isr.ts: no QA statistics (ccdproc computes none); no defects (none certified here).
+config.doStandardStatistics = false;
+config.qa.saveStats = false;
+config.doDefect = false;
+config.freeze();
+
+console.log(`load average before: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+if (!existsSync(path.join(dir, 'butler.yaml'))) {
+  console.log(`building the benchmark repository (${nCcd} full MegaCam CCDs) ...`);
+  await buildRepo();
+}
+
+const butler = Butler.open(dir, { writeable: true });
+const inputs = [defaultRawRun(INSTRUMENT), calibrationCollection(INSTRUMENT)];
+const reports: ExecutionReport[] = [];
+for (let i = 0; i < runs; i++) {
+  const run = `bench/isr/run${i}-${process.pid}`;
+  const t0 = performance.now();
+  const graph = buildIsrGraph(butler.registry, { inputCollections: inputs, where: `instrument = '${INSTRUMENT}' AND exposure = ${EXPNUM}`, config, taskName: task, outputRun: run });
+  const graphSeconds = (performance.now() - t0) / 1000;
+  const report = await executeIsrGraph(butler, graph, { jobs });
+  if (report.status !== 'succeeded') throw new Error(`run ${i}: ${report.status}: ${report.quanta.find((q) => q.error)?.error ?? ''}`);
+  reports.push(report);
+  console.log(`run ${i}: graph ${(graphSeconds * 1000).toFixed(0)} ms, execution ${report.seconds.toFixed(2)} s wall`);
+  await butler.removeRuns([run], { unstore: true });
+}
+
+// The same CCDs, pure ISR on the in-memory pool (raws and masters already decoded).
+const raws: Exposure[] = [];
+const calibs: Record<string, Exposure> = {};
+{
+  const ref = butler.registry.queryDatasets('raw', { collections: inputs, where: `exposure = ${EXPNUM} AND detector = 0`, findFirst: true })[0];
+  const raw = (await butler.get(ref)) as Exposure;
+  for (let i = 0; i < nCcd; i++) raws.push(raw);
+  for (const t of ['bias', 'dark', 'flat']) {
+    const g = buildIsrGraph(butler.registry, { inputCollections: inputs, where: `exposure = ${EXPNUM} AND detector = 0`, config, taskName: task, outputRun: 'x' });
+    calibs[t] = (await butler.get(g.quanta[0].calibrations[t as 'bias' | 'dark' | 'flat']!)) as Exposure;
+  }
+}
+const pool = new IsrWorkerPool(jobs);
+pool.addCalibration('bias', calibs.bias);
+pool.addCalibration('dark', calibs.dark);
+pool.addCalibration('flat', calibs.flat);
+const poolTimes: number[] = [];
+for (let i = 0; i < Math.max(2, runs); i++) {
+  const copies = raws.map((r) => new Exposure(new MaskedImage(new Image(r.image.pixels().slice(), r.width, r.height)), r.info()));
+  const t0 = performance.now();
+  await Promise.all(copies.map((raw) => pool.run({ raw, detector: raw.detector!, bias: 'bias', dark: 'dark', flat: 'flat' }, config, task)));
+  if (i > 0 || runs === 1) poolTimes.push((performance.now() - t0) / 1000);
+}
+await pool.close();
+butler.close();
+
+const all = reports.flatMap((r) => r.quanta);
+const pick = (f: (t: NonNullable<(typeof all)[number]['timings']>) => number) => all.map((q) => f(q.timings!));
+const stat = (xs: number[]) => `median ${(median(xs) * 1000).toFixed(0).padStart(5)} ms   min ${(Math.min(...xs) * 1000).toFixed(0).padStart(5)} ms   max ${(Math.max(...xs) * 1000).toFixed(0).padStart(5)} ms`;
+const execWall = median(reports.map((r) => r.seconds));
+const poolWall = median(poolTimes);
+console.log(`\n${nCcd} MegaCam CCDs (2112×4644, RICE raw) end to end on ${jobs} worker threads, ${runs} run(s)`);
+console.log(`  per CCD, read raw + masters (worker)   ${stat(pick((t) => t.read))}`);
+console.log(`  per CCD, ISR (worker)                  ${stat(pick((t) => t.isr))}`);
+console.log(`  per CCD, commit (parent: FITS write + registry + provenance)  ${stat(pick((t) => t.commit))}`);
+console.log(`  per CCD, total (dispatch → committed)  ${stat(pick((t) => t.total))}`);
+console.log(`  exposure wall, executor end to end:    ${execWall.toFixed(2)} s  (${(execWall / nCcd).toFixed(3)} s per CCD)`);
+console.log(`  exposure wall, pure ISR in memory:     ${poolWall.toFixed(2)} s  (same CCDs, same pool size; bench/isr.ts's second figure)`);
+console.log(`  I/O and bookkeeping add:               ${(execWall - poolWall).toFixed(2)} s  (end to end / pure ISR = ${(execWall / poolWall).toFixed(1)}×)`);
+console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
