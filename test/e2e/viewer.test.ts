@@ -228,6 +228,39 @@ describe('image viewer (browser mode)', () => {
     await screenshot(page, 'viewer-megacam-ccd');
   });
 
+  it('histogram equalisation spreads the grey levels; dragging a limit on the histogram sets manual limits', async () => {
+    await page.getByTestId('stretch-select').selectOption('histeq');
+    // The equalisation table comes from the worker; the frame is redrawn when it arrives.
+    await expect.poll(async () => {
+      const st = await canvasStats(page);
+      return Math.abs(st.meanR - 127.5) < 20 && st.samples.some((c) => c[0] < 40) && st.samples.some((c) => c[0] > 215);
+    }, { timeout: 30_000 }).toBe(true);
+    await page.getByTestId('stretch-select').selectOption('linear');
+    const before = Number(await page.getByTestId('limit-max').textContent());
+    const box = await page.getByTestId('histogram').locator('canvas').boundingBox();
+    if (!box) throw new Error('no histogram canvas');
+    const hist = await page.evaluate(() => document.querySelector('[data-testid="histogram"] .histogram-axis')?.textContent ?? '');
+    expect(hist.length).toBeGreaterThan(0);
+    // Grab the right-hand marker: the canvas spans the histogram range; the max limit lies inside it.
+    const xs = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid="histogram"] canvas') as HTMLCanvasElement;
+      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, 1).data;
+      const marks: number[] = [];
+      for (let x = 0; x < c.width; x++) if (d[x * 4 + 2] > 200 && d[x * 4] < 100 && d[x * 4 + 3] > 200) marks.push(x);
+      return { marks, width: c.width };
+    });
+    expect(xs.marks.length).toBeGreaterThan(0);
+    const maxX = box.x + (Math.max(...xs.marks) / xs.width) * box.width;
+    await page.mouse.move(maxX, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(maxX - box.width * 0.1, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('limits-select').inputValue()).toBe('manual');
+    const after = Number(await page.getByTestId('limit-max').textContent());
+    expect(after).toBeLessThan(before);
+    await page.getByTestId('limits-select').selectOption('zscale');
+  });
+
   it('overlays mask planes with afw colours and toggles them; navigates to the MASK HDU; reads RA/Dec', async () => {
     await openImage(page, small.exposure);
     await waitFullImage(page);

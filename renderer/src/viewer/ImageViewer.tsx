@@ -83,8 +83,12 @@ function savePng(canvas: HTMLCanvasElement | null, name: string): void {
 
 export function ImageViewer({ source, compare = null, title }: ImageViewerProps) {
   const [display, setDisplay] = useState<DisplayState>(DEFAULT_DISPLAY);
-  const a = useViewerImage(source, display.excludeOverscan);
-  const b = useViewerImage(compare, display.excludeOverscan);
+  const [paneSize, setPaneSize] = useState({ width: 800, height: 600 });
+  const [paneMeasured, setPaneMeasured] = useState(false);
+  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  const viewSize = useMemo(() => (paneMeasured ? { width: paneSize.width * dpr, height: paneSize.height * dpr } : null), [paneMeasured, paneSize, dpr]);
+  const a = useViewerImage(source, display.excludeOverscan, viewSize);
+  const b = useViewerImage(compare, display.excludeOverscan, viewSize);
   const sourceKey = JSON.stringify(source);
   const [viewState, setViewState] = useState<{ sourceKey: string; view: View | null }>({ sourceKey, view: null });
   const view = viewState.sourceKey === sourceKey ? viewState.view : null;
@@ -113,7 +117,10 @@ export function ImageViewer({ source, compare = null, title }: ImageViewerProps)
   const [gotoError, setGotoError] = useState<string | null>(null);
   const canvasA = useRef<HTMLCanvasElement | null>(null);
   const canvasB = useRef<HTMLCanvasElement | null>(null);
-  const [paneSize, setPaneSize] = useState({ width: 800, height: 600 });
+  const onPaneSize = useCallback((size: { width: number; height: number }) => {
+    setPaneSize(size);
+    setPaneMeasured(true);
+  }, []);
 
   // A new source: time its first frame.
   useEffect(() => { markOpenStart(); }, [sourceKey]);
@@ -273,7 +280,7 @@ export function ImageViewer({ source, compare = null, title }: ImageViewerProps)
       <div className="viewer-body">
         <div className={`viewer-panes ${compare && mode === 'side' ? 'two' : 'one'}`}>
           <div className="pane-slot" hidden={!showA}>
-            <ViewerPane image={a.image} settings={settingsA} label={compare ? `A: ${a.image.opened?.label ?? ''}` : ''} testId="viewer-pane-a" canvasRef={(c) => { canvasA.current = c; }} onSize={setPaneSize} {...paneProps('a')} />
+            <ViewerPane image={a.image} settings={settingsA} label={compare ? `A: ${a.image.opened?.label ?? ''}` : ''} testId="viewer-pane-a" canvasRef={(c) => { canvasA.current = c; }} onSize={onPaneSize} {...paneProps('a')} />
           </div>
           {compare && (
             <div className="pane-slot" hidden={!showB}>

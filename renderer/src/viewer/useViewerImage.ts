@@ -41,8 +41,12 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Preview subsampling: keep about 1,000 pixels along the longer side (a fitted view shows no more). */
-export function previewFactorFor(width: number, height: number): number {
+/**
+ * Preview subsampling: the image pixels per screen pixel of the fitted view (which shows no more detail than
+ * that), for a view of `view` device pixels; about 1,000 pixels along the longer side when the view is unknown.
+ */
+export function previewFactorFor(width: number, height: number, view: { width: number; height: number } | null = null): number {
+  if (view && view.width > 0 && view.height > 0) return Math.max(1, Math.floor(Math.max(width / view.width, height / view.height)));
   return Math.max(1, Math.floor(Math.max(width, height) / 1000));
 }
 
@@ -57,7 +61,8 @@ export interface ViewerImageControls {
   requestHistEq(limits: Limits): void;
 }
 
-export function useViewerImage(source: ImageSource | null, excludeOverscan: boolean): ViewerImageControls {
+/** `viewSize`: the pane's size in device pixels, when known (sizes the first frame's preview). */
+export function useViewerImage(source: ImageSource | null, excludeOverscan: boolean, viewSize: { width: number; height: number } | null = null): ViewerImageControls {
   const { api, dataUrl } = useConnection();
   const sourceKey = source ? JSON.stringify(source) : '';
   const [openState, setOpenState] = useState<{ sourceKey: string; opened: OpenedImage | null; error: string | null; ms: number }>({ sourceKey: '', opened: null, error: null, ms: 0 });
@@ -66,6 +71,8 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
   const current = useRef<{ id: number; key: string }>({ id: 0, key: '' });
   const excludeRef = useRef(excludeOverscan);
   useEffect(() => { excludeRef.current = excludeOverscan; }, [excludeOverscan]);
+  const viewSizeRef = useRef(viewSize);
+  useEffect(() => { viewSizeRef.current = viewSize; }, [viewSize]);
 
   const opened = openState.sourceKey === sourceKey ? openState.opened : null;
   const hduIndex = opened ? (hduChoice && hduChoice.sourceKey === sourceKey ? hduChoice.index : opened.defaultHdu) : null;
@@ -125,7 +132,7 @@ export function useViewerImage(source: ImageSource | null, excludeOverscan: bool
     current.current = { id, key };
     if (previous) post({ kind: 'drop', id: previous });
     const unlisten = listen(id, onReply);
-    const previewFactor = previewFactorFor(summary.width, summary.height);
+    const previewFactor = previewFactorFor(summary.width, summary.height, viewSizeRef.current);
     const abort = new AbortController();
     const t0 = performance.now();
     fetchPreview(dataUrl('pixels', { key: opened.key, hdu: hduIndex, sample: previewFactor, zscale: excludeRef.current ? 'data' : 'all' }), previewFactor, abort.signal).then(

@@ -56,5 +56,8 @@ describe('display state', () => {
     expect(previewFactorFor(2112, 4644)).toBe(4);
     expect(previewFactorFor(4072, 4000)).toBe(4);
     expect(previewFactorFor(536, 520)).toBe(1);
+    // Fitted into a 1050×800 pane, a 2112×4644 CCD shows 5.8 image pixels per screen pixel.
+    expect(previewFactorFor(2112, 4644, { width: 1050, height: 800 })).toBe(5);
+    expect(previewFactorFor(300, 200, { width: 1050, height: 800 })).toBe(1);
   });
 });
