@@ -24,13 +24,10 @@ export function lookupDatasetType(dt: DatasetType): LookupDatasetType {
 }
 
 export function lookupRef(ref: DatasetRef): LookupRef {
-  const records = ref.dataId.records;
   return {
     datasetType: lookupDatasetType(ref.datasetType),
     dataId: ref.dataId.values,
-    records: records
-      ? Object.fromEntries(Object.entries(records).filter(([, r]) => r !== null)) as Record<string, Record<string, unknown>>
-      : null,
+    records: ref.dataId.records,
     run: ref.run,
     id: ref.id,
   };

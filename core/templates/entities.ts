@@ -21,8 +21,8 @@ export interface LookupRef {
   datasetType: LookupDatasetType;
   /** Every data ID value visible to the template (required plus implied values when known). */
   dataId: Readonly<Record<string, DataIdValue>>;
-  /** Dimension records by element name; null when the data ID is not expanded. */
-  records?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | null;
+  /** Dimension records by element name (null for an element without a record); null when the data ID is not expanded. */
+  records?: Readonly<Record<string, Readonly<Record<string, unknown>> | null>> | null;
   run: string;
   id: string;
 }
