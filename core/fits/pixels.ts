@@ -231,8 +231,14 @@ export function consumeToFloat32(stored: PixelArray, s: Scaling, out: Float32Arr
  * Flips the most significant bit of each native-order value of `size` bytes in place (signed ↔
  * offset-unsigned), a 32-bit word at a time where the memory is 4-byte aligned.
  */
-function flipTopBits(values: PixelArray, size: 1 | 2 | 4): void {
+function flipTopBits(values: PixelArray, size: 1 | 2 | 4 | 8): void {
   const { buffer, byteOffset, byteLength } = values;
+  if (size === 8) {
+    // Only the last byte of each 8-byte value.
+    const bytes = new Uint8Array(buffer, byteOffset, byteLength);
+    for (let b = 7; b < byteLength; b += 8) bytes[b] ^= 0x80;
+    return;
+  }
   const lead = byteOffset % 4 === 0 ? 0 : Math.min(byteLength, 4 - (byteOffset % 4));
   const words = new Uint32Array(buffer, byteOffset + lead, (byteLength - lead) >> 2);
   const mask = (size === 1 ? 0x80808080 : size === 2 ? 0x80008000 : 0x80000000) | 0;
@@ -389,23 +395,9 @@ export function encodePixels(data: PixelArray, s: Scaling): Uint8Array {
   const buf = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   if (natural.bitpix === s.bitpix && natural.bzero === s.bzero && natural.bscale === s.bscale) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    switch (pixelTypeOf(data)) {
-      case 'int8':
-        for (let i = 0; i < n; i++) out[i] ^= 0x80;
-        break;
-      case 'uint16':
-        // uint16 − 32768 as int16 is the bit pattern with the sign bit flipped.
-        for (let i = 1; i < out.length; i += 2) out[i] ^= 0x80;
-        break;
-      case 'uint32':
-        for (let i = 3; i < out.length; i += 4) out[i] ^= 0x80;
-        break;
-      case 'uint64':
-        for (let i = 7; i < out.length; i += 8) out[i] ^= 0x80;
-        break;
-      default:
-        break;
-    }
+    // uint16 − 32768 as int16 (and the like) is the bit pattern with the top bit flipped.
+    const flip = UNSIGNED_FLIP[pixelTypeOf(data)];
+    if (flip) flipTopBits(out, flip);
     swapToBigEndian(buf, s.bitpix);
     return out;
   }
@@ -414,6 +406,11 @@ export function encodePixels(data: PixelArray, s: Scaling): Uint8Array {
   swapToBigEndian(buf, s.bitpix);
   return out;
 }
+
+/** Value size of the types stored as signed values with the top bit flipped (FITS 4.0 §5.3 offsets). */
+const UNSIGNED_FLIP: Record<PixelType, 0 | 1 | 2 | 4 | 8> = {
+  uint8: 0, int8: 1, int16: 0, uint16: 2, int32: 0, uint32: 4, int64: 0, uint64: 8, float32: 0, float64: 0,
+};
 
 const CHUNK_BYTES = 4 << 20;
 let scratch: Uint8Array | undefined;
@@ -432,13 +429,13 @@ export function* encodePixelChunks(data: PixelArray, s: Scaling): Generator<Uint
   const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   scratch ??= alignedBytes(CHUNK_BYTES);
   const type = pixelTypeOf(data);
-  const flipStep = type === 'uint16' ? 2 : type === 'uint32' ? 4 : type === 'uint64' ? 8 : type === 'int8' ? 1 : 0;
+  const flipStep = UNSIGNED_FLIP[type];
   for (let offset = 0; offset < src.length; offset += CHUNK_BYTES) {
     const n = Math.min(CHUNK_BYTES, src.length - offset);
     const chunk = n === CHUNK_BYTES ? scratch : scratch.subarray(0, n);
     chunk.set(src.subarray(offset, offset + n));
     // Unsigned → signed stored value: flip the sign bit of each native (little-endian) value.
-    if (flipStep) for (let i = flipStep - 1; i < n; i += flipStep) chunk[i] ^= 0x80;
+    if (flipStep) flipTopBits(chunk, flipStep);
     swapToBigEndian(Buffer.from(chunk.buffer, chunk.byteOffset, n), s.bitpix);
     yield chunk;
   }

@@ -132,11 +132,13 @@ describe('writing natural types', () => {
     const u16 = Uint16Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 16);
     const i8 = Int8Array.from({ length: 1001 }, (_, i) => ((i * 37) & 0xff) - 128);
     const u32 = Uint32Array.from({ length: 1001 }, (_, i) => (i * 2654435761) >>> 0);
+    const u64 = BigUint64Array.from({ length: 101 }, (_, i) => BigInt(i) * 182622766329724561n);
     const path = join(dir, 'natural.fits');
     writeFits(path, [
       { type: 'image', data: u16, axes: [n] },
       { type: 'image', data: i8, axes: [1001] },
       { type: 'image', data: u32, axes: [1001] },
+      { type: 'image', data: u64, axes: [101] },
     ]);
     const f = FitsFile.open(path);
     const bytes = readFileSync(path);
@@ -148,11 +150,14 @@ describe('writing natural types', () => {
     for (let i = 0; i < 1001; i++) expect(v1.getUint8(i) - 128).toBe(i8[i]);
     const v2 = view(2);
     for (let i = 0; i < 1001; i++) expect(v2.getInt32(4 * i) + 2147483648).toBe(u32[i]);
+    const v3 = view(3);
+    for (let i = 0; i < 101; i++) expect(v3.getBigInt64(8 * i) + 9223372036854775808n).toBe(u64[i]);
+    expect(Array.from(f.readImage(3).data as BigUint64Array)).toEqual(Array.from(u64));
     const back = f.readImage(0).data as Uint16Array;
     expect(back).toBeInstanceOf(Uint16Array);
     expect(Buffer.compare(Buffer.from(back.buffer, back.byteOffset, back.byteLength), Buffer.from(u16.buffer))).toBe(0);
     f.close();
     // The same bytes as the in-memory encoder.
-    expect(Buffer.compare(bytes, Buffer.from(encodeFits([{ type: 'image', data: u16, axes: [n] }, { type: 'image', data: i8, axes: [1001] }, { type: 'image', data: u32, axes: [1001] }])))).toBe(0);
+    expect(Buffer.compare(bytes, Buffer.from(encodeFits([{ type: 'image', data: u16, axes: [n] }, { type: 'image', data: i8, axes: [1001] }, { type: 'image', data: u32, axes: [1001] }, { type: 'image', data: u64, axes: [101] }])))).toBe(0);
   });
 });
