@@ -6,6 +6,10 @@ import { parentPort } from 'node:worker_threads';
 import { Butler } from '../../butler/index.js';
 import '../../formatters/fits/index.js';
 import '../../instrument/index.js';
+// Registers the Defects storage class's reader.
+import '../../calib/index.js';
+import type { Detector } from '../../camera/geometry.js';
+import { detectorFromHeader } from '../../camera/headerGeometry.js';
 import { Box2I, Exposure, MaskedImage } from '../../image/index.js';
 import type { IsrFields } from '../../isr/isrConfig.js';
 import { makeIsrConfig } from '../../isr/presets.js';
@@ -57,6 +61,27 @@ async function calibration(id: string, connection: string): Promise<Exposure | M
   return value;
 }
 
+/**
+ * The raw's geometry: the camera's detector, unless the frame is binned on chip (CCDBIN1/2), in
+ * which case the raw formatter's full-frame detector does not fit and the amplifier sections
+ * come from the raw header (CFHT's DSEC/BSEC/CSEC<amp>, which describe the binned frame).
+ */
+function detectorFor(raw: Exposure, label: string): Detector {
+  const camera = raw.detector;
+  if (camera && raw.width === camera.rawWidth && raw.height === camera.rawHeight) return camera;
+  if (!raw.metadata) throw new Error(`raw ${label} is ${raw.width}×${raw.height}, its detector expects ${camera ? `${camera.rawWidth}×${camera.rawHeight}` : 'none'}, and it has no header to read the amplifier sections from`);
+  const header = raw.metadata;
+  const mismatch = `raw ${label} is ${raw.width}×${raw.height} but ${camera ? `detector ${camera.name} expects ${camera.rawWidth}×${camera.rawHeight}` : 'it has no detector geometry'}`;
+  let fromHeader: Detector;
+  try {
+    fromHeader = detectorFromHeader({ get: (k) => header.get(k) }, { ...(camera ? { name: camera.name, id: camera.id } : {}), where: `raw ${label}` });
+  } catch (e) {
+    throw new Error(`${mismatch}, and its header does not describe the frame either (${(e as Error).message})`, { cause: e });
+  }
+  if (fromHeader.rawWidth !== raw.width || fromHeader.rawHeight !== raw.height) throw new Error(`${mismatch}, and its header sections describe ${fromHeader.rawWidth}×${fromHeader.rawHeight}`);
+  return camera ? { ...camera, bbox: fromHeader.bbox, rawWidth: fromHeader.rawWidth, rawHeight: fromHeader.rawHeight, amplifiers: fromHeader.amplifiers } : fromHeader;
+}
+
 async function run(job: QuantumJob): Promise<FromQuantumWorker> {
   if (!config) throw new Error('ISR worker used before init');
   const records: LogRecord[] = [];
@@ -64,7 +89,7 @@ async function run(job: QuantumJob): Promise<FromQuantumWorker> {
   try {
     const raw = await readDataset(job.rawId, 'raw');
     if (!(raw instanceof Exposure)) throw new Error(`raw ${job.rawId} did not read as an Exposure`);
-    if (!raw.detector) throw new Error(`raw ${job.label} has no detector geometry (its formatter gave none)`);
+    const detector = detectorFor(raw, job.label);
     const c = job.calibrations;
     const image = async (conn: 'bias' | 'dark' | 'flat') => {
       const id = c[conn];
@@ -82,7 +107,7 @@ async function run(job: QuantumJob): Promise<FromQuantumWorker> {
     const cfg = config;
     const { result, records: isrRecords } = captureLogsSync(() => {
       log.info(`Running ISR on ${job.label} (quantum ${job.quantumId})`);
-      const out = runIsr({ raw, detector: raw.detector, bias, dark, flat, defects }, cfg);
+      const out = runIsr({ raw, detector, bias, dark, flat, defects }, cfg);
       return out;
     });
     records.push(...isrRecords);
@@ -93,7 +118,7 @@ async function run(job: QuantumJob): Promise<FromQuantumWorker> {
       type: 'result',
       jobId: job.jobId,
       exposure: exposureToMsg(result.exposure),
-      detector: detectorToJson(raw.detector),
+      detector: detectorToJson(detector),
       metadata: result.metadata,
       logs: records,
       fused: result.fused,

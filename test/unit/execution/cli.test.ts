@@ -25,7 +25,7 @@ describe('butler run-isr / provenance', () => {
     const r = butler('run-isr', root, '-i', 'SimCam/raw/all,SimCam/calib', '-o', 'u/me/isr', '-j', '2', '-c', 'doDefect=false', '-c', 'isr:doStandardStatistics=false', '--json');
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/butler: error: 1 quantum failed, 0 cancelled, 0 not run; rerun with --extend-run to resume/);
-    expect(r.stderr).toMatch(/FAILED exposure 1001 detector 1: raw image is 20×10/);
+    expect(r.stderr).toMatch(/FAILED exposure 1001 detector 1: raw \{instrument: 'SimCam', exposure: 1001, detector: 1\} is 20×10 but detector ccd01 expects 144×44/);
     const report = JSON.parse(r.stdout) as { run: string; counts: { succeeded: number; failed: number }; quanta: Array<{ status: string; detector: number; outputs?: { exposure: string } }> };
     expect(report.counts).toMatchObject({ succeeded: 1, failed: 1 });
     expect(report.run).toMatch(/^u\/me\/isr\/\d{8}T\d{6}Z$/);

@@ -102,10 +102,10 @@ describe('IsrExecutor', () => {
     expect(report.counts).toMatchObject({ succeeded: 5, failed: 1, notRun: 0 });
     const bad = report.quanta.find((q) => q.status === 'failed')!;
     expect(bad).toMatchObject({ exposure: 1001, detector: 1 });
-    expect(bad.error).toMatch(/raw image is 20×10/);
+    expect(bad.error).toMatch(/is 20×10 but detector ccd01 expects 144×44/);
     const row = getQuantum(r.butler.registry.db, bad.id)!;
     expect(row.status).toBe('failed');
-    expect(row.error).toMatch(/raw image is 20×10/);
+    expect(row.error).toMatch(/is 20×10 but detector ccd01 expects 144×44/);
     expect(row.outputs).toEqual([]);
     expect(row.logRecords!.some((l) => l.level === 'ERROR')).toBe(true);
     expect(checkConsistent(r, 'out/run')).toBe(5);
