@@ -1,7 +1,7 @@
 // Amplifier geometry of raw CCDs from FITS section keywords ("[x1:x2,y1:y2]", 1-based inclusive), used to keep
 // overscan/prescan out of the display statistics and to draw amplifier boundaries. Handles the per-amplifier
 // keywords of spliced multi-amp raws (AMPLIST + DSEC<amp>/BSEC<amp>/ASEC<amp>, e.g. CFHT MegaCam) and the
-// single DATASEC/BIASSEC pair of one-amp extensions.
+// single DATASEC (or TRIMSEC) / BIASSEC pair of one-amp extensions.
 
 import type { PixelRect } from './selection.js';
 import type { HeaderRecord } from './maskPlanes.js';
@@ -44,7 +44,8 @@ export function ampGeometryFromHeader(header: HeaderRecord): AmpGeometry[] {
     amps.push({ name, amp: sectionOf(header, `ASEC${name}`), data, bias: sectionOf(header, `BSEC${name}`) });
   }
   if (amps.length > 0) return amps;
-  const data = sectionOf(header, 'DATASEC');
+  // DATASEC is what DS9 uses; IRAF-style raws (e.g. SAAO) give the useful area as TRIMSEC instead.
+  const data = sectionOf(header, 'DATASEC') ?? sectionOf(header, 'TRIMSEC');
   if (!data) return [];
   const ampName = header['AMPNAME'];
   return [{ name: typeof ampName === 'string' ? ampName : 'amp', amp: null, data, bias: sectionOf(header, 'BIASSEC') }];
