@@ -97,24 +97,29 @@ function rawCopy(): Exposure {
   const img = new Image(rawPixels.slice(), ref.raw.width, ref.raw.height);
   return new Exposure(new MaskedImage(img), ref.raw.info());
 }
-async function exposureRun(): Promise<{ seconds: number; workerSeconds: number }> {
+async function exposureRun(): Promise<{ seconds: number; workerSeconds: number; cpu: number }> {
   const raws = Array.from({ length: nCcd }, rawCopy);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const results = await Promise.all(raws.map((raw) => pool.run({ raw, detector, bias: 'bias', dark: 'dark', flat: 'flat' }, config, 'CfhtIsrTask')));
   const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   if (!results.every((r) => r.fused)) throw new Error('a worker did not take the fused path');
-  return { seconds, workerSeconds: results.reduce((s, r) => s + r.seconds, 0) };
+  return { seconds, workerSeconds: results.reduce((s, r) => s + r.seconds, 0), cpu: (c.user + c.system) / 1e6 };
 }
 await exposureRun();
 const expTimes: number[] = [];
 let workerSum = 0;
+const expCpu: number[] = [];
 for (let i = 0; i < Math.max(3, Math.floor(runs / 2)); i++) {
   const r = await exposureRun();
   expTimes.push(r.seconds);
+  expCpu.push(r.cpu);
   workerSum = r.workerSeconds;
 }
 await pool.close();
 console.log(`\nFull exposure, ${nCcd} CCDs on ${threads} worker threads (raws in memory; transfer included)`);
 console.log(`  wall: median ${median(expTimes).toFixed(3)} s, min ${Math.min(...expTimes).toFixed(3)} s  (sum of per-CCD worker time ${workerSum.toFixed(2)} s)`);
+console.log(`  CPU, all threads: median ${median(expCpu).toFixed(2)} s → ${(median(expCpu) / threads).toFixed(2)} s of wall on ${threads} idle cores`);
 console.log(`  ccdproc, ${nCcd} × one CCD on one core (extrapolated): ${(nCcd * py.ccdproc.median_s).toFixed(2)} s`);
 console.log(`load average after: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -201,7 +201,7 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
     if (allMasked) {
       this.log.warning(`All overscan pixels masked when attempting overscan correction for ${amp.name}`);
       fit = { value: 0, mean: 0, median: 0, sigma: 0 };
-    } else {
+    } else if (Number.isFinite(c.maxDeviation)) {
       const med = medianInPlace(good);
       for (let y = 0; y < ov.height; y++) {
         const ir = ov.image.row(y);
@@ -215,6 +215,9 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
           }
         }
       }
+      fit = this.fitOverscan(exposure, fitBox, andMask, isTransposed);
+    } else {
+      // No deviation cut (maxDeviation = ∞): nothing to flag.
       fit = this.fitOverscan(exposure, fitBox, andMask, isTransposed);
     }
 
