@@ -271,7 +271,7 @@ export function fieldStars(seed: number, center: { ra: number; dec: number }, ra
     stars.push({ ra: center.ra + (r * Math.cos(t)) / Math.max(cosDec, 0.05), dec: center.dec + r * Math.sin(t), mag: Math.max(mag, 9.5) });
   }
   // A few bright stars so every field shows saturation and bleed trails.
-  for (let i = 0; i < Math.round(12 * area); i++) {
+  for (let i = 0; i < Math.round(60 * area); i++) {
     const r = radius * Math.sqrt(rng.uniform());
     const t = rng.range(0, 2 * Math.PI);
     stars.push({ ra: center.ra + (r * Math.cos(t)) / Math.max(cosDec, 0.05), dec: center.dec + r * Math.sin(t), mag: rng.range(9.5, 12) });
