@@ -4,7 +4,7 @@
 // prune-purge. Each sequence runs on a fresh repository; we print the median of RUNS
 // runs (after one warm-up run), wall and CPU time, and the machine load, since other
 // processes share the 2 cores. Run: npx tsx bench/butler.ts [N] [RUNS]
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -86,11 +86,30 @@ async function sequence(): Promise<Record<string, { wall: number; cpu: number }>
   return res;
 }
 
+/** The file system's floor for one file per dataset: create + write + close + rename N small files. */
+async function bareFiles(): Promise<{ wall: number; cpu: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-files-'));
+  for (let i = 0; i < 20; i++) mkdirSync(join(dir, String(i)));
+  const r = await measure(() => {
+    for (let i = 0; i < N; i++) {
+      const final = join(dir, String(i % 20), `f${i}.json`);
+      writeFileSync(`${final}.tmp`, JSON.stringify({ index: i }));
+      renameSync(`${final}.tmp`, final);
+    }
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return r;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 await sequence(); // warm-up: module loading and JIT
 const runs = [];
-for (let k = 0; k < RUNS; k++) runs.push(await sequence());
+const floors = [];
+for (let k = 0; k < RUNS; k++) {
+  runs.push(await sequence());
+  floors.push(await bareFiles());
+}
 console.log(`butler-desktop vs daf_butler (Python), N = ${N} small JSON datasets, median of ${RUNS} runs`);
 console.log(`machine load average (1 min): ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other processes share them: wall times include waiting)`);
 console.log('operation              wall (ms)  cpu (ms)   daf_butler (ms)   ratio (wall)');
@@ -100,3 +119,4 @@ for (const op of OPS) {
   const py = op === 'put (no transaction)' ? PYTHON_MS.put : PYTHON_MS[op];
   console.log(`${op.padEnd(22)} ${wall.toFixed(1).padStart(9)} ${cpu.toFixed(1).padStart(9)}   ${py.toFixed(0).padStart(15)}   ${(py / wall).toFixed(1).padStart(6)}x`);
 }
+console.log(`file-system floor, ${N} bare writeFile+rename: ${median(floors.map((f) => f.wall)).toFixed(1)} ms wall, ${median(floors.map((f) => f.cpu)).toFixed(1)} ms CPU`);
