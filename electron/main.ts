@@ -79,7 +79,7 @@ function refreshMenu(): void {
   const state: MenuState = {
     recent: service.recent.list(),
     repositoryOpen: service.currentRepository !== null,
-    canCreateDemo: false,
+    canCreateDemo: true,
     theme,
     developer: !app.isPackaged,
   };
@@ -167,6 +167,8 @@ void app.whenReady().then(async () => {
   const last = service.recent.list().find((p) => existsSync(p));
   if (requested) await openRepository(requested);
   else if (last) await service.openRepository(last).catch(() => undefined);
+  // Nothing given or remembered: the demo repository (built once in a worker; the window shows progress).
+  if (!service.currentRepository && !requested) void service.createDemo(null).catch((err: Error) => dialog.showErrorBox('Demo repository', err.message));
 });
 
 app.on('window-all-closed', () => {

@@ -14,7 +14,7 @@ function parsePort(value: string): number {
   return n;
 }
 
-async function serve(repo: string | undefined, opts: { port: number; last: boolean }): Promise<void> {
+async function serve(repo: string | undefined, opts: { port: number; last: boolean; demo: boolean }): Promise<void> {
   const rendererDir = defaultRendererDir();
   assertRendererBuilt(rendererDir);
   const service = new AppService({ transport: 'browser', settingsDir: defaultSettingsDir() });
@@ -34,10 +34,27 @@ async function serve(repo: string | undefined, opts: { port: number; last: boole
   }
   const host = await startHost({ service, rendererDir, port: opts.port });
   console.log(`butler-desktop ${APP_VERSION}: browser mode on 127.0.0.1:${host.port}`);
-  console.log(opened ? `repository: ${opened}` : 'no repository open: the page shows the welcome screen (open one there)');
+  const buildDemo = !opened && !repo && opts.demo;
+  console.log(
+    opened ? `repository: ${opened}` : buildDemo ? 'no repository given or remembered: opening the demo repository (built on first use, ~30 s)' : 'no repository open: the page shows the welcome screen (open one there)',
+  );
   console.log('Open this URL in a browser (it carries this run\'s access token: keep it private):');
   console.log(`  ${host.url}`);
   console.log(`Over SSH: ssh -L ${host.port}:127.0.0.1:${host.port} <this machine>, then open the same URL on your computer.`);
+  if (buildDemo) {
+    let lastStage = '';
+    const off = service.onEvent((event, payload) => {
+      if (event !== 'job.progress') return;
+      const stage = (payload as { stage: string }).stage;
+      if (!/^simulated \d+\//.test(stage) && stage !== lastStage) console.log(`demo: ${stage}`);
+      lastStage = stage;
+    });
+    service
+      .createDemo(null)
+      .then((info) => console.log(`repository: ${info.path}`))
+      .catch((err: Error) => console.error(`butler-desktop: could not prepare the demo repository: ${err.message}`))
+      .finally(off);
+  }
   const stop = async () => {
     await host.close();
     await service.shutdown();
@@ -57,6 +74,7 @@ program
   .argument('[repo]', 'repository directory (or its gen3.sqlite3); default: the last one opened')
   .option('--port <n>', 'TCP port on 127.0.0.1 (0 = any free port)', parsePort, 0)
   .option('--no-last', 'do not reopen the last repository when none is given')
+  .option('--no-demo', 'with no repository, show the welcome screen instead of the demo repository')
   .action(serve);
 
 try {

@@ -17,6 +17,8 @@ import { WorkerPool } from './workerPool.js';
 import { pixelHandlers, pixelService, registerPixelRoutes } from './pixels.js';
 import { registerArtifactRoute } from './artifactRoute.js';
 import { APP_VERSION } from './version.js';
+import { buildDemoInWorker, DEMO_JOB_ID } from './demo.js';
+import type { DemoWorkerRequest } from './demoProtocol.js';
 // W3: ISR runs (kept by the main process) and the provenance graph.
 import { RUN_METHOD_NAMES, RunService } from './runsService.js';
 
@@ -27,6 +29,8 @@ export interface AppServiceOptions {
   workers?: number;
   /** Native folder dialog; only Electron has one. */
   chooseDirectory?: () => Promise<string | null>;
+  /** A smaller demo repository (tests): detectors, nights, binning. */
+  demoOptions?: DemoWorkerRequest['options'];
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -72,7 +76,7 @@ export class AppService {
         transport: options.transport,
         platform: process.platform,
         repository: this.repository,
-        canCreateDemo: false,
+        canCreateDemo: true,
       }),
       'repo.open': ({ path }) => this.openRepository(path),
       'repo.close': async () => {
@@ -80,12 +84,7 @@ export class AppService {
         return null;
       },
       'repo.recent': () => this.recent.list(),
-      'repo.createDemo': () => {
-        throw new ApiError(
-          'UNSUPPORTED',
-          'this build cannot create a demo repository yet (the `butler demo-repo` builder is not part of it); open an existing repository instead',
-        );
-      },
+      'repo.createDemo': ({ path }) => this.createDemo(path ?? null),
       'repo.chooseDirectory': async () => {
         if (!options.chooseDirectory) throw new ApiError('UNSUPPORTED', 'folder dialogs exist only in the desktop window; type the repository path instead');
         return options.chooseDirectory();
@@ -140,6 +139,27 @@ export class AppService {
     this.recent.add(dir);
     this.emit('repository.changed', { path: dir });
     return this.repository;
+  }
+
+  private demoBuild: Promise<RepositoryInfo> | null = null;
+
+  /**
+   * Builds (in a worker thread, with job.progress events) and opens a demo repository: at `path`, or the app's
+   * own one under the user data directory, built on first use and reused afterwards. One build at a time.
+   */
+  createDemo(path: string | null): Promise<RepositoryInfo> {
+    if (this.demoBuild) return this.demoBuild;
+    const run = async () => {
+      try {
+        const built = await buildDemoInWorker({ path, options: this.options.demoOptions ?? {} }, (p) => this.emit('job.progress', p));
+        this.emit('job.progress', { jobId: DEMO_JOB_ID, done: 1, total: 1, stage: 'opening the demo repository' });
+        return await this.openRepository(built);
+      } finally {
+        this.demoBuild = null;
+      }
+    };
+    this.demoBuild = run();
+    return this.demoBuild;
   }
 
   async closeRepository(): Promise<void> {

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build as viteBuild } from 'vite';
-import { AppService } from '../../electron/services/appService.js';
+import { AppService, type AppServiceOptions } from '../../electron/services/appService.js';
 import { startHost, type RunningHost } from '../../electron/host/server.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,9 +35,9 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(rendererDir: string, repository: string | null): Promise<RunningApp> {
+export async function startApp(rendererDir: string, repository: string | null, options: Partial<AppServiceOptions> = {}): Promise<RunningApp> {
   const settingsDir = mkdtempSync(join(tmpdir(), 'butler-settings-'));
-  const service = new AppService({ transport: 'browser', settingsDir });
+  const service = new AppService({ transport: 'browser', settingsDir, ...options });
   if (repository) await service.openRepository(repository);
   const host = await startHost({ service, rendererDir });
   return {

@@ -25,9 +25,10 @@ afterAll(async () => {
 });
 
 describe('welcome screen', () => {
-  it('explains what to open and why no demo repository is offered', async () => {
+  it('explains what to open and offers the demo repository', async () => {
     await page.getByRole('heading', { name: 'Open a Butler repository' }).waitFor({ timeout: 20_000 });
-    expect(await page.locator('.welcome').textContent()).toContain('cannot create a demo repository yet');
+    expect(await page.locator('.welcome').textContent()).toContain('simulated CFHT MegaPrime nights');
+    expect(await page.getByTestId('demo-button').isEnabled()).toBe(true);
     await screenshot(page, 'welcome');
   });
 
