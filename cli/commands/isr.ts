@@ -29,7 +29,9 @@ function taskName(text: string | undefined): IsrTaskName | undefined {
 /** Preset, then config file, then -c key=value overrides (daf_butler's -c/-C order). */
 export function buildIsrConfig(opts: ConfigOptions): { config: Config<IsrFields>; task: IsrTaskName } {
   const wanted = taskName(opts.task);
-  let { config, task } = opts.preset ? loadIsrPreset(opts.preset, wanted) : { config: makeIsrConfig(wanted ?? 'IsrTask'), task: wanted ?? ('IsrTask' as IsrTaskName) };
+  const start = opts.preset ? loadIsrPreset(opts.preset, wanted) : { config: makeIsrConfig(wanted ?? 'IsrTask'), task: wanted ?? ('IsrTask' as IsrTaskName) };
+  const config = start.config;
+  let task = start.task;
   if (opts.configFile) {
     const fromFile = configFromYaml(readFileSync(opts.configFile, 'utf8'), opts.configFile, task);
     // The file applies on top of the preset: re-apply it to the preset's config.
