@@ -5,7 +5,7 @@ import { Exposure } from '../../../core/image/index.js';
 import { buildIsrGraph, type IsrQuantumGraph } from '../../../core/pipe/graph/index.js';
 import { executeIsrGraph, IsrExecutor, type ExecutionEvent } from '../../../core/pipe/execution/index.js';
 import { getQuantum, queryQuanta, readProvenance } from '../../../core/provenance/index.js';
-import { CALIB, RAW_RUN, makeSimRepo, simConfig, type SimRepo } from './fixture.js';
+import { CALIB, DEFECT_BOX, RAW_RUN, makeSimRepo, simConfig, type SimRepo } from './fixture.js';
 
 const repos: SimRepo[] = [];
 afterEach(() => {
@@ -146,6 +146,19 @@ describe('IsrExecutor', () => {
     expect(second.status).toBe('succeeded');
     expect(second.counts).toMatchObject({ succeeded: 4, alreadyDone: 2 });
     expect(checkConsistent(r, 'out/run')).toBe(6);
+  }, 120_000);
+
+  it('applies certified defects (prerequisite found by the graph, read in the worker)', async () => {
+    const r = await repo({ detectors: [0], exposures: [1001], defects: true });
+    const g = buildIsrGraph(r.butler.registry, { inputCollections: [RAW_RUN, CALIB], config: simConfig({ doDefect: true, doInterpolate: false }), taskName: 'IsrTask', outputRun: 'out/run' });
+    expect(Object.keys(g.quanta[0].calibrations).sort()).toEqual(['bias', 'dark', 'defects', 'flat']);
+    const report = await executeIsrGraph(r.butler, g, { jobs: 1 });
+    expect(report.status).toBe('succeeded');
+    const out = (await r.butler.get(r.butler.registry.getDataset(report.quanta[0].outputs!.exposure)!)) as Exposure;
+    const bad = out.mask.getPlaneBitMask('BAD');
+    expect(out.mask.get(DEFECT_BOX.x0 + 1, DEFECT_BOX.y0 + 2) & bad).toBe(bad);
+    expect(out.mask.get(DEFECT_BOX.x0 + 10, DEFECT_BOX.y0 + 2) & bad).toBe(0);
+    expect(getQuantum(r.butler.registry.db, g.quanta[0].id)!.inputs.some((i) => i.connection === 'defects' && i.kind === 'prerequisite')).toBe(true);
   }, 120_000);
 
   it('refuses to resume a run with a different config', async () => {

@@ -8,6 +8,7 @@ import { Butler } from '../../../core/butler/index.js';
 import type { Detector } from '../../../core/camera/geometry.js';
 import { DatasetType } from '../../../core/datasets/index.js';
 import '../../../core/formatters/fits/index.js';
+import { Defects } from '../../../core/calib/index.js';
 import { Exposure, Image, MaskedImage } from '../../../core/image/index.js';
 import { makeIsrConfig } from '../../../core/isr/presets.js';
 import type { IsrFields } from '../../../core/isr/isrConfig.js';
@@ -20,6 +21,7 @@ export const FILTER = 'r.MP9601';
 export const RAW_RUN = `${INSTRUMENT}/raw/all`;
 export const CALIB = `${INSTRUMENT}/calib`;
 export const CALIB_RUN = `${INSTRUMENT}/calib/run1`;
+export const DEFECT_BOX = { x0: 40, y0: 10, width: 3, height: 5 };
 
 export interface SimRepo {
   root: string;
@@ -37,6 +39,8 @@ export interface SimRepoOptions {
   exposures?: number[];
   /** Certify these calibrations (default all three). */
   calibs?: Array<'bias' | 'dark' | 'flat'>;
+  /** Also certify a defects table per detector (a 3×5 box at x=40, y=10). */
+  defects?: boolean;
   /** Raws (exposure/detector) written with a frame of the wrong size, so ISR fails on them. */
   broken?: Array<{ exposure: number; detector: number }>;
 }
@@ -94,6 +98,13 @@ export async function makeSimRepo(options: SimRepoOptions = {}): Promise<SimRepo
       if (type === 'flat') dataId.physical_filter = FILTER;
       refs.push(await butler.put(calib, calibTypes[type], dataId, { run: CALIB_RUN }));
     }
+    r.certify(CALIB, refs, { begin: null, end: null });
+  }
+  if (options.defects) {
+    const dt = DatasetType.fromNames(u, 'defects', ['instrument', 'detector'], 'Defects', { isCalibration: true });
+    r.registerDatasetType(dt);
+    const refs = [];
+    for (const d of detectors) refs.push(await butler.put(new Defects([DEFECT_BOX]), dt, { instrument: INSTRUMENT, detector: d }, { run: CALIB_RUN }));
     r.certify(CALIB, refs, { begin: null, end: null });
   }
   return { root, butler, detectors, exposures };
