@@ -70,6 +70,14 @@ function readCalib(path: string, what: string): Exposure {
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
+/** Preset names for the help text; never fails (a missing preset folder only shows up when one is used). */
+function presetNames(): string {
+  try {
+    return listIsrPresets().join(', ');
+  } catch {
+    return 'see core/isr/presets';
+  }
+}
 /** JSON for people: NaN and ±Infinity spelled out (JSON.stringify would print null). */
 const show = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v));
 
@@ -83,7 +91,7 @@ export const isrCommands: CommandGroup = (program: Command) => {
     .option('--bias <file>', 'master bias (trimmed and assembled)')
     .option('--dark <file>', 'master dark (its DARKTIME scales it)')
     .option('--flat <file>', 'master flat')
-    .option('--preset <name>', `config preset (${listIsrPresets().join(', ')})`)
+    .option('--preset <name>', `config preset (${presetNames()})`)
     .option('-C, --config-file <yaml>', 'YAML file of config overrides')
     .option('-c, --config <key=value>', 'config override with a dotted path, e.g. overscan.fitType=MEDIAN_PER_ROW (repeatable)', collect, [])
     .option('--task <name>', 'IsrTask or CfhtIsrTask (default: from the preset, else IsrTask)')
@@ -119,7 +127,7 @@ export const isrCommands: CommandGroup = (program: Command) => {
   program
     .command('isr-config')
     .description('Print an ISR config as YAML with every field documented, its differences from the defaults, or its JSON Schema.')
-    .option('--preset <name>', `start from a preset (${listIsrPresets().join(', ')})`)
+    .option('--preset <name>', `start from a preset (${presetNames()})`)
     .option('-C, --config-file <yaml>', 'YAML file of config overrides')
     .option('-c, --config <key=value>', 'config override (repeatable)', collect, [])
     .option('--task <name>', 'IsrTask or CfhtIsrTask')
