@@ -1,20 +1,37 @@
-// FITS read/write speed on a full CFHT MegaCam CCD (2112×4644 uint16 with BZERO 32768), with
-// astropy timed on the same file in the same run (bench/fits_astropy.py) for the ratio.
-// Run: npx tsx bench/fits.ts [--runs N]
+// FITS read/write speed on a full CFHT MegaCam-sized CCD (2112×4644 uint16 with BZERO 32768), with
+// astropy timed on the same files in the same run (bench/fits_astropy.py) for the ratios.
+// Run: npx tsx bench/fits.ts [--runs N] [--rounds R]
+//
+// Each side runs in its own child process, R rounds alternating core/fits and astropy (so a change
+// in the machine's load hits both), N timed runs per round after one untimed warm-up. Printed per
+// operation: wall-clock median (minimum) and CPU-time median (user + system of the process). On a
+// machine shared with other work the wall figures mostly measure waiting for a core; CPU time is
+// the steadier comparison. Writes go to a path that does not exist yet (removed untimed), on both
+// sides; both are shown without and with fsync (core/fits: temporary file + rename either way).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FitsFile, Header, writeFits } from '../core/fits/index.js';
+import { FitsFile, Header, writeFits, type HduSpec } from '../core/fits/index.js';
 
 const W = 2112;
 const H = 4644;
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
-const here = dirname(fileURLToPath(import.meta.url));
+const here = fileURLToPath(new URL('.', import.meta.url));
+const self = fileURLToPath(import.meta.url);
 
-/** A raw-looking CCD: bias + sky noise, stars, overscan columns, a few saturated pixels. */
+interface Samples {
+  wall: number[];
+  cpu: number[];
+}
+type Results = Record<string, Samples>;
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** A raw-looking CCD: bias + sky noise, stars, a few saturated pixels. */
 function synthesize(): Uint16Array {
   let s = 12345;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
@@ -31,124 +48,156 @@ function synthesize(): Uint16Array {
   return d;
 }
 
-function stats(t: number[]): { median: number; min: number } {
-  const sorted = t.slice().sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
-}
-
-function timed(fn: () => unknown): number[] {
-  const t: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
+/** Times `fn` (after one untimed warm-up); `setup` runs untimed before each run. */
+function timed(runs: number, fn: () => unknown, setup: () => void = () => {}): Samples {
+  const out: Samples = { wall: [], cpu: [] };
+  for (let r = 0; r <= runs; r++) {
+    setup();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    t.push(performance.now() - t0);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (r === 0) continue;
+    out.wall.push(wall);
+    out.cpu.push((c.user + c.system) / 1000);
   }
-  return t;
+  return out;
 }
 
-/** Times `fn` only; `setup` runs untimed before each run. */
-function timedWith<T>(setup: () => T, fn: (arg: T) => unknown): number[] {
-  const t: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const arg = setup();
-    const t0 = performance.now();
-    fn(arg);
-    t.push(performance.now() - t0);
-  }
-  return t;
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'bench-fits-'));
-try {
-  const file = join(dir, 'ccd.fits');
-  const header = new Header().set('OBJECT', 'synthetic MegaCam CCD').set('EXPTIME', 60, 'seconds', { float: true }).set('EXTNAME', 'ccd10');
-  writeFits(file, [{ type: 'image', header, data: synthesize(), axes: [W, H] }]);
-
-  const riceFile = join(dir, 'ccd-rice.fits');
-  const pixels16 = FitsFile.open(file);
-  writeFits(riceFile, [{ type: 'image' }, { type: 'compressed-image', header, data: pixels16.readImage(0).data, axes: [W, H] }], { fsync: false });
-  pixels16.close();
-  const readRice = () => {
-    const f = FitsFile.open(riceFile);
-    const img = f.readImageFloat32(1);
-    f.close();
-    return img;
-  };
+/** The core/fits side (runs in a child process, prints JSON). */
+function measureOurs(file: string, riceFile: string, dir: string, runs: number): Results {
+  const open = (path: string) => FitsFile.open(path);
   const readFloat32 = () => {
-    const f = FitsFile.open(file);
+    const f = open(file);
     const img = f.readImageFloat32(0);
     f.close();
     return img;
   };
   const image = readFloat32();
-  const f0 = FitsFile.open(file);
+  const f0 = open(file);
   const stored = f0.readImage(0);
-  const storedHeader = f0.hdus[0].header;
+  const header = f0.hdus[0].header;
   f0.close();
-  if (!(stored.data instanceof Uint16Array)) throw new Error('expected uint16 pixels');
-
   const reused = new Float32Array(W * H);
-  const readInto = () => {
-    const f = FitsFile.open(file);
-    const img = f.readImageFloat32(0, { into: reused });
-    f.close();
-    return img;
+  const f32 = join(dir, 'ours-f32.fits');
+  const u16 = join(dir, 'ours-u16.fits');
+  const fresh = (path: string) => () => rmSync(path, { force: true });
+  const write = (path: string, data: HduSpec[], fsync: boolean) => writeFits(path, data, { fsync });
+  return {
+    read_float32: timed(runs, readFloat32),
+    read_float32_into: timed(runs, () => {
+      const f = open(file);
+      f.readImageFloat32(0, { into: reused });
+      f.close();
+    }),
+    read_uint16: timed(runs, () => {
+      const f = open(file);
+      f.readImage(0);
+      f.close();
+    }),
+    write_float32: timed(runs, () => write(f32, [{ type: 'image', header, data: image.data, axes: image.axes }], false), fresh(f32)),
+    write_uint16: timed(runs, () => write(u16, [{ type: 'image', header, data: stored.data, axes: stored.axes }], false), fresh(u16)),
+    write_float32_fsync: timed(runs, () => write(f32, [{ type: 'image', header, data: image.data, axes: image.axes }], true), fresh(f32)),
+    read_write_float32: timed(runs, () => {
+      const img = readFloat32();
+      write(f32, [{ type: 'image', header, data: img.data, axes: img.axes }], false);
+    }, fresh(f32)),
+    read_rice_float32: timed(runs, () => {
+      const f = open(riceFile);
+      f.readImageFloat32(1);
+      f.close();
+    }),
   };
-  // Every write goes to a path that does not exist yet (the previous output is removed untimed),
-  // on both sides, so neither pays for freeing the old file's pages.
-  const fresh = (name: string) => {
-    const path = join(dir, name);
-    rmSync(path, { force: true });
-    return path;
-  };
-  const ours = {
-    read_float32: timed(readFloat32),
-    read_float32_into: timed(readInto),
-    read_rice_float32: timed(readRice),
-    write_float32: timedWith(() => fresh('ours-f32.fits'), (p) => writeFits(p, [{ type: 'image', header: storedHeader, data: image.data, axes: image.axes }], { fsync: false })),
-    write_uint16: timedWith(() => fresh('ours-u16.fits'), (p) => writeFits(p, [{ type: 'image', header: storedHeader, data: stored.data, axes: stored.axes }], { fsync: false })),
-    write_float32_fsync: timedWith(() => fresh('ours-f32.fits'), (p) => writeFits(p, [{ type: 'image', header: storedHeader, data: image.data, axes: image.axes }])),
-  };
-
-  const runAstropy = (env: NodeJS.ProcessEnv): Record<string, number[] | string> => {
-    const py = spawnSync('/usr/bin/python3', [join(here, 'fits_astropy.py'), file, dir, String(RUNS), riceFile], { encoding: 'utf8', env });
-    if (py.status !== 0) throw new Error(`bench/fits_astropy.py failed (install Debian python3-astropy): ${py.stderr}`);
-    return JSON.parse(py.stdout) as Record<string, number[] | string>;
-  };
-  const theirs = runAstropy(process.env);
-  // The same with numpy's huge-page allocation off, i.e. with the 4 KB page faults V8 has.
-  const theirsSmallPages = runAstropy({ ...process.env, NUMPY_MADVISE_HUGEPAGE: '0' });
-
-  console.log(`FITS benchmark: ${W}×${H} uint16 (BZERO 32768), ${(W * H * 2 / 1e6).toFixed(1)} MB of pixels (RICE_1 copy written by core/fits, one row per tile); median (min) of ${RUNS} runs`);
-  console.log(`Node ${process.version}; astropy ${theirs.astropy}, numpy ${theirs.numpy} (/usr/bin/python3); both write without fsync`);
-  console.log('');
-  console.log(`${'operation'.padEnd(34)} ${'core/fits'.padStart(18)} ${'astropy'.padStart(18)} ${'ratio'.padStart(8)}`);
-  const rows: Array<[string, string]> = [
-    ['read → float32 (new array)', 'read_float32'],
-    ['write float32 (BITPIX -32)', 'write_float32'],
-    ['write uint16 (BITPIX 16 + BZERO)', 'write_uint16'],
-    ['read RICE_1 tile-compressed → f32', 'read_rice_float32'],
-  ];
-  const fmt = (s: { median: number; min: number }) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}) ms`;
-  for (const [label, key] of rows) {
-    const a = stats(ours[key as keyof typeof ours]);
-    const b = stats(theirs[key] as number[]);
-    console.log(`${label.padEnd(34)} ${fmt(a).padStart(18)} ${fmt(b).padStart(18)} ${(b.median / a.median).toFixed(2).padStart(7)}×`);
-  }
-  const rf = stats(ours.read_float32).median + stats(ours.write_float32).median;
-  const rfa = stats(theirs.read_float32 as number[]).median + stats(theirs.write_float32 as number[]).median;
-  console.log(`${'read → float32 + write back'.padEnd(34)} ${`${rf.toFixed(1)} ms`.padStart(18)} ${`${rfa.toFixed(1)} ms`.padStart(18)} ${(rfa / rf).toFixed(2).padStart(7)}×`);
-  const into = stats(ours.read_float32_into);
-  const astropyRead = stats(theirs.read_float32 as number[]);
-  console.log(`${'read → float32 (reused array)'.padEnd(34)} ${fmt(into).padStart(18)} ${fmt(astropyRead).padStart(18)} ${(astropyRead.median / into.median).toFixed(2).padStart(7)}×  (astropy: new array)`);
-  const ratio = rfa / rf;
-  console.log('');
-  console.log(`target: read → float32 + write back ≥ 2× astropy: ${ratio >= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`);
-  const small = stats(theirsSmallPages.read_float32 as number[]).median + stats(theirsSmallPages.write_float32 as number[]).median;
-  console.log(`astropy with NUMPY_MADVISE_HUGEPAGE=0: read → float32 ${fmt(stats(theirsSmallPages.read_float32 as number[]))}, + write back ${small.toFixed(1)} ms → ratio ${(small / rf).toFixed(2)}×`);
-  console.log('note: a new 39 MB Float32Array is faulted in 4 KB pages by V8, numpy maps large arrays with huge pages;');
-  console.log('      the reused-array line shows the decode cost without that (FitsFile.readImageFloat32(ref, { into })).');
-  console.log(`core/fits write float32 with fsync (our default, durable): ${fmt(stats(ours.write_float32_fsync))}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, what: string): Results & { astropy?: string; numpy?: string } {
+  const child = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  if (child.status !== 0) throw new Error(`${what} failed (exit ${child.status}): ${child.stderr}`);
+  return JSON.parse(child.stdout) as Results;
+}
+
+function merge(into: Results, from: Results): void {
+  for (const [k, v] of Object.entries(from)) {
+    if (typeof v !== 'object' || !('wall' in v)) continue;
+    into[k] ??= { wall: [], cpu: [] };
+    into[k].wall.push(...v.wall);
+    into[k].cpu.push(...v.cpu);
+  }
+}
+
+const median = (a: number[]) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const minimum = (a: number[]) => Math.min(...a);
+
+function main(): void {
+  if (process.argv[2] === '--child') {
+    const [file, riceFile, dir, runs] = process.argv.slice(3);
+    process.stdout.write(JSON.stringify(measureOurs(file, riceFile, dir, Number(runs))));
+    return;
+  }
+  const runs = option('--runs', 5);
+  const rounds = option('--rounds', 2);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-fits-'));
+  try {
+    const file = join(dir, 'ccd.fits');
+    const riceFile = join(dir, 'ccd-rice.fits');
+    const header = new Header().set('OBJECT', 'synthetic MegaCam CCD').set('EXTNAME', 'ccd10').set('EXPTIME', 60, 'seconds', { float: true });
+    const pixels = synthesize();
+    writeFits(file, [{ type: 'image', header, data: pixels, axes: [W, H] }], { fsync: false });
+    writeFits(riceFile, [{ type: 'image' }, { type: 'compressed-image', header, data: pixels, axes: [W, H] }], { fsync: false });
+
+    const loadBefore = loadavg();
+    const node = (env: NodeJS.ProcessEnv) => runChild(process.execPath, [...process.execArgv, self, '--child', file, riceFile, dir, String(runs)], env, 'core/fits side');
+    const python = (env: NodeJS.ProcessEnv) =>
+      runChild('/usr/bin/python3', [join(here, 'fits_astropy.py'), file, dir, String(runs), riceFile], env, 'bench/fits_astropy.py (install Debian python3-astropy)');
+    // Huge pages as numpy takes them by itself (it madvises arrays of 4 MB and more): glibc's
+    // tunable makes malloc do the same for V8's array buffers; and numpy without them.
+    const hugeEnv = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
+    const smallEnv = { ...process.env, NUMPY_MADVISE_HUGEPAGE: '0' };
+    const ours: Results = {}, oursHuge: Results = {}, theirs: Results = {}, theirsSmall: Results = {};
+    let versions = '';
+    for (let r = 0; r < rounds; r++) {
+      merge(ours, node(process.env));
+      const t = python(process.env);
+      versions = `astropy ${t.astropy}, numpy ${t.numpy}`;
+      merge(theirs, t);
+      merge(oursHuge, node(hugeEnv));
+      merge(theirsSmall, python(smallEnv));
+    }
+    const loadAfter = loadavg();
+
+    const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+    console.log(`FITS benchmark: ${W}×${H} uint16 (BZERO 32768), ${((W * H * 2) / 1e6).toFixed(1)} MB of pixels; RICE_1 copy by core/fits (one row per tile)`);
+    console.log(`Node ${process.version}; ${versions} (/usr/bin/python3); ${rounds} rounds × ${runs} runs per side, after a warm-up run`);
+    console.log(`load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)} (1/5/15 min) on ${availableParallelism()} cores`);
+    console.log('figures: wall median (min) ms | CPU median ms; ratio = astropy ÷ core/fits (above 1: core/fits faster)');
+    console.log('');
+    const rows: Array<[string, string]> = [
+      ['read → float32 (new array)', 'read_float32'],
+      ['read → uint16 (physical type)', 'read_uint16'],
+      ['write float32 (BITPIX -32)', 'write_float32'],
+      ['write uint16 (BITPIX 16 + BZERO)', 'write_uint16'],
+      ['read → float32 + write back', 'read_write_float32'],
+      ['write float32 + fsync (atomic)', 'write_float32_fsync'],
+      ['read RICE_1 → float32', 'read_rice_float32'],
+    ];
+    const cell = (s: Samples) => `${median(s.wall).toFixed(1)} (${minimum(s.wall).toFixed(1)}) | ${median(s.cpu).toFixed(1)}`;
+    const ratio = (a: Samples, b: Samples) => `${(median(b.wall) / median(a.wall)).toFixed(2)}× | ${(median(b.cpu) / median(a.cpu)).toFixed(2)}×`;
+    console.log(`${'operation'.padEnd(34)} ${'core/fits'.padStart(24)} ${'astropy'.padStart(24)} ${'ratio wall | CPU'.padStart(18)}`);
+    for (const [label, key] of rows) console.log(`${label.padEnd(34)} ${cell(ours[key]).padStart(24)} ${cell(theirs[key]).padStart(24)} ${ratio(ours[key], theirs[key]).padStart(18)}`);
+    console.log(`${'read → float32 (reused array)'.padEnd(34)} ${cell(ours.read_float32_into).padStart(24)} ${cell(theirs.read_float32).padStart(24)} ${ratio(ours.read_float32_into, theirs.read_float32).padStart(18)}  (astropy: new array)`);
+    console.log('');
+    console.log('with huge pages on both sides (core/fits under GLIBC_TUNABLES=glibc.malloc.hugetlb=1; numpy uses them by default):');
+    for (const [label, key] of [rows[0], rows[4], rows[6]]) console.log(`${label.padEnd(34)} ${cell(oursHuge[key]).padStart(24)} ${cell(theirs[key]).padStart(24)} ${ratio(oursHuge[key], theirs[key]).padStart(18)}`);
+    console.log('with 4 KB pages on both sides (astropy under NUMPY_MADVISE_HUGEPAGE=0):');
+    for (const [label, key] of [rows[0], rows[4], rows[6]]) console.log(`${label.padEnd(34)} ${cell(ours[key]).padStart(24)} ${cell(theirsSmall[key]).padStart(24)} ${ratio(ours[key], theirsSmall[key]).padStart(18)}`);
+    const rw = (a: Samples, b: Samples) => [median(b.wall) / median(a.wall), median(b.cpu) / median(a.cpu)];
+    const [wallRatio, cpuRatio] = rw(ours.read_write_float32, theirs.read_write_float32);
+    console.log('');
+    console.log(`target: read → float32 + write back ≥ 2× astropy: ${wallRatio >= 2 ? 'met' : 'NOT met'} (wall ${wallRatio.toFixed(2)}×, CPU ${cpuRatio.toFixed(2)}×)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
