@@ -3,6 +3,7 @@
 // export/import/retrieveArtifacts). A put is atomic: the artifact is staged first, then
 // published together with its registry rows in one database transaction; if anything
 // fails, neither a registry row nor a file remains.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import { ButlerConfig, Config, isConfigMap, type ConfigMap } from '../config/index.js';
 import { DatasetRef, DatasetType, StorageClassFactory, makeDatasetId, type DatasetIdGenEnum } from '../datasets/index.js';
@@ -87,7 +88,10 @@ export class Butler {
   readonly writeable: boolean;
   private readonly knownRuns = new Set<string>();
   private readonly expander: DataIdExpander;
-  private readonly txStack: TxFrame[] = [];
+  /** The transaction frame of the current async context (nested calls see their parent). */
+  private readonly txContext = new AsyncLocalStorage<TxFrame>();
+  /** Settles when the open outermost transaction ends; undefined when none is open. */
+  private openTransaction: Promise<void> | undefined;
 
   private constructor(config: ButlerConfig, registry: Registry, datastore: Datastore, storageClasses: StorageClassFactory, root: string, opts: ButlerOptions) {
     this.config = config;
@@ -202,36 +206,41 @@ export class Butler {
 
   /**
    * Runs `fn` in one registry transaction (savepoints when nested): every put, ingest
-   * and prune inside either all happen or none does, files included.
+   * and prune inside either all happen or none does, files included. Transactions and
+   * writes started by other callers (other async contexts, e.g. concurrent requests)
+   * wait until it ends instead of joining it.
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     this.requireWriteable('start a transaction');
     const db = this.registry.db;
-    const outer = this.txStack.length === 0;
+    // The last check and BEGIN run in one synchronous step, so nobody can slip in between.
+    while (this.openTransaction && this.txContext.getStore() === undefined) await this.openTransaction;
+    const parent = this.txContext.getStore();
+    const outer = parent === undefined;
     const savepoint = outer ? undefined : `butler_tx_${++savepointCounter}`;
     db.exec(outer ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+    let ended: () => void = () => undefined;
+    if (outer) this.openTransaction = new Promise<void>((resolveEnded) => (ended = resolveEnded));
     const frame: TxFrame = { undo: new UndoLog(), savepoint };
-    this.txStack.push(frame);
     try {
-      const result = await fn();
+      const result = await this.txContext.run(frame, fn);
       // Files written in the background must all exist before anything is committed.
       await this.datastore.flushWrites();
-      this.txStack.pop();
       if (outer) {
         db.exec('COMMIT');
         this.datastore.settle();
       } else {
         db.exec(`RELEASE ${savepoint}`);
-        const parent = this.txStack[this.txStack.length - 1];
-        parent.undo.onRollback(() => frame.undo.rollback());
+        (parent as TxFrame).undo.onRollback(() => frame.undo.rollback());
       }
       return result;
     } catch (err) {
-      if (this.txStack[this.txStack.length - 1] === frame) this.txStack.pop();
       try {
         await this.datastore.flushWrites().catch(() => undefined);
-        db.exec(outer ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}`);
-        if (!outer) db.exec(`RELEASE ${savepoint}`);
+        if (db.inTransaction) {
+          db.exec(outer ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}`);
+          if (!outer) db.exec(`RELEASE ${savepoint}`);
+        }
       } finally {
         frame.undo.rollback();
         if (outer) {
@@ -240,14 +249,21 @@ export class Butler {
         }
       }
       throw err;
+    } finally {
+      if (outer) {
+        this.openTransaction = undefined;
+        ended();
+      }
     }
   }
 
   /**
-   * Runs the synchronous commit step of a write atomically (a savepoint inside any open
-   * Butler transaction). On failure, background writes settle before files are removed.
+   * Runs the synchronous commit step of a write atomically: a savepoint inside the caller's
+   * Butler transaction, else its own transaction (after waiting for another caller's
+   * transaction to end). On failure, background writes settle before files are removed.
    */
   private async commitWrite(commit: (undo: UndoLog) => void, discard: () => void): Promise<void> {
+    while (this.openTransaction && this.txContext.getStore() === undefined) await this.openTransaction;
     const undo = new UndoLog();
     try {
       this.registry.db.transaction(() => commit(undo));
@@ -257,9 +273,16 @@ export class Butler {
       discard();
       throw err;
     }
-    const frame = this.txStack[this.txStack.length - 1];
+    const frame = this.txContext.getStore();
     if (frame) frame.undo.onRollback(() => undo.rollback());
     else this.datastore.settle();
+  }
+
+  /** Empties the datastore trash unless the caller is inside a transaction (then it waits for the commit). */
+  private async emptyTrashOutsideTransactions(): Promise<void> {
+    if (this.txContext.getStore() !== undefined) return;
+    while (this.openTransaction) await this.openTransaction;
+    await this.datastore.emptyTrash();
   }
 
   // ---- writing ----------------------------------------------------------------------
@@ -283,7 +306,7 @@ export class Butler {
     }
     this.ensureRun(ref.run);
     // Inside a transaction files are written in the background and awaited before COMMIT.
-    const inTransaction = this.txStack.length > 0;
+    const inTransaction = this.txContext.getStore() !== undefined;
     const prepared = await this.datastore.preparePut(obj, ref, { defer: inTransaction });
     await this.commitWrite((undo) => {
       this.registry.importDatasets([ref]);
@@ -440,7 +463,7 @@ export class Butler {
       if (disassociate) for (const tag of tags) this.registry.disassociate(tag, list);
       if (unstore) this.datastore.trash(list);
     }, () => undefined);
-    if ((purge || unstore) && this.txStack.length === 0) await this.datastore.emptyTrash();
+    if (purge || unstore) await this.emptyTrashOutsideTransactions();
   }
 
   /** Removes RUN collections with all their datasets (artifacts too unless unstore is false). */
@@ -463,7 +486,7 @@ export class Butler {
         this.knownRuns.delete(run);
       }
     }, () => undefined);
-    if (unstore && this.txStack.length === 0) await this.datastore.emptyTrash();
+    if (unstore) await this.emptyTrashOutsideTransactions();
   }
 
   retrieveArtifacts(refs: readonly DatasetRef[], destination: string, opts: RetrieveOptions = {}): string[] {

@@ -118,6 +118,26 @@ describe('put/get/URIs/exists', () => {
     butler.close();
   });
 
+  it('a concurrent caller neither joins nor is rolled back with another caller\'s transaction', async () => {
+    const { butler } = setup();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const failing = butler.transaction(async () => {
+      await butler.put({ a: 1 }, 'metric', dataId);
+      await gate;
+      throw new Error('abort A');
+    });
+    // B starts while A's transaction is open: it waits for A to end, then commits on its own.
+    const other = butler.put({ b: 1 }, 'metric', { ...dataId, exposure: 101 });
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await expect(failing).rejects.toThrow('abort A');
+    const b = await other;
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/test' }).map((r) => r.id)).toEqual([b.id]);
+    expect(await butler.get(b)).toEqual({ b: 1 });
+    butler.close();
+  });
+
   it('a background write failing inside a transaction rolls everything back', async () => {
     const { root, butler } = setup();
     const storage = butler.fileDatastores()[0].storage;
