@@ -6,7 +6,8 @@ export interface Histogram {
   /** Lower edge of the first bin and upper edge of the last one. */
   lo: number;
   hi: number;
-  counts: Float64Array;
+  /** Counts per bin (32-bit: an image has fewer than 2^32 pixels; integer increments are faster). */
+  counts: Uint32Array;
   /** Finite values below lo and above hi (not in any bin). */
   below: number;
   above: number;
@@ -16,7 +17,7 @@ export interface Histogram {
 export function histogram(sel: PixelSelection, lo: number, hi: number, bins: number): Histogram {
   if (!(Number.isInteger(bins) && bins > 0)) throw new Error(`histogram bin count must be a positive integer, got ${bins}`);
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) throw new Error(`histogram range must be finite, got [${lo}, ${hi}]`);
-  const counts = new Float64Array(bins);
+  const counts = new Uint32Array(bins);
   let below = 0;
   let above = 0;
   const { data, runs } = sel;
@@ -33,15 +34,20 @@ export function histogram(sel: PixelSelection, lo: number, hi: number, bins: num
     return { lo, hi, counts, below, above };
   }
   const scale = bins / span;
+  const last = bins - 1;
   for (let r = 0; r < runs.length; r += 2) {
     const end = runs[r + 1];
     for (let i = runs[r]; i < end; i++) {
       const v = data[i];
-      if (v - v !== 0) continue;
-      if (v < lo) { below++; continue; }
-      if (v > hi) { above++; continue; }
-      const b = ((v - lo) * scale) | 0; // v ≥ lo here, so truncation is floor
-      counts[b >= bins ? bins - 1 : b]++;
+      // One test keeps NaN out (every comparison with NaN is false); ±Inf land in below/above.
+      if (v >= lo && v <= hi) {
+        const b = ((v - lo) * scale) | 0; // v ≥ lo here, so truncation is floor
+        counts[b > last ? last : b]++;
+      } else if (v < lo) {
+        if (v !== -Infinity) below++;
+      } else if (v > hi && v !== Infinity) {
+        above++;
+      }
     }
   }
   return { lo, hi, counts, below, above };
