@@ -12,7 +12,7 @@ import type { IsrFields } from '../../core/isr/isrConfig.js';
 import type { Config } from '../../core/pipe/config/index.js';
 import { buildIsrGraph } from '../../core/pipe/graph/index.js';
 import { applyOutputCollections, executeIsrGraph, planOutputCollections, type ExecutionEvent, type ExecutionReport } from '../../core/pipe/execution/index.js';
-import { datasetLineage, getQuantum, type Lineage, type LineageDirection, type LineageNode } from '../../core/provenance/index.js';
+import { datasetLineage, getQuantum, lineageToDot, lineageToMermaid, type Lineage, type LineageDirection, type LineageNode } from '../../core/provenance/index.js';
 import { printJson } from '../output.js';
 import type { CommandGroup } from './index.js';
 
@@ -270,7 +270,10 @@ export const pipeCommands: CommandGroup = (program: Command) => {
     })
     .option('--direction <dir>', 'ancestors, descendants or both', 'both')
     .option('--json', 'print nodes and edges (and each quantum in full) as JSON')
-    .action((repo: string, id: string, opts: { depth?: number; direction: string; json?: boolean }) => {
+    .option('--dot', 'print the graph as Graphviz DOT (like pipetask --qgraph-dot)')
+    .option('--mermaid', 'print the graph as a Mermaid flowchart')
+    .action((repo: string, id: string, opts: { depth?: number; direction: string; json?: boolean; dot?: boolean; mermaid?: boolean }) => {
+      if ([opts.json, opts.dot, opts.mermaid].filter(Boolean).length > 1) throw new Error('choose one of --json, --dot, --mermaid');
       if (!existsSync(repo)) throw new Error(`Repository ${repo} does not exist`);
       if (!['ancestors', 'descendants', 'both'].includes(opts.direction)) throw new Error(`--direction must be ancestors, descendants or both, got '${opts.direction}'`);
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error(`'${id}' is not a dataset UUID`);
@@ -280,7 +283,9 @@ export const pipeCommands: CommandGroup = (program: Command) => {
         if (opts.json) {
           const quanta = lineage.nodes.filter((n) => n.kind === 'quantum').map((n) => getQuantum(butler.registry.db, n.id));
           printJson({ ...lineage, quanta });
-        } else process.stdout.write(lineageTree(lineage));
+        } else if (opts.dot) process.stdout.write(lineageToDot(lineage));
+        else if (opts.mermaid) process.stdout.write(lineageToMermaid(lineage));
+        else process.stdout.write(lineageTree(lineage));
       } finally {
         butler.close();
       }

@@ -5,3 +5,4 @@ export * from './store.js';
 export * from './lineage.js';
 export * from './fitsKeys.js';
 export { packageVersions } from './packages.js';
+export * from './graphExport.js';

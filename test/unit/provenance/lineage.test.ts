@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetType, type DatasetRef } from '../../../core/datasets/index.js';
 import { Registry } from '../../../core/registry/index.js';
-import { datasetLineage, getQuantum, hasProvenance, producerOf, queryQuanta, recordQuantum, type Lineage } from '../../../core/provenance/index.js';
+import { datasetLineage, getQuantum, hasProvenance, lineageToDot, lineageToMermaid, producerOf, queryQuanta, recordQuantum, type Lineage } from '../../../core/provenance/index.js';
 
 // A two-step chain: a --q1--> b, b2 ; b + d (prerequisite) --q2--> c.
 let registry: Registry;
@@ -105,5 +105,20 @@ describe('datasetLineage', () => {
     expect(a).toMatchObject({ kind: 'dataset', exists: false, datasetType: 'a', run: 'r' });
     expect(() => datasetLineage(registry, '99999999-9999-4999-8999-999999999999')).toThrow(/not in this repository/);
     expect(() => datasetLineage(registry, refs.c.id, { depth: -1 })).toThrow(/depth/);
+  });
+});
+
+describe('graph export', () => {
+  it('DOT and Mermaid carry every node and edge', () => {
+    const l = datasetLineage(registry, refs.c.id, { direction: 'ancestors', depth: 1 });
+    const dot = lineageToDot(l);
+    expect(dot.startsWith('digraph lineage {')).toBe(true);
+    for (const n of l.nodes) expect(dot).toContain(`"${n.id}" [shape=${n.kind === 'dataset' ? 'box' : 'ellipse'}`);
+    expect(dot).toContain(`"${refs.d.id}" -> "${Q2}" [label="calib", style=dashed]`);
+    expect(dot.match(/ -> /g)).toHaveLength(l.edges.length);
+    const mm = lineageToMermaid(l);
+    expect(mm.split('\n')[0]).toBe('flowchart LR');
+    expect(mm.match(/-->|-\.->/g)).toHaveLength(l.edges.length);
+    expect(mm).toContain('-.->|calib|');
   });
 });
