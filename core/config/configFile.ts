@@ -4,6 +4,8 @@
 // relative to the including file), included values first, explicit values on top.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGED_DEFAULTS } from './defaults/index.js';
 import YAML, { isMap, isScalar, isSeq, type Tags } from 'yaml';
 import { ConfigFileNotFoundError, ConfigRuntimeError } from './errors.js';
 
@@ -28,7 +30,8 @@ export function expandEnvVars(text: string, env: NodeJS.ProcessEnv = process.env
 function includeTags(baseDir: string, seen: readonly string[]): Tags {
   const load = (value: unknown): ConfigValue => {
     if (typeof value !== 'string') throw new ConfigRuntimeError(`!include expects a file name, got ${JSON.stringify(value)}`);
-    const target = isAbsolute(value) ? value : resolve(baseDir, value);
+    const local = uriToLocal(value);
+    const target = isUri(local) || isAbsolute(local) ? local : resolve(baseDir, local);
     return readConfigFile(target, seen);
   };
   return [
@@ -78,8 +81,25 @@ function parseJson(text: string, source: string): ConfigValue {
 }
 
 /** Reads one file (no includeConfigs processing yet). */
+const PACKAGE_RESOURCE = 'resource://lsst.daf.butler/configs/';
+
+function isUri(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+}
+
+/** file:// URIs become paths; daf_butler's packaged defaults (resource://lsst.daf.butler/configs/...) stay URIs. */
+function uriToLocal(text: string): string {
+  return text.startsWith('file://') ? fileURLToPath(text) : text;
+}
+
 function readConfigFile(path: string, seen: readonly string[]): ConfigValue {
   if (seen.includes(path)) throw new ConfigRuntimeError(`Include loop: ${[...seen, path].join(' -> ')}`);
+  if (path.startsWith(PACKAGE_RESOURCE)) {
+    const text = PACKAGED_DEFAULTS[path.slice(PACKAGE_RESOURCE.length)];
+    if (text === undefined) throw new ConfigFileNotFoundError(`${path} is not one of the packaged defaults (${Object.keys(PACKAGED_DEFAULTS).join(', ')})`);
+    return processIncludes(parseYaml(text, process.cwd(), path, [...seen, path]), process.cwd(), [...seen, path]);
+  }
+  if (isUri(path)) throw new ConfigRuntimeError(`Config ${path}: only local files, file:// URIs and resource://lsst.daf.butler/configs/ are supported`);
   if (!existsSync(path)) throw new ConfigFileNotFoundError(`Config file not found: ${path}`);
   const ext = extname(path).toLowerCase();
   const text = readFileSync(path, 'utf8');
@@ -91,7 +111,8 @@ function readConfigFile(path: string, seen: readonly string[]): ConfigValue {
 }
 
 function findInclude(name: string, baseDir: string, including: string): string {
-  const expanded = expandEnvVars(name);
+  const expanded = uriToLocal(expandEnvVars(name));
+  if (isUri(expanded)) return expanded;
   if (isAbsolute(expanded)) {
     if (!existsSync(expanded)) throw new ConfigFileNotFoundError(`Included config file not found: ${expanded} (from ${including})`);
     return expanded;

@@ -117,6 +117,19 @@ describe('Config includes (cases 11-14)', () => {
     writeFileSync(join(dir, 'x.yaml'), 'includeConfigs: /nonexistent/abs.yaml\n');
     expect(() => new Config(join(dir, 'x.yaml'))).toThrow(expect.objectContaining({ name: 'FileNotFoundError' }));
   });
+  it('includes may name daf_butler packaged defaults (resource://) and file:// URIs', () => {
+    const c = new Config(inc('resource.yaml'));
+    expect(c.get('.datastore.root')).toBe('/elsewhere');
+    expect(c.get('.datastore.records.table')).toBe('file_datastore_records');
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'u.yaml'), `top: !include file://${inc('b.yaml')}\nincludeConfigs: file://${inc('a.yaml')}\n`);
+    expect(new Config(join(dir, 'u.yaml')).toDict()).toEqual({ top: { y: 'from_b' }, x: 'from_a', y: 'from_a', z: 'from_a' });
+    writeFileSync(join(dir, 'v.yaml'), 'includeConfigs: resource://lsst.daf.butler/configs/nope.yaml\n');
+    expect(() => new Config(join(dir, 'v.yaml'))).toThrow(/is not one of the packaged defaults/);
+    writeFileSync(join(dir, 'w.yaml'), 'includeConfigs: s3://bucket/x.yaml\n');
+    expect(() => new Config(join(dir, 'w.yaml'))).toThrow(/only local files, file:\/\/ URIs and resource:\/\/lsst\.daf\.butler\/configs\/ are supported/);
+  });
+
   it('other extensions are refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'x.ini'), 'a=1');
