@@ -126,6 +126,7 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
   const zblankCol = columns.has('ZBLANK') ? (table.read('ZBLANK').values as PixelArray) : undefined;
 
   const names = columnNames(table);
+  const addend = direct ? exactAddend(info, scaling) : undefined;
   const index = new Array<number>(axes.length).fill(0);
   const geometry = { axes, region };
   for (let t = 0; t < tileCount; t++) {
@@ -140,17 +141,23 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
     if (region && !tileOverlaps(start, size, region, axes)) continue;
     const count = size.reduce((a, b) => a * b, 1);
     let values: PixelArray;
+    let physical: boolean;
     try {
-      values = decodeTile(table, names, t, info, count, {
+      ({ values, physical } = decodeTile(table, names, t, info, count, {
         scale: zscale?.[t],
         zero: zzero?.[t],
         blank: zblankCol ? Number(zblankCol[t]) : info.zblank,
-      });
+      }, addend));
     } catch (err) {
       const detail = err instanceof FitsError ? err.detail : (err as Error).message;
       throw new FitsError(`tile ${t + 1} of ${tileCount}: ${detail}`, where);
     }
-    if (direct && values instanceof Int32Array) {
+    if (physical) {
+      // Exact physical integers: the engine's native int32 → float32 copy, row by row.
+      const src = values as Int32Array;
+      const out = stored as Float32Array;
+      forEachTileRow(start, size, geometry, (from, to, length) => out.set(src.subarray(from, from + length), to));
+    } else if (direct && values instanceof Int32Array) {
       // Rice tiles: scaled from the decoder's int32 values straight into the output, row by row.
       const src = values;
       const out = stored as Float32Array;
@@ -275,17 +282,42 @@ function columnNames(table: Table): Set<string> {
   return new Set(table.columns.map((c) => c.name.toUpperCase()));
 }
 
-function decodeTile(table: Table, names: Set<string>, row: number, info: CompressedImageInfo, count: number, q: TileQuantisation): PixelArray {
+/**
+ * The integer to add to Rice-decoded values so that they are the physical values and each
+ * converts to float32 exactly (as the float32 arithmetic of the generic path gives them): for
+ * unscaled images without BLANK whose values plus BZERO stay within ±2^24 (uint8, int8, int16,
+ * uint16, int32 without offset). Undefined otherwise.
+ */
+function exactAddend(info: CompressedImageInfo, s: Scaling): number | undefined {
+  if (s.bscale !== 1 || s.blank !== undefined || info.bytePix * 8 !== info.bitpix || !Number.isInteger(s.bzero)) return undefined;
+  if (info.bitpix === 32) return s.bzero === 0 ? 0 : undefined;
+  const largest = info.bitpix === 8 ? 255 : 32768;
+  return Math.abs(s.bzero) + largest <= 2 ** 24 ? s.bzero : undefined;
+}
+
+/**
+ * A tile's values; `physical` when they are Rice-decoded with `addend` (see exactAddend) added,
+ * i.e. already the exact physical values.
+ */
+function decodeTile(
+  table: Table,
+  names: Set<string>,
+  row: number,
+  info: CompressedImageInfo,
+  count: number,
+  q: TileQuantisation,
+  addend: number | undefined,
+): { values: PixelArray; physical: boolean } {
   const compressed = names.has('COMPRESSED_DATA') ? table.heapBytes('COMPRESSED_DATA', row) : new Uint8Array(0);
   if (compressed.length === 0 && count > 0) {
     // Tiles that could not be quantised are kept losslessly in one of these columns.
     if (names.has('GZIP_COMPRESSED_DATA')) {
       const gz = table.heapBytes('GZIP_COMPRESSED_DATA', row);
-      if (gz.length > 0) return bigEndianValues(inflate(gz), info.bitpix, count, true);
+      if (gz.length > 0) return { values: bigEndianValues(inflate(gz), info.bitpix, count, true), physical: false };
     }
     if (names.has('UNCOMPRESSED_DATA')) {
       const raw = table.heapBytes('UNCOMPRESSED_DATA', row);
-      if (raw.length > 0) return bigEndianValues(raw, info.bitpix, count, true);
+      if (raw.length > 0) return { values: bigEndianValues(raw, info.bitpix, count, true), physical: false };
     }
     throw new FitsError('tile has no data in COMPRESSED_DATA, GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA');
   }
@@ -298,7 +330,8 @@ function decodeTile(table: Table, names: Set<string>, row: number, info: Compres
       if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) throw new FitsError(`RICE_1 BYTEPIX must be 1, 2 or 4, found ${bytePix}`);
       // Decoded into a reused buffer: the caller copies the values out before the next tile.
       if (riceScratch.length < count) riceScratch = new Int32Array(count);
-      values = riceDecode(compressed, count, info.blockSize, bytePix as BytePix, riceScratch.subarray(0, count));
+      values = riceDecode(compressed, count, info.blockSize, bytePix as BytePix, riceScratch.subarray(0, count), addend ?? 0);
+      if (addend !== undefined) return { values, physical: true };
       break;
     }
     case 'GZIP_1':
@@ -315,8 +348,8 @@ function decodeTile(table: Table, names: Set<string>, row: number, info: Compres
     default:
       throw new FitsError(`compression ${info.compression || '(ZCMPTYPE missing)'} is not supported (RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS are)`);
   }
-  if (info.bitpix > 0 || !quantised) return values;
-  return dequantise(values, row, info, q);
+  if (info.bitpix > 0 || !quantised) return { values, physical: false };
+  return { values: dequantise(values, row, info, q), physical: false };
 }
 
 function inflate(bytes: Uint8Array): Uint8Array {

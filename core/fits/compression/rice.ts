@@ -37,9 +37,11 @@ let padded = new Uint8Array(0);
 
 /**
  * Decodes `count` pixels. Values come back as int32 numbers: unsigned bytes for BYTEPIX 1,
- * signed 16-bit for 2, signed 32-bit for 4 (what cfitsio produces).
+ * signed 16-bit for 2, signed 32-bit for 4 (what cfitsio produces), each plus `addend` (an
+ * integer offset such as BZERO, so the caller's conversion needs no pass of its own; the sum is
+ * taken in int32 arithmetic).
  */
-export function riceDecode(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, into?: Int32Array): Int32Array {
+export function riceDecode(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, into?: Int32Array, addend = 0): Int32Array {
   const { fsBits, fsMax, bBits } = PARAMS[bytePix];
   const out = into ?? new Int32Array(count);
   if (out.length < count) throw new FitsError(`internal: Rice output holds ${out.length} values, ${count} needed`);
@@ -74,7 +76,7 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
     b &= MASK[nbits];
     const imax = i + blockSize < count ? i + blockSize : count;
     if (fs < 0) {
-      for (; i < imax; i++) out[i] = lastpix;
+      for (; i < imax; i++) out[i] = lastpix + addend;
     } else if (fs === fsMax) {
       for (; i < imax; i++) {
         let k = bBits - nbits;
@@ -92,7 +94,7 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
         }
         const d = diff % 2 === 0 ? diff / 2 : -(diff + 1) / 2;
         lastpix = wrap(d + lastpix, bytePix);
-        out[i] = lastpix;
+        out[i] = lastpix + addend;
       }
     } else if (fs > fsMax) {
       throw new FitsError(`corrupt Rice data: split parameter ${fs} > ${fsMax} at pixel ${i}`);
@@ -119,7 +121,7 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
         // Zigzag decoding in 32-bit integer arithmetic, then wrap to the pixel width.
         const sum = ((mapped >>> 1) ^ -(mapped & 1)) + lastpix;
         lastpix = ((sum << shift) >> shift) & valueMask;
-        out[i] = lastpix;
+        out[i] = lastpix + addend;
       }
     }
   }
