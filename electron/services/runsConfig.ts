@@ -68,14 +68,29 @@ export interface ConfigCheck {
 
 /** Applies the overrides one field at a time so every bad field is reported, then runs the config's validators. */
 export function checkIsrConfig(task: IsrTaskNameValue, overrides: ConfigOverrides): ConfigCheck & { config: Config<IsrFields> } {
-  const config = makeIsrConfig(task);
   const issues: ConfigCheck['issues'] = [];
+  const good: Array<[string[], unknown]> = [];
+  // Each field on a scratch config (applying a subtask's dict replaces the subtask's values, so
+  // leaves cannot be applied one by one to the same config), then the good ones together.
   for (const [path, value] of leaves(overrides, isrSchema(task))) {
     try {
-      config.apply(nest(path, value), 'form');
+      makeIsrConfig(task).apply(nest(path, value), 'form');
+      good.push([path, value]);
     } catch (e) {
       issues.push({ path: path.join('.'), message: stripSource(e instanceof Error ? e.message : String(e)) });
     }
+  }
+  const config = makeIsrConfig(task);
+  const merged: Record<string, unknown> = {};
+  for (const [path, value] of good) {
+    let cur = merged;
+    for (const p of path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+    cur[path[path.length - 1]] = value;
+  }
+  try {
+    config.apply(merged, 'form');
+  } catch (e) {
+    issues.push({ path: '', message: stripSource(e instanceof Error ? e.message : String(e)) });
   }
   if (issues.length === 0) {
     try {

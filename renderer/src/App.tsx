@@ -17,6 +17,11 @@ import { DimensionsView } from './browser/DimensionsView.js';
 import { DatasetInspector } from './inspector/DatasetInspector.js';
 import { HomeView } from './browser/HomeView.js';
 import { useShortcuts } from './components/useShortcuts.js';
+// W3: ISR runs and the provenance graph.
+import { IsrRunView } from './isr/IsrRunView.js';
+import { RunsView } from './isr/RunsView.js';
+import { useRunSync } from './isr/runStore.js';
+import { ProvenanceView } from './provenance/ProvenanceView.js';
 
 export function App() {
   const { api, electron } = useConnection();
@@ -105,6 +110,7 @@ export function App() {
 
   useEffect(() => api.on('menu.command', ({ command, path }) => onMenu(command, path)), [api, onMenu]);
   useShortcuts(onMenu, electron);
+  useRunSync();
 
   if (connectionError && !info) {
     return (
@@ -131,6 +137,9 @@ export function App() {
             {route.view === 'dataset' && <DatasetInspector id={route.id} />}
             {route.view === 'types' && <DatasetTypesView selected={route.datasetType} />}
             {route.view === 'dimensions' && <DimensionsView element={route.element} />}
+            {route.view === 'isr' && <IsrRunView initialExposures={route.exposures} />}
+            {route.view === 'runs' && <RunsView runId={route.runId} />}
+            {route.view === 'provenance' && <ProvenanceView key={`${route.dataset ?? ''}|${route.run ?? ''}`} dataset={route.dataset} run={route.run} />}
           </main>
         </div>
       ) : (

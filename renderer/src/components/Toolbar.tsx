@@ -1,6 +1,7 @@
 // The top bar: repository name and path, close, theme switch.
 import type { AppInfo, Theme } from '../state/stores.js';
 import { useRouteStore, useSessionStore, useThemeStore } from '../state/stores.js';
+import { IsrNav } from '../isr/IsrNav.js';
 
 export function Toolbar({ info, onClose }: { info: AppInfo; onClose: () => void }) {
   const theme = useThemeStore((s) => s.theme);
@@ -31,6 +32,7 @@ export function Toolbar({ info, onClose }: { info: AppInfo; onClose: () => void 
           <button onClick={onClose} title="Close the repository (Ctrl+W)">
             Close
           </button>
+          <IsrNav />
         </>
       )}
       <label className="theme">

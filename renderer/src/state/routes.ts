@@ -6,7 +6,11 @@ export type Route =
   | { view: 'datasets'; collection: string; datasetType: string; where: string; findFirst: boolean; sort: string[] }
   | { view: 'dataset'; id: string }
   | { view: 'types'; datasetType: string | null }
-  | { view: 'dimensions'; element: string | null };
+  | { view: 'dimensions'; element: string | null }
+  // W3: ISR run configuration, the run monitor and the provenance graph.
+  | { view: 'isr'; exposures: number[] }
+  | { view: 'runs'; runId: string | null }
+  | { view: 'provenance'; dataset: string | null; run: string | null };
 
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
@@ -35,6 +39,12 @@ export function parseRoute(hash: string): Route {
       return { view: 'types', datasetType: parts[1] ?? null };
     case 'dimensions':
       return { view: 'dimensions', element: parts[1] ?? null };
+    case 'isr':
+      return { view: 'isr', exposures: (q.get('e') ?? '').split(',').filter(Boolean).map(Number).filter(Number.isInteger) };
+    case 'runs':
+      return { view: 'runs', runId: parts[1] ?? null };
+    case 'provenance':
+      return { view: 'provenance', dataset: q.get('d'), run: q.get('r') };
     default:
       return { view: 'home' };
   }
@@ -59,5 +69,15 @@ export function formatRoute(route: Route): string {
       return route.datasetType ? `#/types/${encodeURIComponent(route.datasetType)}` : '#/types';
     case 'dimensions':
       return route.element ? `#/dimensions/${encodeURIComponent(route.element)}` : '#/dimensions';
+    case 'isr':
+      return route.exposures.length ? `#/isr?e=${route.exposures.join(',')}` : '#/isr';
+    case 'runs':
+      return route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : '#/runs';
+    case 'provenance': {
+      const q = new URLSearchParams();
+      if (route.dataset) q.set('d', route.dataset);
+      if (route.run) q.set('r', route.run);
+      return `#/provenance?${q.toString()}`;
+    }
   }
 }
