@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { existsSync, readdirSync, statSync, mkdirSync, cpSync } from 'node:fs';
-import { join, basename, dirname } from 'node:path';
+import { join, basename, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +19,7 @@ function findWorkers(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...findWorkers(p));
-    else if (name.endsWith('.worker.ts')) out.push(p);
+    else if (name.endsWith('.worker.ts')) out.push(relative(root, p));
   }
   return out;
 }
@@ -70,8 +70,10 @@ await Promise.all([
 if (existsSync(join(root, 'renderer/index.html'))) {
   await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
 }
-if (existsSync(join(root, 'core/camera/data'))) {
+// Data files the bundles read at run time (cameras, ISR presets), beside them in dist/data.
+for (const [src, dest] of [['core/camera/data', 'camera'], ['core/isr/presets', 'isr-presets']]) {
+  if (!existsSync(join(root, src))) continue;
   mkdirSync(join(dist, 'data'), { recursive: true });
-  cpSync(join(root, 'core/camera/data'), join(dist, 'data/camera'), { recursive: true });
+  cpSync(join(root, src), join(dist, 'data', dest), { recursive: true });
 }
 if (!quiet) console.log(`build: ${esm.length + cjs.length} bundles in ${Date.now() - started} ms`);
