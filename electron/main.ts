@@ -171,6 +171,33 @@ void app.whenReady().then(async () => {
   if (!service.currentRepository && !requested) void service.createDemo(null).catch((err: Error) => dialog.showErrorBox('Demo repository', err.message));
 });
 
+// W3: ISR runs belong to this process, not to the window. Closing the last window while a run works
+// keeps the process (and the run) going; starting the app again (second instance) or activating it
+// (macOS dock) opens a window that reattaches to the runs; the process quits once they have finished
+// with no window open.
+function reopenWindow(): void {
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+    return;
+  }
+  win = createWindow();
+  win.on('closed', () => (win = null));
+}
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => {
+  if (service) reopenWindow();
+});
+app.on('activate', () => {
+  if (service) reopenWindow();
+});
+
 app.on('window-all-closed', () => {
+  if (service?.runs.manager.active) {
+    void service.runs.manager.idle().then(() => {
+      if (!win) void service.shutdown().finally(() => app.quit());
+    });
+    return;
+  }
   void service?.shutdown().finally(() => app.quit());
 });
