@@ -99,12 +99,13 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
     } else if (fs > fsMax) {
       throw new FitsError(`corrupt Rice data: split parameter ${fs} > ${fsMax} at pixel ${i}`);
     } else {
-      // Kept in int32 arithmetic throughout: b holds nbits (< 8) buffered bits plus at most fs
-      // (≤ 24) refilled ones, so it never reaches 2^31; the mapped value is built mod 2^32
-      // with shifts, which zigzag decoding reads the same as the unsigned value.
+      // Kept in int32 arithmetic throughout: b holds nbits buffered bits (b < 2^nbits) and
+      // never reaches 2^31 (see the refills); the mapped value is built mod 2^32 with shifts,
+      // which zigzag decoding reads the same as the unsigned value.
+      const wide = fs <= 16;
       for (; i < imax; i++) {
         while (b === 0) {
-          if (pos > len) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
+          if (pos > len + 1) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
           nbits += 8;
           b = c[pos++];
         }
@@ -112,9 +113,19 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
         nbits -= nzero + 1;
         b ^= 1 << nbits;
         nbits -= fs;
-        while (nbits < 0) {
-          b = (b << 8) | c[pos++];
-          nbits += 8;
+        if (wide) {
+          // Two bytes at a time: nbits stays ≤ 15, so b < 2^14 before the shift.
+          if (nbits < 0) {
+            b = (b << 16) | (c[pos] << 8) | c[pos + 1];
+            pos += 2;
+            nbits += 16;
+          }
+        } else {
+          // fs ≤ 24 and nbits < 8 here: b < 2^31 after the last byte.
+          while (nbits < 0) {
+            b = (b << 8) | c[pos++];
+            nbits += 8;
+          }
         }
         const mapped = (nzero << fs) | (b >>> nbits);
         b &= (1 << nbits) - 1;
@@ -122,6 +133,12 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
         const sum = ((mapped >>> 1) ^ -(mapped & 1)) + lastpix;
         lastpix = ((sum << shift) >> shift) & valueMask;
         out[i] = lastpix + addend;
+      }
+      // Hand back a whole unread byte, so blocks start with fewer than 8 buffered bits.
+      if (nbits >= 8) {
+        nbits -= 8;
+        b >>>= 8;
+        pos--;
       }
     }
   }
