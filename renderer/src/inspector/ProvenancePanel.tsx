@@ -2,6 +2,8 @@
 import { useQuery } from '../api/useQuery.js';
 import { useRouteStore } from '../state/stores.js';
 import { ErrorBox } from '../components/ErrorBox.js';
+// W3: the graph view of the same provenance.
+import { ProvenanceGraphLink } from '../provenance/ProvenanceGraphLink.js';
 
 export function ProvenancePanel({ id }: { id: string }) {
   const q = useQuery('provenance.get', { id });
@@ -15,6 +17,7 @@ export function ProvenancePanel({ id }: { id: string }) {
         <p>
           <strong>No provenance recorded.</strong> <span className="muted">{p.reason}</span>
         </p>
+        <ProvenanceGraphLink id={id} />
       </div>
     );
   }
@@ -37,6 +40,7 @@ export function ProvenancePanel({ id }: { id: string }) {
   );
   return (
     <div data-testid="provenance">
+      <ProvenanceGraphLink id={id} />
       <p>
         Produced by <strong>{p.quantum.task}</strong> (quantum <span className="mono small">{p.quantum.id}</span>) for{' '}
         <span className="mono small">
