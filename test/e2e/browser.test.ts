@@ -148,6 +148,25 @@ describe('browser mode on the shared daf_butler repository', () => {
     expect(page.url()).toBe(url);
   });
 
+  it('opens a dataset from a deep link that carries the token (fresh tab)', async () => {
+    const target = truth.rows[2];
+    const fresh = await openPage(browser, `${app.host.origin}/#/dataset/${target.id}&token=${app.host.token}`);
+    try {
+      const facts = fresh.page.getByTestId('dataset-facts');
+      await facts.waitFor({ timeout: 15_000 });
+      expect(await facts.textContent()).toContain(target.id);
+      expect(fresh.page.url()).toBe(`${app.host.origin}/#/dataset/${target.id}`);
+      // A token in the middle of a route's query keeps the other parameters.
+      await fresh.page.goto(`${app.host.origin}/#/datasets?c=${encodeURIComponent(truth.collection)}&token=${app.host.token}&t=${truth.datasetType}`);
+      await fresh.page.reload();
+      await expect.poll(() => fresh.page.getByTestId('datasets-count').textContent(), { timeout: 15_000 }).toBe(`${truth.rows.length} datasets`);
+      expect(fresh.page.url()).not.toContain(app.host.token);
+      expect(fresh.problems).toEqual([]);
+    } finally {
+      await fresh.page.context().close();
+    }
+  });
+
   it('switches to the dark theme', async () => {
     await page.getByLabel('Theme').selectOption('dark');
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');

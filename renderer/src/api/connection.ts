@@ -15,15 +15,34 @@ declare global {
 
 const TOKEN_KEY = 'butler-desktop.token';
 
+/**
+ * Splits the per-run token out of a URL fragment, keeping the route intact: `#token=T` → ``,
+ * `#/dataset/ID&token=T` → `#/dataset/ID`, `#/datasets?c=a&token=T&t=b` → `#/datasets?c=a&t=b`.
+ */
+export function splitTokenFromHash(hash: string): { token: string | null; rest: string } {
+  const text = hash.replace(/^#/, '');
+  const q = text.indexOf('?');
+  // The route's path ends at '?' (query follows) or at the first '&' (a token appended to a bare path).
+  const amp = text.indexOf('&');
+  const pathEnd = q >= 0 ? q : amp >= 0 ? amp : text.startsWith('token=') ? 0 : text.length;
+  const path = text.slice(0, pathEnd);
+  const params = text.slice(pathEnd).replace(/^[?&]/, '').split('&').filter(Boolean);
+  let token: string | null = null;
+  const kept: string[] = [];
+  for (const param of params) {
+    const m = /^token=([A-Za-z0-9_-]+)$/.exec(param);
+    if (m) token = m[1];
+    else kept.push(param);
+  }
+  const restText = path + (kept.length ? `?${kept.join('&')}` : '');
+  return { token, rest: restText ? `#${restText}` : '' };
+}
+
 /** Reads `token=` from the fragment (e.g. `#token=…` or `#/dataset/…&token=…`), strips it, and keeps it for reloads. */
 export function takeTokenFromLocation(): string | null {
-  const hash = window.location.hash;
-  const m = /(^#|[?&])token=([A-Za-z0-9_-]+)/.exec(hash);
-  if (m) {
-    const token = m[2];
+  const { token, rest } = splitTokenFromHash(window.location.hash);
+  if (token) {
     sessionStorage.setItem(TOKEN_KEY, token);
-    let rest = hash.replace(m[0], m[1] === '#' ? '#' : '').replace(/^#&/, '#');
-    if (rest === '#') rest = '';
     history.replaceState(null, '', window.location.pathname + window.location.search + rest);
     return token;
   }
