@@ -1,7 +1,7 @@
 // Runs the demo-repository builder in a worker thread and turns its messages into job.progress events.
 import { ApiError } from '../../core/api/errors.js';
 import type { EventPayload } from '../../core/api/contract.js';
-import { startServiceWorker } from './workerBoot.js';
+import { startWorker } from '../../core/util/workers.js';
 import type { DemoWorkerReply, DemoWorkerRequest } from './demoProtocol.js';
 
 export const DEMO_JOB_ID = 'demo-repository';
@@ -13,7 +13,7 @@ export function demoProgress(message: string): EventPayload<'job.progress'> {
 }
 
 export function buildDemoInWorker(request: DemoWorkerRequest, onProgress: (p: EventPayload<'job.progress'>) => void): Promise<string> {
-  const worker = startServiceWorker('electron/services/demo.worker.ts');
+  const worker = startWorker('electron/services/demo.worker.ts');
   return new Promise<string>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {

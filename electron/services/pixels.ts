@@ -12,7 +12,7 @@ import { endianness } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import { startServiceWorker } from './workerBoot.js';
+import { startWorker } from '../../core/util/workers.js';
 import { ApiError } from '../../core/api/errors.js';
 import type { Dispatch, Handlers } from '../../core/api/dispatch.js';
 import type { HduView, OpenedImage } from '../../core/api/sections/viewer.js';
@@ -57,7 +57,7 @@ export class PixelService {
   private ensureWorker(lane: Lane): Worker {
     const existing = this.workers[lane];
     if (existing) return existing;
-    const worker = startServiceWorker('electron/services/pixels.worker.ts');
+    const worker = startWorker('electron/services/pixels.worker.ts');
     worker.on('message', (msg: PixelReply) => {
       const entry = this.pending.get(msg.id);
       this.pending.delete(msg.id);

@@ -3,7 +3,7 @@
 // Each worker holds its own read-only connection; a call goes to the worker with the fewest calls pending,
 // so a slow count does not hold up the next page.
 import type { Worker } from 'node:worker_threads';
-import { startServiceWorker } from './workerBoot.js';
+import { startWorker } from '../../core/util/workers.js';
 import type { Envelope } from '../../core/api/envelope.js';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol.js';
 
@@ -32,7 +32,7 @@ export class WorkerPool {
     if (this.slots.length > 0) return;
     const { workerSource } = this;
     for (let i = 0; i < Math.max(1, this.size); i++) {
-      const worker = startServiceWorker(workerSource);
+      const worker = startWorker(workerSource);
       const slot: Slot = { worker, pending: new Map(), dead: null };
       worker.on('message', (msg: WorkerResponse) => {
         const done = slot.pending.get(msg.id);
