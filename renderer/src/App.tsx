@@ -137,7 +137,7 @@ export function App() {
             {route.view === 'dataset' && <DatasetInspector id={route.id} />}
             {route.view === 'types' && <DatasetTypesView selected={route.datasetType} />}
             {route.view === 'dimensions' && <DimensionsView element={route.element} />}
-            {route.view === 'isr' && <IsrRunView initialExposures={route.exposures} />}
+            {route.view === 'isr' && <IsrRunView initialExposures={route.exposures} initialWhere={route.where} />}
             {route.view === 'runs' && <RunsView runId={route.runId} />}
             {route.view === 'provenance' && <ProvenanceView key={`${route.dataset ?? ''}|${route.run ?? ''}`} dataset={route.dataset} run={route.run} />}
           </main>

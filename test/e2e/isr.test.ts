@@ -107,6 +107,21 @@ describe('ISR from the app', () => {
     await screenshot(page, 'isr-provenance');
   });
 
+  it('shows a whole run aggregated (task × dataset type) and expands the task into its quanta', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.getByRole('button', { name: 'Provenance of the run' }).click();
+    await page.getByTestId('provenance-view').waitFor();
+    const labels = async () => (await page.getByTestId('prov-node').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-label')}`))).sort();
+    await expect.poll(labels, { timeout: 60_000 }).toEqual(
+      ['agg-datasetType:bias (1)', 'agg-datasetType:dark (1)', 'agg-datasetType:defects (1)', 'agg-datasetType:flat (1)', 'agg-datasetType:isr_log (2)', 'agg-datasetType:isr_metadata (2)', 'agg-datasetType:postISRCCD (2)', 'agg-datasetType:raw (2)', 'agg-task:isr × 2'].sort(),
+    );
+    await page.locator('[data-testid="prov-node"][data-kind="agg-task"]').click();
+    await expect.poll(() => page.locator('[data-testid="prov-node"][data-kind="quantum"]').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => page.getByTestId('prov-stats').textContent()).toMatch(/2 quanta, 12 datasets/);
+    await page.getByTestId('prov-back-aggregate').click();
+    await expect.poll(() => page.locator('[data-testid="prov-node"][data-kind="agg-task"]').count()).toBe(1);
+  });
+
   it('cancels a running job and reports the partial state honestly', async () => {
     await page.getByTestId('nav-isr').click();
     await page.getByTestId('isr-view').waitFor();

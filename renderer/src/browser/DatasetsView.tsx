@@ -10,6 +10,7 @@ import { WhereBox } from './WhereBox.js';
 import { DatasetTable } from './DatasetTable.js';
 import { sortingToTerms, termsToSorting } from './sorting.js';
 import { usePagedRows } from './usePagedRows.js';
+import { ProcessWithIsr } from '../isr/ProcessWithIsr.js';
 
 type DatasetsRoute = Extract<Route, { view: 'datasets' }>;
 
@@ -78,6 +79,8 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
         <label className="toggle" title="Keep only the first dataset found for each data ID, searching the collections (or chain) in order">
           <input type="checkbox" checked={route.findFirst} onChange={(e) => update({ findFirst: e.target.checked })} /> find-first
         </label>
+        {/* W3: run ISR on the raws this query describes. */}
+        {datasetType && <ProcessWithIsr datasetType={datasetType} where={route.where} />}
         <span className="status" data-testid="datasets-count" role="status">
           {counted !== null ? `${counted.toLocaleString()} dataset${counted === 1 ? '' : 's'}` : count.loading ? 'counting…' : ''}
         </span>

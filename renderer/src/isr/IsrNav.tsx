@@ -7,7 +7,7 @@ export function IsrNav() {
   const active = useRunStore((s) => Object.values(s.runs).filter((r) => r.summary.state === 'running' || r.summary.state === 'starting').length);
   return (
     <>
-      <button onClick={() => navigate({ view: 'isr', exposures: [] })} title="Run ISR on raws of this repository" data-testid="nav-isr">
+      <button onClick={() => navigate({ view: 'isr', exposures: [], where: '' })} title="Run ISR on raws of this repository" data-testid="nav-isr">
         Process (ISR)…
       </button>
       <button onClick={() => navigate({ view: 'runs', runId: null })} title="Runs of this session: progress, logs, outputs" data-testid="nav-runs">

@@ -28,14 +28,14 @@ function saveText(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function IsrRunView({ initialExposures }: { initialExposures: number[] }) {
+export function IsrRunView({ initialExposures, initialWhere }: { initialExposures: number[]; initialWhere: string }) {
   const { api } = useConnection();
   const navigate = useRouteStore((s) => s.navigate);
   const [task, setTask] = useState<IsrTaskNameValue>('IsrTask');
   const [overrides, setOverrides] = useState<Overrides>({});
   const [exposures, setExposures] = useState<number[]>(initialExposures);
   const [detectorsText, setDetectorsText] = useState('');
-  const [where, setWhere] = useState('');
+  const [where, setWhere] = useState(initialWhere);
   const [inputsText, setInputsText] = useState<string | null>(null);
   const [outputRun, setOutputRun] = useState<string | null>(null);
   const [previewState, setPreviewState] = useState<{ key: string; preview: RunPreview } | null>(null);

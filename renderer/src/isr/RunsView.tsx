@@ -174,7 +174,7 @@ export function RunsView({ runId }: { runId: string | null }) {
     <div className="runs-view" data-testid="runs-view">
       <div className="view-header">
         <h2>Runs</h2>
-        <button onClick={() => navigate({ view: 'isr', exposures: [] })}>New ISR run…</button>
+        <button onClick={() => navigate({ view: 'isr', exposures: [], where: '' })}>New ISR run…</button>
         <span className="muted small">Runs go on in the background when this window closes; reopen it to see them here.</span>
       </div>
       <div className="runs-layout">

@@ -4,7 +4,7 @@
 // React Flow draws only what is visible. Shift-click a second node to highlight the path between
 // them; export the graph as SVG or PNG.
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, useReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useConnection } from '../api/context.js';
 import { toApiError } from '../api/useQuery.js';
@@ -37,6 +37,18 @@ const ProvNodeView = memo(function ProvNodeView({ data, selected }: NodeProps<Pr
   );
 });
 const nodeTypes = { prov: ProvNodeView };
+
+/** Fits the view to the graph whenever a new layout lands (after an expansion or a page of quanta). */
+function FitOnLayout({ layout }: { layout: LayoutResult | null }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    if (!layout) return;
+    // After React Flow has measured the new nodes.
+    const t = window.setTimeout(() => void flow.fitView({ duration: 200, maxZoom: 1.2 }), 30);
+    return () => window.clearTimeout(t);
+  }, [flow, layout]);
+  return null;
+}
 
 function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
@@ -325,6 +337,7 @@ export function ProvenanceView({ dataset, run }: { dataset: string | null; run: 
             proOptions={{ hideAttribution: true }}
           >
             <Background />
+            <FitOnLayout layout={layout} />
             <Controls showInteractive={false} />
             {flowNodes.length < 3000 && <MiniMap pannable zoomable />}
           </ReactFlow>

@@ -8,7 +8,7 @@ export type Route =
   | { view: 'types'; datasetType: string | null }
   | { view: 'dimensions'; element: string | null }
   // W3: ISR run configuration, the run monitor and the provenance graph.
-  | { view: 'isr'; exposures: number[] }
+  | { view: 'isr'; exposures: number[]; where: string }
   | { view: 'runs'; runId: string | null }
   | { view: 'provenance'; dataset: string | null; run: string | null };
 
@@ -40,7 +40,7 @@ export function parseRoute(hash: string): Route {
     case 'dimensions':
       return { view: 'dimensions', element: parts[1] ?? null };
     case 'isr':
-      return { view: 'isr', exposures: (q.get('e') ?? '').split(',').filter(Boolean).map(Number).filter(Number.isInteger) };
+      return { view: 'isr', exposures: (q.get('e') ?? '').split(',').filter(Boolean).map(Number).filter(Number.isInteger), where: q.get('w') ?? '' };
     case 'runs':
       return { view: 'runs', runId: parts[1] ?? null };
     case 'provenance':
@@ -70,7 +70,12 @@ export function formatRoute(route: Route): string {
     case 'dimensions':
       return route.element ? `#/dimensions/${encodeURIComponent(route.element)}` : '#/dimensions';
     case 'isr':
-      return route.exposures.length ? `#/isr?e=${route.exposures.join(',')}` : '#/isr';
+    {
+      const q = new URLSearchParams();
+      if (route.exposures.length) q.set('e', route.exposures.join(','));
+      if (route.where) q.set('w', route.where);
+      return q.size ? `#/isr?${q.toString()}` : '#/isr';
+    }
     case 'runs':
       return route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : '#/runs';
     case 'provenance': {
