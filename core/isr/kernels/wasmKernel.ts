@@ -1,6 +1,6 @@
 // Runs the WebAssembly SIMD row kernel (fusedFinal.wat) for one amplifier: calibration planes are
 // copied into the module's memory once per plane object and reused; the raw rows are copied in and
-// the three output planes copied out per call. Returns undefined when the inputs do not fit the
+// the three output planes copied out, a few rows at a time through a cache-sized scratch block. Returns undefined when the inputs do not fit the
 // kernel's exactness conditions, so the caller uses the JavaScript kernel instead.
 
 import type { Box2I, Image, Mask } from '../../image/index.js';
@@ -36,6 +36,8 @@ let generation = 0;
 let top = 0;
 /** Calibrations beyond this are evicted (the arena restarts), to bound memory. */
 const MAX_RESIDENT_BYTES = 1 << 30;
+/** Scratch for a block of rows (raw + three outputs): small enough to stay in L2. */
+const SCRATCH_BYTES = 256 * 1024;
 
 function ensureBytes(k: Exports, end: number): void {
   const have = k.memory.buffer.byteLength;
@@ -96,33 +98,47 @@ export function runWasmAmp(a: WasmAmpArgs): { nSat: number; nNan: number; nNeg: 
   const biasPtr = residentPlane(k, a.bias);
   const darkPtr = residentPlane(k, a.dark);
   const flatPtr = residentPlane(k, a.flat);
-  const plane = w * h * 4;
+  // Rows go through a small scratch block (raw in, three planes out) that stays in cache, rather
+  // than whole-amplifier scratch planes: each pixel then crosses main memory once in and once out.
+  const block = Math.max(1, Math.min(h, Math.floor(SCRATCH_BYTES / (4 * w * 4))));
+  const rowBytes = w * 4;
   const rawPtr = top;
-  const oimgPtr = rawPtr + plane;
-  const ovarPtr = oimgPtr + plane;
-  const omaskPtr = ovarPtr + plane;
-  ensureBytes(k, omaskPtr + plane);
+  const oimgPtr = rawPtr + block * rowBytes;
+  const ovarPtr = oimgPtr + block * rowBytes;
+  const omaskPtr = ovarPtr + block * rowBytes;
+  ensureBytes(k, omaskPtr + block * rowBytes);
   const mem = k.memory.buffer;
-  const rawScratch = new Float32Array(mem, rawPtr, w * h);
-  for (let y = 0; y < h; y++) rawScratch.set(a.raw.row(src.minY - a.raw.y0 + y).subarray(src.minX - a.raw.x0, src.minX - a.raw.x0 + w), y * w);
+  const rawScratch = new Float32Array(mem, rawPtr, block * w);
+  const oi = new Float32Array(mem, oimgPtr, block * w);
+  const ov = new Float32Array(mem, ovarPtr, block * w);
+  const om = new Int32Array(mem, omaskPtr, block * w);
   k.resetCounts();
   const rowOf = (img: Image<Float32Array>, base: number, y: number): number => base + ((dst.minY - img.y0 + y) * img.width + (dst.minX - img.x0)) * 4;
   const sat = Number.isFinite(a.satLevel) ? a.satLevel : NaN;
-  for (let y = 0; y < h; y++) {
-    const before = k.nSat.value as number;
-    const m = typeof a.model === 'number' ? a.model : a.model[y];
-    k.row(rawPtr + y * w * 4, rowOf(a.bias, biasPtr, y), rowOf(a.dark, darkPtr, y), rowOf(a.flat, flatPtr, y), oimgPtr + y * w * 4, ovarPtr + y * w * 4, omaskPtr + y * w * 4, w, m, sat, a.satBits, a.nanBits, a.darkC, a.gain, a.inv, a.rn2, a.negBits);
-    if ((k.nSat.value as number) !== before) a.satRows[dst.minY - a.outImage.y0 + y] = 1;
-  }
-  const oi = new Float32Array(mem, oimgPtr, w * h);
-  const ov = new Float32Array(mem, ovarPtr, w * h);
-  const om = new Int32Array(mem, omaskPtr, w * h);
-  for (let y = 0; y < h; y++) {
-    const oy = dst.minY - a.outImage.y0 + y;
-    const ox = dst.minX - a.outImage.x0;
-    a.outImage.row(oy).set(oi.subarray(y * w, (y + 1) * w), ox);
-    a.outVariance.row(oy).set(ov.subarray(y * w, (y + 1) * w), ox);
-    a.outMask.row(oy).set(om.subarray(y * w, (y + 1) * w), ox);
+  const raw = a.raw;
+  const ra = raw.array;
+  const rx = raw.offset + (src.minX - raw.x0);
+  const out = { image: a.outImage, variance: a.outVariance, mask: a.outMask };
+  const ox = dst.minX - a.outImage.x0;
+  for (let y0 = 0; y0 < h; y0 += block) {
+    const n = Math.min(block, h - y0);
+    for (let j = 0; j < n; j++) {
+      const start = rx + (src.minY - raw.y0 + y0 + j) * raw.stride;
+      rawScratch.set(ra.subarray(start, start + w), j * w);
+    }
+    for (let j = 0; j < n; j++) {
+      const y = y0 + j;
+      const before = k.nSat.value as number;
+      const m = typeof a.model === 'number' ? a.model : a.model[y];
+      k.row(rawPtr + j * rowBytes, rowOf(a.bias, biasPtr, y), rowOf(a.dark, darkPtr, y), rowOf(a.flat, flatPtr, y), oimgPtr + j * rowBytes, ovarPtr + j * rowBytes, omaskPtr + j * rowBytes, w, m, sat, a.satBits, a.nanBits, a.darkC, a.gain, a.inv, a.rn2, a.negBits);
+      if ((k.nSat.value as number) !== before) a.satRows[dst.minY - a.outImage.y0 + y] = 1;
+    }
+    for (let j = 0; j < n; j++) {
+      const oy = dst.minY - a.outImage.y0 + y0 + j;
+      out.image.array.set(oi.subarray(j * w, (j + 1) * w), out.image.offset + oy * out.image.stride + ox);
+      out.variance.array.set(ov.subarray(j * w, (j + 1) * w), out.variance.offset + oy * out.variance.stride + ox);
+      out.mask.array.set(om.subarray(j * w, (j + 1) * w), out.mask.offset + oy * out.mask.stride + ox);
+    }
   }
   return { nSat: k.nSat.value as number, nNan: k.nNan.value as number, nNeg: k.nNeg.value as number };
 }
