@@ -93,10 +93,16 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
   const dimCols = dims.map((d) => `t.${q(d)}`);
   const rankCase = (colls: CollectionRecord[]) => (colls.length > 1 ? `CASE t.collection_id ${colls.map(() => 'WHEN ? THEN ?').join(' ')} END` : '?');
   const rankParams = (colls: CollectionRecord[]) => (colls.length > 1 ? colls.flatMap((c) => [c.id, path.indexOf(c)]) : [path.indexOf(colls[0])]);
-  // Counting needs the dataset table only when a condition reads it (run, ingest_date): the
-  // generated SQL names it exactly as d.run_id / d.ingest_date.
-  const needsDatasetTable = !count || options.findFirst === true || conditions.some((c) => c.includes('d.run_id') || c.includes('d.ingest_date'));
+  // The dataset table is joined only when something reads it: a condition or order term on run or
+  // ingest_date (the generated SQL names them exactly d.run_id / d.ingest_date), or the run of rows
+  // from TAGGED/CALIBRATION collections. A RUN collection's tag rows have collection_id = run_id
+  // (daf_butler stores RUN membership that way), so their run comes from t without the join: one
+  // primary-key probe of a 32-character text index per row saved.
+  const readsDataset = [...conditions, ...orderTerms].some((c) => /\bd\.(run_id|ingest_date)\b/.test(c));
   const select = (table: string, colls: CollectionRecord[], calib: boolean): PlannedQuery => {
+    const runFromTag = !calib && colls.every((c) => c.type === 'RUN');
+    const runId = count ? 'NULL' : runFromTag ? 't.collection_id' : 'd.run_id';
+    const needsDatasetTable = readsDataset || runId === 'd.run_id';
     const params: SqlValue[] = [...(rankParams(colls) as SqlValue[])];
     let where = `t.dataset_type_id = ? AND t.collection_id ${colls.length === 1 ? '= ?' : `IN (${colls.map(() => '?').join(', ')})`}`;
     params.push(rec.id, ...colls.map((c) => c.id));
@@ -109,7 +115,7 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
       where += ` AND ${conditions.join(' AND ')}`;
       params.push(...(condParams as SqlValue[]));
     }
-    const cols = ['t.dataset_id AS dataset_id', needsDatasetTable ? 'd.run_id AS run_id' : 'NULL AS run_id', `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...impliedCols.map((c, i) => `${c} AS ${q(`imp${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
+    const cols = ['t.dataset_id AS dataset_id', `${runId} AS run_id`, `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...impliedCols.map((c, i) => `${c} AS ${q(`imp${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
     return {
       sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t${needsDatasetTable ? ' JOIN dataset AS d ON d.id = t.dataset_id' : ''}${joins} WHERE ${where}`,
       params,

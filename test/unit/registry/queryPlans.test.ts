@@ -1,0 +1,44 @@
+// Query-plan shortcuts must not change results: RUN collections take a dataset's run from the
+// tag row (no join to `dataset`); TAGGED collections still read the dataset's own run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Registry } from '../../../core/registry/index.js';
+import { makeTestRegistry, rawDataIds, tempDir } from './fixtures.js';
+
+let registry: Registry;
+let cleanup: () => void;
+
+beforeAll(() => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  registry = makeTestRegistry(t.dir);
+  registry.registerRun('a');
+  registry.registerRun('b');
+  registry.registerCollection('tagged', 'TAGGED');
+  const a = registry.insertDatasets('raw', rawDataIds([1, 2], [0, 1]), 'a');
+  registry.insertDatasets('raw', rawDataIds([2, 3], [0, 1]), 'b');
+  registry.associate('tagged', a.filter((r) => r.dataId.get('exposure') === 2));
+});
+afterAll(() => {
+  registry.close();
+  cleanup();
+});
+
+const summary = (refs: { run: string; dataId: { get(k: string): unknown } }[]) => refs.map((r) => `${String(r.dataId.get('exposure'))}/${String(r.dataId.get('detector'))}@${r.run}`);
+
+describe('dataset query plans', () => {
+  it('reads the run from the tag row for RUN collections, without joining dataset', () => {
+    const plan = registry.explainQueryDatasets('raw', { collections: ['a', 'b'], where: 'detector = 0' })!;
+    expect(plan.sql).not.toMatch(/JOIN dataset AS d/);
+    expect(summary(registry.queryDatasets('raw', { collections: ['a', 'b'], where: 'detector = 0' }))).toEqual(['1/0@a', '2/0@a', '2/0@b', '3/0@b']);
+    expect(summary(registry.queryDatasets('raw', { collections: ['b', 'a'], findFirst: true, where: 'detector = 1' }))).toEqual(['1/1@a', '2/1@b', '3/1@b']);
+  });
+
+  it('joins dataset for TAGGED collections and for run/ingest_date conditions', () => {
+    expect(registry.explainQueryDatasets('raw', { collections: ['tagged', 'b'] })!.sql).toMatch(/JOIN dataset AS d/);
+    expect(registry.explainQueryDatasets('raw', { collections: 'a', where: "raw.run = 'a'" })!.sql).toMatch(/JOIN dataset AS d/);
+    expect(registry.explainQueryDatasets('raw', { collections: 'a', orderBy: 'ingest_date' })!.sql).toMatch(/JOIN dataset AS d/);
+    expect(summary(registry.queryDatasets('raw', { collections: ['tagged', 'b'], findFirst: true, where: 'detector = 0' }))).toEqual(['2/0@a', '3/0@b']);
+    expect(summary(registry.queryDatasets('raw', { collections: 'tagged', where: "raw.run = 'a'" }))).toEqual(['2/0@a', '2/1@a']);
+    expect(registry.countDatasets('raw', { collections: ['tagged', 'a', 'b'] })).toBe(10);
+  });
+});
