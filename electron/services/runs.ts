@@ -303,7 +303,8 @@ export class RunManager {
     this.flush(record);
     if (record.landedTimer) clearTimeout(record.landedTimer);
     record.landedTimer = null;
-    if (record.summary.counts.succeeded > 0) this.options.outputsLanded?.(record.summary.repository);
+    // The run collection (and its config dataset) exists even when nothing succeeded.
+    this.options.outputsLanded?.(record.summary.repository);
   }
 
   private landed(record: RunRecord): void {

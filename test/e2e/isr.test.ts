@@ -137,12 +137,17 @@ describe('ISR from the app', () => {
     if (await skip.count()) await skip.click();
     await page.getByTestId('isr-launch').click();
     await page.getByTestId('run-monitor').waitFor({ timeout: 30_000 });
+    // Cancel mid-run: once the first quantum is done.
+    await expect.poll(() => page.locator('[data-testid="run-quantum"][data-state="succeeded"]').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
     await page.getByTestId('run-cancel').click();
     await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 60_000 }).toBe('cancelled');
     const counts = (await page.getByTestId('run-counts').textContent()) ?? '';
     const m = /^(\d+)\/(\d+) done/.exec(counts);
     expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(1);
     expect(Number(m![1])).toBeLessThan(Number(m![2]));
+    // What finished keeps its outputs; the rest is cancelled or never ran.
+    expect(await page.getByTestId('run-open-output').count()).toBe(Number(m![1]));
     expect(counts).toMatch(/cancelled|not run/);
     expect(await page.getByTestId('run-message').textContent()).toMatch(/cancel/);
     const states = await page.getByTestId('run-quantum').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));

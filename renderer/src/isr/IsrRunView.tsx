@@ -3,6 +3,7 @@
 // the schema-generated form, presets, a diff against the defaults and YAML import/export; preview
 // the quantum graph (which bias/dark/flat/defects each exposure will use, or what is missing); launch.
 import { useEffect, useRef, useState } from 'react';
+import type { Result } from '../../../core/api/contract.js';
 import type { IsrPreset, IsrTaskNameValue, RunPreview } from '../../../core/api/sections/runs.js';
 import { useConnection } from '../api/context.js';
 import { toApiError, useQuery } from '../api/useQuery.js';
@@ -45,10 +46,22 @@ export function IsrRunView({ initialExposures, initialWhere }: { initialExposure
   const [presetName, setPresetName] = useState('');
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [presetsVersion, setPresetsVersion] = useState(0);
+  const [appliedPreset, setAppliedPreset] = useState<IsrPreset | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const schema = useQuery('isr.schema', { task });
-  const defaults = useQuery('runs.defaults', {});
+  // Fetched once per form: a refresh of the browser (outputs landing) must not rename the output run under the user.
+  const [defaults, setDefaults] = useState<{ data: Result<'runs.defaults'> | null; error: string | null }>({ data: null, error: null });
+  useEffect(() => {
+    let current = true;
+    api
+      .call('runs.defaults', {})
+      .then((data) => current && setDefaults({ data, error: null }))
+      .catch((e: unknown) => current && setDefaults({ data: null, error: toApiError(e).message }));
+    return () => {
+      current = false;
+    };
+  }, [api]);
   const [presetList, setPresetList] = useState<IsrPreset[] | null>(null);
   useEffect(() => {
     let current = true;
@@ -118,6 +131,7 @@ export function IsrRunView({ initialExposures, initialWhere }: { initialExposure
     if (!p) return;
     setTask(p.task);
     setOverrides(p.overrides);
+    setAppliedPreset(p);
     setMessage({ kind: 'info', text: `preset ${p.name} (${p.source}) applied` });
   };
 
@@ -130,6 +144,17 @@ export function IsrRunView({ initialExposures, initialWhere }: { initialExposure
       setMessage({ kind: 'info', text: `${file.name}: ${Object.keys(parsed.overrides).length} top-level fields imported` });
     } catch (e) {
       setMessage({ kind: 'error', text: `${file.name}: ${toApiError(e).message}` });
+    }
+  };
+
+  const deletePreset = async (name: string) => {
+    try {
+      await api.call('isr.deletePreset', { name });
+      setAppliedPreset(null);
+      setPresetsVersion((v) => v + 1);
+      setMessage({ kind: 'info', text: `deleted preset ${name}` });
+    } catch (e) {
+      setMessage({ kind: 'error', text: toApiError(e).message });
     }
   };
 
@@ -174,7 +199,7 @@ export function IsrRunView({ initialExposures, initialWhere }: { initialExposure
           <label className="isr-row">
             Output run <input value={run} onChange={(e) => setOutputRun(e.target.value)} data-testid="isr-output-run" />
           </label>
-          {defaults.error && <div className="error-box">{defaults.error.message}</div>}
+          {defaults.error && <div className="error-box">{defaults.error}</div>}
         </section>
         <section className="isr-config">
           <h3>Configuration</h3>
@@ -197,6 +222,11 @@ export function IsrRunView({ initialExposures, initialWhere }: { initialExposure
                 ))}
               </select>
             </label>
+            {appliedPreset?.source === 'user' && (
+              <button onClick={() => void deletePreset(appliedPreset.name)} title="Delete this saved preset">
+                Delete preset {appliedPreset.name}
+              </button>
+            )}
             <button onClick={() => setOverrides({})} title="Back to the task defaults">
               Defaults
             </button>
