@@ -31,6 +31,29 @@ function useCounts(names: string[]): Record<string, number> {
   return counts;
 }
 
+const TAIL_CHARS = 20;
+
+/**
+ * A long collection name is cut in the middle, keeping its last segments (e.g. `bias/20260310`: what tells
+ * siblings apart) and the badge and count visible; the full name is the tooltip.
+ */
+function ElidedName({ name }: { name: string }) {
+  // The tail: the last two segments, or the last one, when within TAIL_CHARS (else the last TAIL_CHARS / 2).
+  let cut = name.length;
+  let slash = name.lastIndexOf('/', name.length - 2);
+  for (let segments = 0; segments < 2 && slash > 0 && name.length - slash - 1 <= TAIL_CHARS; segments++) {
+    cut = slash + 1;
+    slash = name.lastIndexOf('/', slash - 1);
+  }
+  if (cut === name.length && name.length > TAIL_CHARS) cut = name.length - TAIL_CHARS / 2;
+  return (
+    <>
+      <span className="head">{name.slice(0, cut)}</span>
+      {cut < name.length && <span className="tail">{name.slice(cut)}</span>}
+    </>
+  );
+}
+
 export function CollectionsTree() {
   const q = useQuery('collections.list', {});
   const [filter, setFilter] = useState('');
@@ -84,22 +107,23 @@ export function CollectionsTree() {
             aria-selected={selected === info.name}
             style={{ paddingLeft: `${depth * 14 + 4}px` }}
             className={selected === info.name ? 'selected' : ''}
-            title={info.doc ?? undefined}
             data-collection={info.name}
           >
-            {info.type === 'CHAINED' ? (
-              <button className="twisty" onClick={() => toggle(path)} aria-label={`${expanded.has(path) ? 'Collapse' : 'Expand'} ${info.name}`}>
-                {expanded.has(path) ? '▾' : '▸'}
+            <div className="row">
+              {info.type === 'CHAINED' ? (
+                <button className="twisty" onClick={() => toggle(path)} aria-label={`${expanded.has(path) ? 'Collapse' : 'Expand'} ${info.name}`}>
+                  {expanded.has(path) ? '▾' : '▸'}
+                </button>
+              ) : (
+                <span className="twisty" />
+              )}
+              {position !== null && <span className="muted small position">{position}.</span>}
+              <button className="link name" title={info.name} onClick={() => navigate({ view: 'collection', collection: info.name })}>
+                <ElidedName name={info.name} />
               </button>
-            ) : (
-              <span className="twisty" />
-            )}
-            {position !== null && <span className="muted small position">{position}.</span>}
-            <button className="link name" onClick={() => navigate({ view: 'collection', collection: info.name })}>
-              {info.name}
-            </button>
-            <TypeBadge type={info.type} />
-            {counts[info.name] !== undefined && <span className="count">{counts[info.name].toLocaleString()}</span>}
+              <TypeBadge type={info.type} />
+              {counts[info.name] !== undefined && <span className="count">{counts[info.name].toLocaleString()}</span>}
+            </div>
             {info.doc && <div className="doc muted small">{info.doc}</div>}
           </li>
         ))}
