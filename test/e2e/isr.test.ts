@@ -68,6 +68,7 @@ describe('ISR from the app', () => {
     expect(previewText).toMatch(/MegaPrime\/calib\/dark/);
     expect(previewText).toMatch(/MegaPrime\/calib\/flat/);
     expect(previewText).not.toMatch(/missing/);
+    await screenshot(page, 'isr-configure-preview');
 
     await page.getByTestId('isr-launch').click();
     await page.getByTestId('run-monitor').waitFor({ timeout: 30_000 });
