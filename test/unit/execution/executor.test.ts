@@ -146,6 +146,11 @@ describe('IsrExecutor', () => {
     expect(second.status).toBe('succeeded');
     expect(second.counts).toMatchObject({ succeeded: 4, alreadyDone: 2 });
     expect(checkConsistent(r, 'out/run')).toBe(6);
+    // Everything done: nothing to run, no worker started, an honest report.
+    const none = graph(r);
+    expect(none.quanta).toHaveLength(0);
+    const third = await executeIsrGraph(r.butler, none, { jobs: 2 });
+    expect(third).toMatchObject({ status: 'succeeded', counts: { succeeded: 0, alreadyDone: 6, total: 0 } });
   }, 120_000);
 
   it('applies certified defects (prerequisite found by the graph, read in the worker)', async () => {
