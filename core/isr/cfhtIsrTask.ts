@@ -22,15 +22,12 @@ type CfhtFields = typeof CfhtIsrConfig.fields;
  * integer); otherwise the header's SATURATE.
  */
 export function estimateSaturation(pixels: ArrayLike<number>, safe: number, headerSaturate: number | undefined): number {
-  // One pass: the maximum, and the (few) pixels above 60000 kept for the histogram.
+  // One comparison per pixel: only the (few) pixels at or above 60000 matter, and the maximum
+  // matters only when it exceeds 60000, so it is the maximum of those.
   const lo = 60000;
+  const high = highPixels(pixels, lo);
   let max = -Infinity;
-  const high: number[] = [];
-  for (let i = 0; i < pixels.length; i++) {
-    const v = pixels[i];
-    if (v > max) max = v;
-    if (v >= lo) high.push(v);
-  }
+  for (let i = 0; i < high.length; i++) if (high[i] > max) max = high[i];
   if (!(max > lo)) {
     if (headerSaturate === undefined || !Number.isFinite(headerSaturate)) throw new Error('CfhtIsrTask: no pixel above 60000 and no SATURATE keyword in the raw header: cannot set the saturation level');
     return headerSaturate;
@@ -53,6 +50,26 @@ export function estimateSaturation(pixels: ArrayLike<number>, safe: number, head
   let arg = 0;
   for (let b = 1; b < nBins; b++) if (hist[b] > hist[arg]) arg = b;
   return Math.trunc(safe * edges[arg]);
+}
+
+/** The pixels ≥ lo, in order (NaN never is); a Float32Array gets its own monomorphic loop. */
+function highPixels(pixels: ArrayLike<number>, lo: number): Float64Array {
+  let out = new Float64Array(1024);
+  let n = 0;
+  const keep = (v: number): void => {
+    if (n === out.length) {
+      const grown = new Float64Array(2 * n);
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = v;
+  };
+  if (pixels instanceof Float32Array) {
+    for (let i = 0; i < pixels.length; i++) if (pixels[i] >= lo) keep(pixels[i]);
+  } else {
+    for (let i = 0; i < pixels.length; i++) if (pixels[i] >= lo) keep(pixels[i]);
+  }
+  return out.subarray(0, n);
 }
 
 function headerNumber(h: Header | undefined, key: string): number | undefined {

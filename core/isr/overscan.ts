@@ -330,9 +330,30 @@ function perLine(lines: Lines, stat: 'median' | 'mean', asInt: boolean): Float64
     const a = buf.subarray(0, k);
     if (k === 0) out[i] = NaN;
     else if (stat === 'mean') out[i] = mean(a);
-    else out[i] = asInt ? integerMedian(a) : medianInPlace(a);
+    else out[i] = asInt ? integerMedian(a) : k <= SMALL_LINE ? sortedMedian(a) : medianInPlace(a);
   }
   return out;
+}
+
+/** Lines this short (MegaCam's 32 overscan columns) are sorted outright: cheaper than two selections. */
+const SMALL_LINE = 64;
+
+/** medianInPlace by insertion sort (same order statistics, same interpolation). */
+function sortedMedian(a: Float64Array): number {
+  const n = a.length;
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+  const idx = 0.5 * (n - 1);
+  const q1 = Math.floor(idx);
+  if (q1 + 1 >= n || idx === q1) return a[q1];
+  return (q1 + 1 - idx) * a[q1] + (idx - q1) * a[q1 + 1];
 }
 
 /** ip_isr fillMaskedPixels: each run of NaNs gets the median of ≤ 5 values each side (if available), else the median of all good values. */

@@ -95,7 +95,7 @@ export function quantileInPlace(a: Float64Array, q: number, lo = 0, hi = a.lengt
   if (q1 + 1 >= n || idx === q1) return x1;
   // After nth_element everything right of q1 is ≥ x1; the next order statistic is their minimum.
   const x2 = minOf(a, q1 + 1, q1 + 1 <= hi ? Math.min(hi, n - 1) : n - 1);
-  return (q1 + 1 - idx) * x1 + (idx - q1) * x2;
+  return interpolate(idx, q1, x1, x2);
 }
 
 export function medianInPlace(a: Float64Array): number {
@@ -111,6 +111,65 @@ export function quartilesInPlace(a: Float64Array): { q1: number; median: number;
   const q1 = quantileInPlace(a, 0.25, 0, k);
   const q3 = quantileInPlace(a, 0.75, k, n - 1);
   return { q1, median, q3 };
+}
+
+/** Linear interpolation between order statistics `x1` (rank ⌊idx⌋) and `x2` (the next), as quantileInPlace does. */
+function interpolate(idx: number, q1: number, x1: number, x2: number): number {
+  return (q1 + 1 - idx) * x1 + (idx - q1) * x2;
+}
+
+/** Half-integer bins: raw counts are integers and per-row medians of them half-integers. */
+const HIST_SCALE = 2;
+const HIST_MAX_BINS = 1 << 16;
+
+/**
+ * Quartiles and median by counting, when every value is a multiple of 1/HIST_SCALE within a
+ * small range (overscan residuals of integer raws); undefined otherwise. Exact: the order
+ * statistics are the very values, rebuilt as min + bin / HIST_SCALE and checked.
+ */
+function quartilesByCounting(a: Float64Array): { q1: number; median: number; q3: number } | undefined {
+  const n = a.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!((max - min) * HIST_SCALE < HIST_MAX_BINS)) return undefined;
+  const counts = new Int32Array((max - min) * HIST_SCALE + 1);
+  for (let i = 0; i < n; i++) {
+    const b = (a[i] - min) * HIST_SCALE;
+    // A value off the grid (or −0, whose rebuilt value would be +0) takes the general path.
+    if (b !== Math.floor(b) || min + b / HIST_SCALE !== a[i] || Object.is(a[i], -0)) return undefined;
+    counts[b]++;
+  }
+  // The order statistics needed, ascending: ranks ⌊q(n−1)⌋ and the next, for q = ¼, ½, ¾.
+  const qs = [0.25, 0.5, 0.75];
+  const ranks: number[] = [];
+  for (const q of qs) {
+    const idx = q * (n - 1);
+    ranks.push(Math.floor(idx), Math.min(Math.floor(idx) + 1, n - 1));
+  }
+  const values = new Array<number>(ranks.length);
+  let r = 0;
+  let seen = 0;
+  for (let b = 0; b < counts.length && r < ranks.length; b++) {
+    seen += counts[b];
+    while (r < ranks.length && ranks[r] < seen) values[r++] = min + b / HIST_SCALE;
+  }
+  const out = qs.map((q, i) => {
+    const idx = q * (n - 1);
+    const q1 = Math.floor(idx);
+    return q1 + 1 >= n || idx === q1 ? values[2 * i] : interpolate(idx, q1, values[2 * i], values[2 * i + 1]);
+  });
+  return { q1: out[0], median: out[1], q3: out[2] };
+}
+
+/** quartilesInPlace without reordering `a` (counting when the values allow, else on a copy). */
+export function quartiles(a: Float64Array): { q1: number; median: number; q3: number } {
+  if (a.length === 0) return { q1: NaN, median: NaN, q3: NaN };
+  return (a.length >= 1024 ? quartilesByCounting(a) : undefined) ?? quartilesInPlace(Float64Array.from(a));
 }
 
 /**
@@ -160,11 +219,11 @@ export interface ClippedStats {
   n: number;
 }
 
-/** afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (reordered). */
+/** afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (not reordered: sums run in its order, as afw's over the pixels). */
 export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): ClippedStats {
   const n = a.length;
   if (n === 0) return { median: NaN, mean: NaN, variance: NaN, stdev: NaN, n: 0 };
-  const { q1, median, q3 } = quartilesInPlace(a);
+  const { q1, median, q3 } = quartiles(a);
   let center = median;
   let hwidth = numSigmaClip * IQ_TO_STDEV * (q3 - q1);
   let m = NaN;
