@@ -10,10 +10,10 @@ import '../../core/instrument/index.js';
 import { listIsrPresets, loadIsrPreset, makeIsrConfig, type IsrTaskName } from '../../core/isr/presets.js';
 import type { IsrFields } from '../../core/isr/isrConfig.js';
 import type { Config } from '../../core/pipe/config/index.js';
-import { buildIsrGraph } from '../../core/pipe/graph/index.js';
+import { buildIsrGraph, CALIBRATION_CONNECTIONS, type IsrQuantumGraph } from '../../core/pipe/graph/index.js';
 import { applyOutputCollections, executeIsrGraph, planOutputCollections, type ExecutionEvent, type ExecutionReport } from '../../core/pipe/execution/index.js';
 import { datasetLineage, getQuantum, lineageToDot, lineageToMermaid, type Lineage, type LineageDirection, type LineageNode } from '../../core/provenance/index.js';
-import { printJson } from '../output.js';
+import { printJson, printTable, type Row } from '../output.js';
 import type { CommandGroup } from './index.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -148,6 +148,22 @@ function printSummary(report: ExecutionReport, chain: string | undefined): void 
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** The quantum graph as rows (pipetask's --show graph, as a table): one per quantum, with the calibration runs. */
+export function graphRows(graph: IsrQuantumGraph): Row[] {
+  const rows: Row[] = graph.quanta.map((q) => ({
+    status: 'to run',
+    instrument: q.instrument,
+    exposure: q.exposure,
+    detector: q.detector,
+    physical_filter: q.physicalFilter,
+    raw: q.raw.run,
+    ...Object.fromEntries(CALIBRATION_CONNECTIONS.map((c) => [c, q.calibrations[c]?.run ?? ''])),
+  }));
+  for (const { quantum: q } of graph.alreadyDone) rows.push({ status: 'done', instrument: q.instrument, exposure: q.exposure, detector: q.detector, physical_filter: q.physicalFilter, raw: q.raw.run });
+  for (const m of graph.missing) rows.push({ status: `missing ${m.datasetType}`, instrument: m.instrument, exposure: m.exposure, detector: m.detector });
+  return rows;
+}
+
 function dataIdText(d: Record<string, string | number>): string {
   const parts = Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'string' ? `'${v}'` : v}`);
   return `{${parts.join(', ')}}`;
@@ -225,10 +241,11 @@ export const pipeCommands: CommandGroup = (program: Command) => {
     .option('--fail-fast', 'stop at the first failed quantum')
     .option('--skip-missing', 'leave out quanta whose calibrations are missing (listed) instead of failing')
     .option('--json', 'print the execution report as JSON instead of a summary')
-    .action(async (repo: string, opts: { input?: string[]; output?: string; outputRun?: string; extendRun?: boolean; where?: string; jobs?: number; config?: string[]; configFile?: string[]; preset?: string; failFast?: boolean; skipMissing?: boolean; json?: boolean }) => {
+    .option('--dry-run', 'build the quantum graph and print it (one row per quantum with the calibration runs found); write nothing')
+    .action(async (repo: string, opts: { input?: string[]; output?: string; outputRun?: string; extendRun?: boolean; where?: string; jobs?: number; config?: string[]; configFile?: string[]; preset?: string; failFast?: boolean; skipMissing?: boolean; json?: boolean; dryRun?: boolean }) => {
       if (!existsSync(repo)) throw new Error(`Repository ${repo} does not exist`);
       const { config, task } = isrConfigFromOptions(opts);
-      const butler = Butler.open(repo, { writeable: true });
+      const butler = Butler.open(repo, { writeable: !opts.dryRun });
       const controller = new AbortController();
       let interrupts = 0;
       const onSigint = () => {
@@ -242,6 +259,11 @@ export const pipeCommands: CommandGroup = (program: Command) => {
       try {
         const plan = planOutputCollections(butler.registry, { ...(opts.output ? { output: opts.output } : {}), ...(opts.outputRun ? { outputRun: opts.outputRun } : {}), inputs: opts.input ?? [], extendRun: opts.extendRun ?? false });
         const graph = buildIsrGraph(butler.registry, { inputCollections: plan.inputs, ...(opts.where ? { where: opts.where } : {}), config, taskName: task, outputRun: plan.run, skipMissing: opts.skipMissing ?? false, skipExisting: plan.extending });
+        if (opts.dryRun) {
+          printTable(graphRows(graph), ['status', 'instrument', 'exposure', 'detector', 'physical_filter', 'raw', ...CALIBRATION_CONNECTIONS], opts.json ?? false);
+          if (!opts.json) process.stdout.write(`${graph.quanta.length} quanta to run into ${plan.run}${plan.chain ? ` (chained as ${plan.chain.name})` : ''}, ${graph.alreadyDone.length} already done, ${new Set(graph.missing.map((m) => `${m.exposure}/${m.detector}`)).size} left out for missing calibrations\n`);
+          return;
+        }
         for (const m of graph.missing) process.stderr.write(`skipped (missing calibration): ${m.message}\n`);
         applyOutputCollections(butler.registry, plan);
         const progress = new ProgressDisplay();

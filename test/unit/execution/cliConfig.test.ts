@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProgressDisplay, isrConfigFromOptions } from '../../../cli/commands/pipe.js';
+import { ProgressDisplay, graphRows, isrConfigFromOptions } from '../../../cli/commands/pipe.js';
+import { buildIsrGraph } from '../../../core/pipe/graph/index.js';
+import { CALIB, CALIB_RUN, RAW_RUN, makeSimRepo, simConfig } from './fixture.js';
 
 describe('run-isr config', () => {
   it('default preset is IsrTask with its defaults; -c overrides with or without the isr: label', () => {
@@ -77,4 +79,21 @@ describe('progress display', () => {
     p.onEvent({ type: 'quantum-done', result });
     expect(s.text).toBe('Running 1 ISR quanta on 1 worker thread into r\ndone exposure 1 detector 2 in 0.40 s\n');
   });
+});
+
+describe('run-isr --dry-run table', () => {
+  it('one row per quantum with the calibration runs, then missing ones', async () => {
+    const r = await makeSimRepo({ detectors: [0, 1], exposures: [1001], calibs: ['bias', 'flat'] });
+    try {
+      const g = buildIsrGraph(r.butler.registry, { inputCollections: [RAW_RUN, CALIB], config: simConfig(), taskName: 'IsrTask', outputRun: 'o', skipMissing: true });
+      expect(graphRows(g)).toEqual([
+        { status: 'missing dark', instrument: 'SimCam', exposure: 1001, detector: 0 },
+        { status: 'missing dark', instrument: 'SimCam', exposure: 1001, detector: 1 },
+      ]);
+      const ok = buildIsrGraph(r.butler.registry, { inputCollections: [RAW_RUN, CALIB], config: simConfig({ doDark: false }), taskName: 'IsrTask', outputRun: 'o' });
+      expect(graphRows(ok)[0]).toEqual({ status: 'to run', instrument: 'SimCam', exposure: 1001, detector: 0, physical_filter: 'r.MP9601', raw: RAW_RUN, bias: CALIB_RUN, dark: '', flat: CALIB_RUN, defects: '' });
+    } finally {
+      r.butler.close();
+    }
+  }, 60_000);
 });
