@@ -6,3 +6,4 @@ export * from './lineage.js';
 export * from './fitsKeys.js';
 export { packageVersions } from './packages.js';
 export * from './graphExport.js';
+export * from './aggregate.js';

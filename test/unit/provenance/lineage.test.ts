@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetType, type DatasetRef } from '../../../core/datasets/index.js';
 import { Registry } from '../../../core/registry/index.js';
-import { datasetLineage, getQuantum, hasProvenance, lineageToDot, lineageToMermaid, producerOf, queryQuanta, recordQuantum, type Lineage } from '../../../core/provenance/index.js';
+import { datasetLineage, getQuantum, hasProvenance, lineageToDot, lineageToMermaid, summarizeRuns, producerOf, queryQuanta, recordQuantum, type Lineage } from '../../../core/provenance/index.js';
 
 // A two-step chain: a --q1--> b, b2 ; b + d (prerequisite) --q2--> c.
 let registry: Registry;
@@ -120,5 +120,19 @@ describe('graph export', () => {
     expect(mm.split('\n')[0]).toBe('flowchart LR');
     expect(mm.match(/-->|-\.->/g)).toHaveLength(l.edges.length);
     expect(mm).toContain('-.->|calib|');
+  });
+});
+
+describe('run summary (task × dataset type)', () => {
+  it('aggregates quanta and links by task and dataset type', () => {
+    const s = summarizeRuns(registry.db, ['r']);
+    const tasks = s.nodes.filter((n) => n.kind === 'task');
+    expect(tasks.map((t) => [t.id, t.kind === 'task' ? t.quanta : 0])).toEqual([['task:isr', 1], ['task:next', 1]]);
+    const types = s.nodes.filter((n) => n.kind === 'datasetType').map((n) => n.id);
+    expect(types).toEqual(['type:a', 'type:b', 'type:b2', 'type:c', 'type:d']);
+    expect(s.edges).toContainEqual({ source: 'type:d', target: 'task:next', kind: 'prerequisite', connection: 'calib', count: 1 });
+    expect(s.edges).toContainEqual({ source: 'task:isr', target: 'type:b', kind: 'output', connection: 'outputExposure', count: 1 });
+    expect(s.edges).toHaveLength(6);
+    expect(summarizeRuns(registry.db, ['other'])).toEqual({ runs: ['other'], nodes: [], edges: [] });
   });
 });
