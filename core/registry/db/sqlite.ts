@@ -63,6 +63,9 @@ export class SqliteDatabase implements Database {
     this.native.pragma('foreign_keys = ON');
     // A larger page cache keeps the dataset/tag indexes in memory during batch inserts and queries.
     this.native.pragma('cache_size = -131072');
+    // Sorts and temporary B-trees (ORDER BY over a large result, deep OFFSET pages) stay in memory
+    // instead of temporary files; this holds no repository data, so durability is unchanged.
+    this.native.pragma('temp_store = MEMORY');
     if (!this.readOnly) {
       // WAL lets readers (the app, a Python butler) read while we write.
       this.native.pragma('journal_mode = WAL');
