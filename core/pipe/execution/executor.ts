@@ -15,7 +15,7 @@ import { addProvenanceToHeader, ensureProvenanceSchema, recordQuantum, type Data
 import type { LogRecord } from '../task/index.js';
 import type { IsrQuantum, IsrQuantumGraph } from '../graph/index.js';
 import { CALIBRATION_CONNECTIONS, ISR_TASK_LABEL } from '../graph/index.js';
-import { ensureIsrOutputTypes, toButlerLogRecords, type IsrOutputTypes } from './outputs.js';
+import { ensureIsrOutputTypes, toButlerLogRecords, toTaskMetadataModel, type IsrOutputTypes } from './outputs.js';
 import { startSourceAwareWorker } from './startWorker.js';
 import type { FromQuantumWorker, QuantumJob, QuantumJobResult, QuantumTimings, WorkerInit } from './protocol.js';
 
@@ -332,7 +332,7 @@ export class IsrExecutor extends EventEmitter {
       const dataId = q.raw.dataId.required;
       const outputs = await butler.transaction(async () => {
         const exposureRef = await butler.put(exposure, outRef);
-        const metadataRef = await butler.put(m.metadata, types.metadata, dataId, { run });
+        const metadataRef = await butler.put(toTaskMetadataModel(m.metadata), types.metadata, dataId, { run });
         const logRef = await butler.put(toButlerLogRecords(m.logs, label), types.log, dataId, { run });
         recordQuantum(butler.registry.db, {
           id: q.id,

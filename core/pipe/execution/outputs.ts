@@ -76,3 +76,32 @@ export function toButlerLogRecords(records: readonly LogRecord[], label: string)
     MDC: { LABEL: label, ...Object.fromEntries(Object.entries(r.extra ?? {}).map(([k, v]) => [k, String(v)])) },
   }));
 }
+
+/** pipe_base's TaskMetadata as JSON (its pydantic model): scalars, homogeneous arrays, nested metadata. */
+export interface TaskMetadataModel {
+  scalars: Record<string, string | number | boolean>;
+  arrays: Record<string, Array<string | number | boolean>>;
+  metadata: Record<string, TaskMetadataModel>;
+}
+
+type PlainMetadata = { [key: string]: unknown };
+
+/**
+ * The task metadata in the JSON layout Python's TaskMetadata reads (pipetask's <label>_metadata):
+ * {scalars, arrays, metadata}. A null becomes the string 'None' and a mixed-type array a list of
+ * strings, since the model only holds homogeneous non-null values.
+ */
+export function toTaskMetadataModel(plain: PlainMetadata): TaskMetadataModel {
+  const out: TaskMetadataModel = { scalars: {}, arrays: {}, metadata: {} };
+  for (const [key, value] of Object.entries(plain)) {
+    if (value === null || value === undefined) out.scalars[key] = 'None';
+    else if (Array.isArray(value)) {
+      const items = value.map((v) => (v === null || v === undefined ? 'None' : v)) as Array<string | number | boolean>;
+      const kinds = new Set(items.map((v) => typeof v));
+      out.arrays[key] = kinds.size > 1 ? items.map((v) => String(v)) : items;
+    } else if (typeof value === 'object') out.metadata[key] = toTaskMetadataModel(value as PlainMetadata);
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out.scalars[key] = value;
+    else out.scalars[key] = String(value);
+  }
+  return out;
+}

@@ -92,7 +92,11 @@ describe('IsrExecutor', () => {
     const log = (await r.butler.get(logRef)) as Array<{ name: string; levelname: string; message: string }>;
     expect(log.some((l) => l.message.includes(`quantum ${q.id}`))).toBe(true);
     const metaRef = r.butler.registry.getDataset(row.outputs.find((o) => o.connection === 'metadata')!.datasetId)!;
-    expect(Object.keys((await r.butler.get(metaRef)) as object)).toContain('isr');
+    // pipe_base's TaskMetadata layout: {scalars, arrays, metadata: {isr: {...}, ...}}.
+    const meta = (await r.butler.get(metaRef)) as { scalars: object; arrays: object; metadata: Record<string, { scalars: Record<string, unknown> }> };
+    expect(Object.keys(meta).sort()).toEqual(['arrays', 'metadata', 'scalars']);
+    expect(Object.keys(meta.metadata)).toContain('isr');
+    expect(Object.keys(meta.metadata.isr.scalars).length).toBeGreaterThan(0);
   }, 120_000);
 
   it('isolates a failing quantum; the others complete', async () => {

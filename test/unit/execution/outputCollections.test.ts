@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOutputCollections, collectionTimestamp, planOutputCollections } from '../../../core/pipe/execution/index.js';
+import { applyOutputCollections, collectionTimestamp, planOutputCollections, toTaskMetadataModel } from '../../../core/pipe/execution/index.js';
 import { CALIB, RAW_RUN, makeSimRepo, type SimRepo } from './fixture.js';
 
 let repo: SimRepo;
@@ -45,5 +45,15 @@ describe('output collections (pipetask conventions)', () => {
     expect(() => planOutputCollections(reg, { output: RAW_RUN, inputs: [CALIB] })).toThrow(/is a RUN collection, not CHAINED/);
     expect(() => planOutputCollections(reg, { outputRun: 'u/me/none', inputs: [RAW_RUN], extendRun: true })).toThrow(/does not exist \(nothing to resume\)/);
     expect(() => planOutputCollections(reg, { outputRun: RAW_RUN, inputs: [RAW_RUN, CALIB], extendRun: true })).toThrow(/is also an input/);
+  });
+});
+
+describe('task metadata layout', () => {
+  it('converts nested metadata to pipe_base TaskMetadata JSON', () => {
+    expect(toTaskMetadataModel({ isr: { a: 1, s: 'x', ok: true, n: null, list: [1, 2], mixed: [1, 'b'], sub: { b: 2 } } })).toEqual({
+      scalars: {},
+      arrays: {},
+      metadata: { isr: { scalars: { a: 1, s: 'x', ok: true, n: 'None' }, arrays: { list: [1, 2], mixed: ['1', 'b'] }, metadata: { sub: { scalars: { b: 2 }, arrays: {}, metadata: {} } } } },
+    });
   });
 });
