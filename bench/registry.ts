@@ -1,8 +1,10 @@
-// Registry benchmark: dimension-record inserts, batch dataset registration (100k), then
-// where-filtered queries over 1M datasets. Prints rates and timings.
-//   npx tsx bench/registry.ts [--datasets 1000000] [--keep]
+// Registry benchmark: dimension-record inserts, batch dataset registration (100k per batch, UUIDv7
+// and UUID5, side by side with the bare-SQLite floor, several rounds), then where-filtered, ordered
+// and paged queries over 1M datasets. Prints wall median/min and CPU median (process.cpuUsage: the
+// fairer figure when other processes load the machine) and the load average.
+//   npx tsx bench/registry.ts [--datasets 1000000] [--rounds 3] [--keep]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatasetType } from '../core/datasets/index.js';
 import { Registry } from '../core/registry/index.js';
@@ -16,6 +18,7 @@ const TOTAL = argValue('--datasets', 1_000_000);
 const DETECTORS = 200;
 const EXPOSURES = Math.ceil(TOTAL / DETECTORS);
 const BATCH = 100_000;
+const ROUNDS = Math.max(1, Math.min(argValue('--rounds', 3), Math.floor((TOTAL - 4_000) / (2 * BATCH))));
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-registry-'));
 const now = () => performance.now();
@@ -32,10 +35,26 @@ function time<T>(fn: () => T): [T, number] {
   return [r, now() - t0];
 }
 
+/** Wall and CPU (user + system) milliseconds of one call. */
+function timeCpu<T>(fn: () => T): [T, number, number] {
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  const r = fn();
+  const wall = now() - t0;
+  const c = process.cpuUsage(c0);
+  return [r, wall, (c.user + c.system) / 1000];
+}
+
+const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`;
+
+/** "wall median M ms (min m), CPU median C ms" over samples [wall, cpu]. */
+function summary(samples: [number, number][]): { wall: number; min: number; cpu: number } {
+  return { wall: median(samples.map((x) => x[0])), min: Math.min(...samples.map((x) => x[0])), cpu: median(samples.map((x) => x[1])) };
+}
+
 try {
   const registry = Registry.create(path.join(dir, 'gen3.sqlite3'));
-  const { loadavg, cpus } = await import('node:os');
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (timings scale with load; compare ratios)`);
+  console.log(`machine: ${cpus().length} cores, ${load()} (wall timings scale with load; CPU time and side-by-side ratios are the fairer figures)`);
   console.log(`registry benchmark: ${fmt(TOTAL)} datasets (${fmt(EXPOSURES)} exposures × ${DETECTORS} detectors), SQLite at ${dir}`);
 
   // ---- dimension records
@@ -73,18 +92,13 @@ try {
   const [, tBatchSmall] = time(() => registry.insertDatasets('raw', dataIds(TOTAL - 2 * small, small), 'run/b'));
   console.log(`${fmt(small)} datasets one call each: ${tRow.toFixed(0)} ms; one batch: ${tBatchSmall.toFixed(0)} ms (batch ${(tRow / tBatchSmall).toFixed(1)}× faster)`);
 
-  // ---- 100k registrations in batch, UNIQUE (UUIDv7) and DATAID_TYPE_RUN (UUID5) modes
-  const [, t100k] = time(() => registry.insertDatasets('raw', dataIds(0, BATCH), 'run/a'));
-  console.log(`insertDatasets: ${fmt(BATCH)} datasets (UUIDv7) in ${t100k.toFixed(0)} ms = ${fmt(BATCH / (t100k / 1000))} datasets/s`);
-  const [, t100k5] = time(() => registry.insertDatasets('raw', dataIds(BATCH, BATCH), 'run/a', 'DATAID_TYPE_RUN'));
-  console.log(`insertDatasets: ${fmt(BATCH)} datasets (UUID5 DATAID_TYPE_RUN) in ${t100k5.toFixed(0)} ms = ${fmt(BATCH / (t100k5 / 1000))} datasets/s`);
-
-  // ---- side by side: the SQLite floor for the same 100k rows (two prepared INSERTs, nothing else)
+  // ---- 100k registrations in batch, UNIQUE (UUIDv7) and DATAID_TYPE_RUN (UUID5) modes, side by
+  // side with the SQLite floor for the same rows (two prepared INSERTs each, nothing else), in rounds.
   registry.registerRun('run/floor');
   const floorRun = registry.getCollectionInfo('run/floor').id;
-  const [, tFloor] = time(() => registry.transaction(() => {
-    registry.db.prepare('INSERT INTO collection_summary_dataset_type (collection_id, dataset_type_id) VALUES (?, 1)').run(floorRun);
-    registry.db.prepare("INSERT INTO collection_summary_instrument (collection_id, instrument) VALUES (?, 'Cam')").run(floorRun);
+  const floor = () => registry.transaction(() => {
+    registry.db.prepare('INSERT OR IGNORE INTO collection_summary_dataset_type (collection_id, dataset_type_id) VALUES (?, 1)').run(floorRun);
+    registry.db.prepare("INSERT OR IGNORE INTO collection_summary_instrument (collection_id, instrument) VALUES (?, 'Cam')").run(floorRun);
     const insD = registry.db.prepare('INSERT INTO dataset (id, dataset_type_id, ingest_date, run_id) VALUES (?, 1, ?, ?)');
     const insT = registry.db.prepare('INSERT INTO dataset_tags_00000001 (dataset_type_id, dataset_id, collection_id, instrument, detector, exposure) VALUES (1, ?, ?, ?, ?, ?)');
     let n = 0;
@@ -93,12 +107,33 @@ try {
       insD.run(id, 0n, floorRun);
       insT.run(id, floorRun, d.instrument, d.detector, d.exposure);
     }
-  }));
-  console.log(`SQLite floor (same 100k rows, two bare INSERTs each): ${tFloor.toFixed(0)} ms = ${fmt(BATCH / (tFloor / 1000))} rows/s; insertDatasets costs ${(t100k / tFloor).toFixed(2)}× the floor`);
+  });
+  const insertSamples: Record<string, [number, number][]> = { uuid7: [], uuid5: [], floor: [] };
+  let inserted = 0;
+  console.log(`batch registration, ${fmt(BATCH)} datasets per batch, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} (${load()})`);
+  for (let round = 0; round < ROUNDS; round++) {
+    const [, w7, c7] = timeCpu(() => registry.insertDatasets('raw', dataIds(inserted, BATCH), 'run/a'));
+    inserted += BATCH;
+    const [, w5, c5] = timeCpu(() => registry.insertDatasets('raw', dataIds(inserted, BATCH), 'run/a', 'DATAID_TYPE_RUN'));
+    inserted += BATCH;
+    const [, wf, cf] = timeCpu(floor);
+    registry.db.prepare('DELETE FROM dataset WHERE run_id = ?').run(floorRun);
+    insertSamples.uuid7.push([w7, c7]);
+    insertSamples.uuid5.push([w5, c5]);
+    insertSamples.floor.push([wf, cf]);
+  }
+  const rate = (ms: number) => fmt(BATCH / (ms / 1000));
+  for (const [label, key] of [['insertDatasets UUIDv7 (UNIQUE)', 'uuid7'], ['insertDatasets UUID5 (DATAID_TYPE_RUN)', 'uuid5'], ['SQLite floor (two bare INSERTs)', 'floor']] as const) {
+    const s = summary(insertSamples[key]);
+    console.log(`  ${label.padEnd(40)} wall median ${rate(s.wall).padStart(7)}/s (best ${rate(s.min)}/s), CPU median ${rate(s.cpu).padStart(7)}/s`);
+  }
+  const s7 = summary(insertSamples.uuid7);
+  const sf = summary(insertSamples.floor);
+  console.log(`  insertDatasets UUIDv7 costs ${(s7.wall / sf.wall).toFixed(2)}× the floor in wall time, ${(s7.cpu / sf.cpu).toFixed(2)}× in CPU (${load()})`);
   registry.removeCollection('run/floor');
 
   // ---- fill up to TOTAL
-  let inserted = 2 * BATCH;
+  const filledBefore = inserted;
   const tFill0 = now();
   const fillEnd = TOTAL - 2 * small;
   while (inserted < fillEnd) {
@@ -107,35 +142,42 @@ try {
     inserted += n;
   }
   const tFill = now() - tFill0;
-  if (inserted > 2 * BATCH) console.log(`filled to ${fmt(registry.countDatasets('raw', { collections: ['run/a', 'run/b'] }))} datasets: ${fmt((inserted - 2 * BATCH) / (tFill / 1000))} datasets/s`);
+  if (inserted > filledBefore) console.log(`filled to ${fmt(registry.countDatasets('raw', { collections: ['run/a', 'run/b'] }))} datasets: ${fmt((inserted - filledBefore) / (tFill / 1000))} datasets/s (${load()})`);
   registry.registerCollection('all', 'CHAINED');
   registry.setCollectionChain('all', ['run/b', 'run/a']);
   registry.db.exec('ANALYZE');
 
   // ---- queries over TOTAL datasets
-  const queries: [string, Parameters<Registry['queryDatasets']>[1]][] = [
-    ['detector + exposure range (index)', { collections: 'run/a', where: "instrument = 'Cam' AND detector = 42 AND exposure > 1000 AND exposure <= 1100" }],
-    ['exposure metadata join', { collections: 'run/a', where: "exposure.observation_type = 'bias' AND detector = 7 AND exposure.day_obs = 20250111" }],
-    ['implied band + day_obs + IN range', { collections: 'run/a', where: "band = 'i' AND exposure.day_obs = 20250103 AND detector IN (1..10)" }],
-    ['timespan overlap', { collections: 'run/a', where: "exposure.timespan OVERLAPS T'2025-01-01 05:00:00' AND detector < 50" }],
-    ['find-first through a chain', { collections: 'all', findFirst: true, where: 'detector = 3 AND exposure < 500' }],
-    ['bind + order_by + limit', { collections: 'run/a', where: 'detector = :d', bind: { d: 11 }, orderBy: '-exposure', limit: 100 }],
+  const queries: [string, Parameters<Registry['queryDatasets']>[1], number][] = [
+    ['detector + exposure range (index)', { collections: 'run/a', where: "instrument = 'Cam' AND detector = 42 AND exposure > 1000 AND exposure <= 1100" }, 7],
+    ['exposure metadata join', { collections: 'run/a', where: "exposure.observation_type = 'bias' AND detector = 7 AND exposure.day_obs = 20250111" }, 7],
+    ['implied band + day_obs + IN range', { collections: 'run/a', where: "band = 'i' AND exposure.day_obs = 20250103 AND detector IN (1..10)" }, 7],
+    ['timespan overlap', { collections: 'run/a', where: "exposure.timespan OVERLAPS T'2025-01-01 05:00:00' AND detector < 50" }, 7],
+    ['find-first through a chain', { collections: 'all', findFirst: true, where: 'detector = 3 AND exposure < 500' }, 7],
+    ['bind + order_by + limit', { collections: 'run/a', where: 'detector = :d', bind: { d: 11 }, orderBy: '-exposure', limit: 100 }, 7],
+    ['list 2,000 (no where)', { collections: 'run/a', limit: 2000 }, 7],
+    ['page deep in data-ID order', { collections: 'run/a', limit: 100, offset: Math.floor(TOTAL * 0.9) }, 5],
+    ['order by dataset_id, limit 100', { collections: 'run/a', orderBy: 'dataset_id', limit: 100 }, 5],
+    ['order by exposure.obs_id, limit 100', { collections: 'run/a', orderBy: 'exposure.obs_id', limit: 100 }, 5],
+    ['order by -exposure, deep page', { collections: 'run/a', orderBy: '-exposure', limit: 100, offset: Math.floor(TOTAL * 0.9) }, 3],
+    ['order by ingest_date, middle page', { collections: 'run/a', orderBy: 'ingest_date', limit: 100, offset: Math.floor(TOTAL / 2) }, 3],
   ];
-  console.log(`queries over ${fmt(TOTAL)} datasets (median of 7 runs):`);
-  for (const [label, options] of queries) {
-    const times: number[] = [];
+  console.log(`queries over ${fmt(TOTAL)} datasets: wall median (min) and CPU median of N runs (${load()})`);
+  for (const [label, options, runs] of queries) {
+    const samples: [number, number][] = [];
     let rows = 0;
-    for (let i = 0; i < 7; i++) {
-      const [refs, t] = time(() => registry.queryDatasets('raw', options));
+    for (let i = 0; i < runs; i++) {
+      const [refs, wall, cpu] = timeCpu(() => registry.queryDatasets('raw', options));
       rows = refs.length;
-      times.push(t);
+      samples.push([wall, cpu]);
     }
-    console.log(`  ${label.padEnd(36)} ${median(times).toFixed(1).padStart(7)} ms  ${fmt(rows)} rows   where: ${options.where ?? ''}`);
+    const s = summary(samples);
+    const what = options.where ?? JSON.stringify({ orderBy: options.orderBy, limit: options.limit, offset: options.offset });
+    console.log(`  ${label.padEnd(36)} ${s.wall.toFixed(1).padStart(7)} ms (min ${s.min.toFixed(1)}, CPU ${s.cpu.toFixed(1)}) ×${runs}  ${fmt(rows)} rows   ${what}`);
   }
-  const [n, tCount] = time(() => registry.countDatasets('raw', { collections: ['run/a', 'run/b'] }));
-  console.log(`  countDatasets (all)                  ${tCount.toFixed(1).padStart(7)} ms  ${fmt(n)}`);
-  const [page, tPage] = time(() => registry.queryDatasets('raw', { collections: 'run/a', limit: 2000 }));
-  console.log(`  list 2,000 datasets (no where)       ${tPage.toFixed(1).padStart(7)} ms  ${fmt(page.length)} rows (Python daf_butler: ~30 ms for 2,000)`);
+  const [n, tCount, cCount] = timeCpu(() => registry.countDatasets('raw', { collections: ['run/a', 'run/b'] }));
+  console.log(`  countDatasets (all)                  ${tCount.toFixed(1).padStart(7)} ms (CPU ${cCount.toFixed(1)})  ${fmt(n)}`);
+  console.log(`(Python daf_butler: ~30 ms just to list 2,000 datasets) ${load()}`);
   registry.close();
 } finally {
   if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
