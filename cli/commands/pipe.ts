@@ -230,7 +230,7 @@ export const pipeCommands: CommandGroup = (program: Command) => {
     .option('--output-run <run>', 'output RUN (default <output>/<timestamp>)')
     .option('--extend-run', 'write into the existing run (--output-run, or the first child of --output), skipping quanta already done')
     .option('-d, --where <expr>', 'data query selecting the raws, e.g. "exposure = 806045 AND detector IN (0..8)"')
-    .option('-j, --jobs <n>', 'worker threads (default: all cores)', (v) => {
+    .option('-j, --jobs <n>', 'worker threads (default: all cores, at most one per 1.4 GB of memory)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`--jobs must be a positive integer, got '${v}'`);
       return n;

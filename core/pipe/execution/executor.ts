@@ -5,7 +5,7 @@
 // others unless failFast; an AbortSignal stops dispatching and terminates running workers, whose
 // quanta are recorded as cancelled. Events go to an EventEmitter ('event') and to onEvent.
 import { EventEmitter } from 'node:events';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Butler } from '../../butler/index.js';
 import { DatasetRef, makeDatasetId } from '../../datasets/index.js';
@@ -58,8 +58,16 @@ export interface ExecutionReport {
   stopReason?: string;
 }
 
+/** Memory one ISR worker may hold for a full MegaCam CCD: raw, output and one detector's cached masters. */
+const WORKER_MEMORY_BYTES = 700 * 1024 * 1024;
+
+/** All cores, but no more workers than half the machine's memory holds (each keeps full-size images). */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(availableParallelism(), Math.floor((totalmem() * 0.5) / WORKER_MEMORY_BYTES)));
+}
+
 export interface ExecutorOptions {
-  /** Worker threads (default: all cores). */
+  /** Worker threads (default: defaultJobs(), all cores within a memory budget). */
   jobs?: number;
   /** Stop at the first failed quantum (running ones are cancelled). */
   failFast?: boolean;
@@ -132,7 +140,7 @@ export class IsrExecutor extends EventEmitter {
     const { butler, graph } = this;
     if (!butler.writeable) throw new Error('the executor needs a writeable Butler (it writes the outputs)');
     if (butler.fileDatastores().length === 0) throw new Error('the executor needs a file datastore: worker threads read the inputs from disk');
-    const jobs = this.options.jobs ?? availableParallelism();
+    const jobs = this.options.jobs ?? defaultJobs();
     if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, got ${jobs}`);
     const registry = butler.registry;
     registry.registerRun(graph.outputRun);

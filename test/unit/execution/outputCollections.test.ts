@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOutputCollections, collectionTimestamp, planOutputCollections, toTaskMetadataModel } from '../../../core/pipe/execution/index.js';
+import { applyOutputCollections, collectionTimestamp, planOutputCollections, toTaskMetadataModel, defaultJobs } from '../../../core/pipe/execution/index.js';
 import { CALIB, RAW_RUN, makeSimRepo, type SimRepo } from './fixture.js';
 
 let repo: SimRepo;
@@ -55,5 +55,13 @@ describe('task metadata layout', () => {
       arrays: {},
       metadata: { isr: { scalars: { a: 1, s: 'x', ok: true, n: 'None' }, arrays: { list: [1, 2], mixed: ['1', 'b'] }, metadata: { sub: { scalars: { b: 2 }, arrays: {}, metadata: {} } } } },
     });
+  });
+});
+
+describe('default worker count', () => {
+  it('is all cores within half the memory at 700 MB per worker', async () => {
+    const os = await import('node:os');
+    expect(defaultJobs()).toBe(Math.max(1, Math.min(os.availableParallelism(), Math.floor((os.totalmem() * 0.5) / (700 * 1024 * 1024)))));
+    expect(defaultJobs()).toBeGreaterThanOrEqual(1);
   });
 });
