@@ -12,7 +12,7 @@ import { buildRenderer, launchBrowser, openPage, screenshot, sharedRepo, startAp
 interface Truth {
   collection: string;
   datasetType: string;
-  rows: { id: string; detector: number; exposure: number; path: string }[];
+  rows: { id: string; detector: number; exposure: number; path: string; physicalFilter: string }[];
   exposureRecords: number;
 }
 
@@ -22,8 +22,11 @@ function readTruth(): Truth {
     const collection = (db.prepare('SELECT name FROM collection WHERE type = 1 ORDER BY name LIMIT 1').get() as { name: string }).name;
     const t = db.prepare('SELECT name, tag_association_table AS tags FROM dataset_type ORDER BY name LIMIT 1').get() as { name: string; tags: string };
     const rows = db
-      .prepare(`SELECT t.dataset_id AS id, t.detector, t.exposure, r.path FROM ${t.tags} t JOIN file_datastore_records r ON r.dataset_id = t.dataset_id ORDER BY t.exposure`)
-      .all() as { id: string; detector: number; exposure: number; path: string }[];
+      .prepare(
+        `SELECT t.dataset_id AS id, t.detector, t.exposure, r.path, e.physical_filter AS physicalFilter FROM ${t.tags} t ` +
+          'JOIN file_datastore_records r ON r.dataset_id = t.dataset_id JOIN exposure e ON e.instrument = t.instrument AND e.id = t.exposure ORDER BY t.exposure',
+      )
+      .all() as Truth['rows'];
     const hyphen = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     const exposureRecords = (db.prepare('SELECT count(*) AS n FROM exposure').get() as { n: number }).n;
     return { collection, datasetType: t.name, rows: rows.map((r) => ({ ...r, id: hyphen(r.id) })), exposureRecords };
@@ -80,6 +83,13 @@ describe('browser mode on the shared daf_butler repository', () => {
     expect(new Set(ids)).toEqual(new Set(truth.rows.map((r) => r.id)));
     const headers = await page.locator('[data-testid="datasets-table"] [role="columnheader"]').allTextContents();
     expect(headers.map((h) => h.trim())).toEqual(expect.arrayContaining(['instrument', 'detector', 'exposure', 'run', 'type', 'UUID']));
+    // Implied dimensions get columns too, filled from the exposure records.
+    expect(headers.map((h) => h.trim())).toEqual(expect.arrayContaining(['band', 'physical_filter', 'day_obs']));
+    const filterColumn = headers.findIndex((h) => h.trim() === 'physical_filter');
+    for (const r of truth.rows) {
+      const cell = page.locator(`[data-dataset-id="${r.id}"] [role="cell"]`).nth(filterColumn);
+      expect(await cell.textContent()).toBe(r.physicalFilter);
+    }
   });
 
   it('sorts on the server when a header is clicked', async () => {

@@ -145,7 +145,7 @@ class RegistryReader implements RepositoryReader {
     const t = this.registry.getDatasetType(search.datasetType);
     if (!search.where && search.collections.length === 1 && Object.keys(search.bind).length === 0) {
       const rows = fastDatasetPage(this.registry.db, { datasetType: t.name, requiredDimensions: t.dimensions.required, collection: search.collections[0], ...page });
-      if (rows) return { dimensions: [...t.dimensions.required], rows };
+      if (rows) return { dimensions: [...t.dimensions.names], rows: this.withImplied(t, rows) };
     }
     const refs = this.registry.queryDatasets(search.datasetType, {
       collections: search.collections,
@@ -156,11 +156,45 @@ class RegistryReader implements RepositoryReader {
       limit: page.limit,
       offset: page.offset,
     });
-    // Data IDs of query results carry the required dimensions; implied ones (band, day_obs…) live in the records.
     return {
-      dimensions: [...t.dimensions.required],
-      rows: refs.map((r) => ({ id: r.id, datasetType: r.datasetType.name, run: r.run, dataId: { ...r.dataId.values } })),
+      dimensions: [...t.dimensions.names],
+      rows: this.withImplied(t, refs.map((r) => ({ id: r.id, datasetType: r.datasetType.name, run: r.run, dataId: { ...r.dataId.values } }))),
     };
+  }
+
+  /**
+   * Adds the implied dimension values (physical_filter, band, day_obs… — what an astronomer filters and sorts
+   * by) to each row's data ID, read from the records of the dimensions that imply them; a record shared by
+   * many rows of the page (one exposure, many detectors) is read once.
+   */
+  private withImplied(t: DatasetType, rows: DatasetRow[]): DatasetRow[] {
+    const wanted = new Set(t.dimensions.implied);
+    if (wanted.size === 0) return rows;
+    const universe = this.registry.dimensions;
+    const impliers = t.dimensions.names.map((n) => universe.getElement(n)).filter((el) => el.implied.some((d) => wanted.has(d)));
+    const cache = new Map<string, DimensionRecord | null>();
+    for (const row of rows) {
+      const values = row.dataId as Record<string, string | number>;
+      // An implied value can itself imply another (exposure → physical_filter → band): repeat until stable.
+      for (let progress = true; progress; ) {
+        progress = false;
+        for (const el of impliers) {
+          if (el.implied.every((d) => !wanted.has(d) || values[d] !== undefined)) continue;
+          if (!el.required.every((d) => values[d] !== undefined)) continue;
+          const key = `${el.name}\u0000${el.required.map((d) => values[d]).join('\u0000')}`;
+          let record = cache.get(key);
+          if (record === undefined) cache.set(key, (record = this.registry.fetchDimensionRecord(el.name, values)));
+          for (const d of el.implied) {
+            const v = record?.[d];
+            if (wanted.has(d) && values[d] === undefined && (typeof v === 'string' || typeof v === 'number')) {
+              values[d] = v;
+              progress = true;
+            }
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   countDatasets(search: DatasetSearch): number {

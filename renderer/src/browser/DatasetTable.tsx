@@ -87,7 +87,9 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
 
   const byIndex = new Map(table.getRowModel().rows.map((r) => [r.original.index, r]));
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
-  const template = `${dimensions.map(() => 'minmax(90px, 1fr)').join(' ')} minmax(140px, 2fr) minmax(90px, 1fr) minmax(280px, 2fr)`;
+  // Narrow minimums so that a dataset type with many dimensions (raw: seven, implied ones included) still fits
+  // beside the sidebar; a cut value keeps its full text as the cell's tooltip.
+  const template = `${dimensions.map(() => 'minmax(64px, 1fr)').join(' ')} minmax(120px, 2fr) minmax(50px, 0.7fr) minmax(120px, 2fr)`;
 
   const visibleFirst = items.find((it) => it.end > (virtualizer.scrollOffset ?? 0))?.index ?? first;
   return (
@@ -129,7 +131,7 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
               >
                 {r
                   ? r.getAllCells().map((cell) => (
-                      <div key={cell.id} role="cell">
+                      <div key={cell.id} role="cell" title={String(cell.getValue())}>
                         <table.FlexRender cell={cell} />
                       </div>
                     ))

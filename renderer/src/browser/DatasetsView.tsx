@@ -23,7 +23,11 @@ export function DatasetsView({ route }: { route: DatasetsRoute }) {
   const types = useQuery('datasetTypes.list', {});
   const inCollection = useQuery('datasetTypes.list', { collections: [route.collection] });
   const datasetType = types.data?.find((t) => t.name === route.datasetType);
-  const dimensions = useMemo(() => datasetType?.requiredDimensions ?? [], [datasetType]);
+  // Required then implied (band, physical_filter, day_obs…): the columns an astronomer reads and sorts by.
+  const dimensions = useMemo(() => {
+    const required = datasetType?.requiredDimensions ?? [];
+    return [...required, ...(datasetType?.dimensions ?? []).filter((d) => !required.includes(d))];
+  }, [datasetType]);
   // The count of a big query can take longer than its first page: show the page as soon as it lands.
   const counted = count.loading || count.error ? null : (count.data?.count ?? null);
   const queryKey = JSON.stringify({ ...base, orderBy: route.sort, generation });
