@@ -272,6 +272,8 @@ export class IsrExecutor extends EventEmitter {
   private dispatch(): void {
     if (this.stopping) return;
     for (const slot of this.slots) {
+      // An event listener may stop the run while this loop dispatches.
+      if (this.stopping) return;
       if (slot.job || this.queue.length === 0) continue;
       // Back-pressure: results waiting to be written hold full images; do not pile them up.
       if (this.pendingCommits > this.slots.length) return;

@@ -170,6 +170,23 @@ describe('IsrExecutor', () => {
     expect(getQuantum(r.butler.registry.db, g.quanta[0].id)!.inputs.some((i) => i.connection === 'defects' && i.kind === 'prerequisite')).toBe(true);
   }, 120_000);
 
+  it('cancellation with two workers: nothing is dispatched after the abort', async () => {
+    const r = await repo();
+    const controller = new AbortController();
+    let starts = 0;
+    const report = await executeIsrGraph(r.butler, graph(r), {
+      jobs: 2,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'quantum-start' && ++starts === 1) controller.abort();
+      },
+    });
+    expect(starts).toBe(1);
+    expect(report.status).toBe('cancelled');
+    expect(report.counts).toMatchObject({ succeeded: 0, cancelled: 1, notRun: 5 });
+    expect(checkConsistent(r, 'out/run')).toBe(0);
+  }, 120_000);
+
   it('refuses to resume a run with a different config', async () => {
     const r = await repo({ detectors: [0], exposures: [1001] });
     await executeIsrGraph(r.butler, graph(r), { jobs: 1 });
