@@ -81,7 +81,7 @@ export function DimensionsView({ element }: { element: string | null }) {
             </button>
           </div>
           <div className="scroll-x">
-            <table className="grid" data-testid="dimension-records">
+            <table className="grid records" data-testid="dimension-records">
               <thead>
                 <tr>
                   {records.data.columns.map((c) => (
@@ -93,7 +93,7 @@ export function DimensionsView({ element }: { element: string | null }) {
                 {records.data.rows.map((r, i) => (
                   <tr key={i}>
                     {records.data?.columns.map((c) => (
-                      <td key={c} className="mono small">
+                      <td key={c} className="mono small" title={r[c] === null || r[c] === undefined ? undefined : String(r[c])}>
                         {r[c] === null || r[c] === undefined ? '' : String(r[c])}
                       </td>
                     ))}
