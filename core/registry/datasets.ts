@@ -8,11 +8,15 @@ import type { CollectionManager, CollectionRecord } from './collections.js';
 import type { DatasetTypeManager, DatasetTypeRecord } from './datasetTypes.js';
 import type { Database, SqlValue } from './db/database.js';
 import {
-  CalibrationLookupError, CollectionTypeError, ConflictingDefinitionError, DataIdValueError, DatasetTypeError, OrphanedRecordError,
+  CalibrationLookupError, CollectionTypeError, ConflictingDefinitionError, DataIdValueError, DatasetTypeError, MissingCollectionError,
+  MissingDatasetTypeError, OrphanedRecordError,
 } from './errors.js';
 import { q } from './schema/tableSpec.js';
 import { formatTimespan, fromStoredBounds, nowTaiNs, toStoredBounds } from './timespans.js';
 import type { Timespan } from '../time/index.js';
+
+/** Batches at least this large are loaded with foreign keys off and their references checked once per value. */
+const BULK_LOAD_MIN_ROWS = 256;
 
 export interface DatasetAssociation {
   ref: DatasetRef;
@@ -83,12 +87,15 @@ export class DatasetStorage {
   }
 
   /** Records that a collection may hold datasets of this type and these governor values. */
-  private updateSummaries(collectionId: number, rec: DatasetTypeRecord, dataIds: DataCoordinate[]): void {
+  private updateSummaries(collectionId: number, rec: DatasetTypeRecord, dataIds: DataCoordinate[], checkReferences = false): void {
     this.db.prepare('INSERT OR IGNORE INTO collection_summary_dataset_type (collection_id, dataset_type_id) VALUES (?, ?)').run(collectionId, rec.id);
     for (const gov of rec.datasetType.dimensions.governors) {
       const values = new Set(dataIds.map((d) => d.values[gov]));
       const stmt = this.db.prepare(`INSERT OR IGNORE INTO ${q(`collection_summary_${gov}`)} (collection_id, ${q(gov)}) VALUES (?, ?)`);
+      // With foreign keys off (bulk load) the governor record is checked here, as the key would.
+      const exists = checkReferences ? this.db.prepare(`SELECT 1 FROM ${q(gov)} WHERE ${q(this.universe.getDimension(gov).primaryKey!.name)} = ?`) : null;
       for (const v of values) {
+        if (exists && exists.get(v) === undefined) throw new DataIdValueError(`${gov} '${String(v)}' is not in the registry; insert its ${gov} record first`);
         try {
           stmt.run(collectionId, v);
         } catch (err) {
@@ -135,8 +142,9 @@ export class DatasetStorage {
       order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : a - b));
       hexes = ids;
     }
-    this.db.transaction(() => {
-      this.updateSummaries(run.id, rec, coords);
+    const load = (checkReferences: boolean) => () => {
+      this.updateSummaries(run.id, rec, coords, checkReferences);
+      const references = checkReferences ? this.referenceChecker(rec, run) : null;
       const params: SqlValue[] = new Array(3 + dims.length);
       params[0] = rec.id;
       params[2] = run.id;
@@ -146,6 +154,7 @@ export class DatasetStorage {
         const hex = hexes === null ? uuid7Hex() : hexes[i];
         params[1] = hex;
         for (let k = 0; k < dims.length; k++) params[3 + k] = dataId.values[dims[k]];
+        if (references !== null) references(dataId);
         try {
           insDataset.run(hex, rec.id, ingest, run.id);
           insTag.run(...params);
@@ -154,8 +163,47 @@ export class DatasetStorage {
         }
         refs[i] = new DatasetRef(dt, dataId, run.name, hyphenate(hex));
       }
-    });
+    };
+    // Large batches run with SQLite's foreign-key enforcement off and check the same references
+    // themselves, once per distinct dimension value instead of ten parent-key probes per dataset;
+    // inside a caller's transaction the enforcement cannot be switched, so it stays on.
+    if (coords.length < BULK_LOAD_MIN_ROWS || this.db.transactionWithoutForeignKeys(load(true)) === null) this.db.transaction(load(false));
     return refs;
+  }
+
+  /**
+   * For a bulk load with foreign keys off: checks what the dataset and tag-table keys would (the
+   * RUN and dataset type rows, and each non-governor dimension record; governors are checked by
+   * updateSummaries; the dataset, collection and summary rows are written by the load itself),
+   * remembering every key already seen. Throws the errors the checked insert path throws.
+   */
+  private referenceChecker(rec: DatasetTypeRecord, run: CollectionRecord): (dataId: DataCoordinate) => void {
+    if (this.db.prepare('SELECT 1 FROM run WHERE collection_id = ?').get(run.id) === undefined) {
+      throw new MissingCollectionError(`RUN collection '${run.name}' no longer exists in the registry (removed by another process?)`);
+    }
+    if (this.db.prepare('SELECT 1 FROM dataset_type WHERE id = ?').get(rec.id) === undefined) {
+      throw new MissingDatasetTypeError(`Dataset type '${rec.datasetType.name}' no longer exists in the registry (removed by another process?)`);
+    }
+    const checks = rec.datasetType.dimensions.required.flatMap((d) => {
+      const el = this.universe.getDimension(d);
+      if (!el.hasTable || el.isGovernor) return [];
+      const where = el.required.map((r) => `${q(r === d ? el.primaryKey!.name : r)} = ?`).join(' AND ');
+      return [{ dimension: d, keys: el.required, exists: this.db.prepare(`SELECT 1 FROM ${q(d)} WHERE ${where}`), seen: new Set<string>() }];
+    });
+    return (dataId) => {
+      for (const c of checks) {
+        const values = c.keys.map((k) => dataId.values[k]);
+        const key = values.join('\u0000');
+        if (c.seen.has(key)) continue;
+        if (c.exists.get(...values) === undefined) throw this.missingDimensionError(rec, dataId, c.dimension);
+        c.seen.add(key);
+      }
+    };
+  }
+
+  private missingDimensionError(rec: DatasetTypeRecord, dataId: DataCoordinate, d: string, cause?: unknown): DataIdValueError {
+    const el = this.universe.getDimension(d);
+    return new DataIdValueError(`Data ID ${dataId.toString()} of ${rec.datasetType.name}: ${d} ${formatDataId(Object.fromEntries(el.required.map((r) => [r, dataId.values[r]])))} is not in the registry; insert its dimension record first`, cause === undefined ? undefined : { cause });
   }
 
   private explainInsertFailure(rec: DatasetTypeRecord, run: CollectionRecord, dataId: DataCoordinate, hex: string, err: unknown): Error {
@@ -173,9 +221,7 @@ export class DatasetStorage {
         if (!el.hasTable) continue;
         const where = el.required.map((r) => `${q(r === d ? el.primaryKey!.name : r)} = ?`).join(' AND ');
         const found = this.db.prepare(`SELECT 1 FROM ${q(d)} WHERE ${where}`).get(...el.required.map((r) => dataId.values[r]));
-        if (!found) {
-          return new DataIdValueError(`Data ID ${dataId.toString()} of ${rec.datasetType.name}: ${d} ${formatDataId(Object.fromEntries(el.required.map((r) => [r, dataId.values[r]])))} is not in the registry; insert its dimension record first`, { cause: err });
-        }
+        if (!found) return this.missingDimensionError(rec, dataId, d, err);
       }
     }
     return err instanceof Error ? err : new Error(message);

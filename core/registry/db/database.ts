@@ -34,6 +34,12 @@ export interface Database {
    */
   transaction<T>(fn: () => T): T;
   readonly inTransaction: boolean;
+  /**
+   * Runs fn in a transaction with foreign-key enforcement off, for bulk loads whose caller checks
+   * the same references itself (once per distinct value rather than once per row). Returns null
+   * without running fn when that is impossible (inside an open transaction the setting cannot change).
+   */
+  transactionWithoutForeignKeys<T>(fn: () => T): { result: T } | null;
   /** Registers a deterministic scalar SQL function (e.g. core/sphgeom's region overlap test). */
   function(name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number | null): unknown;
   tableExists(name: string): boolean;

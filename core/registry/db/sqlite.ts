@@ -91,6 +91,17 @@ export class SqliteDatabase implements Database {
     return this.native.transaction(fn)();
   }
 
+  transactionWithoutForeignKeys<T>(fn: () => T): { result: T } | null {
+    // PRAGMA foreign_keys is a no-op inside a transaction, so only a top-level call can switch it.
+    if (this.readOnly || this.native.inTransaction) return null;
+    this.native.pragma('foreign_keys = OFF');
+    try {
+      return { result: this.native.transaction(fn)() };
+    } finally {
+      this.native.pragma('foreign_keys = ON');
+    }
+  }
+
   get inTransaction(): boolean {
     return this.native.inTransaction;
   }
