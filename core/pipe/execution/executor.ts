@@ -16,7 +16,7 @@ import type { LogRecord } from '../task/index.js';
 import type { IsrQuantum, IsrQuantumGraph } from '../graph/index.js';
 import { CALIBRATION_CONNECTIONS, ISR_TASK_LABEL } from '../graph/index.js';
 import { ensureIsrOutputTypes, toButlerLogRecords, toTaskMetadataModel, type IsrOutputTypes } from './outputs.js';
-import { startSourceAwareWorker } from './startWorker.js';
+import { startWorker } from '../../util/workers.js';
 import type { FromQuantumWorker, QuantumJob, QuantumJobResult, QuantumTimings, WorkerInit } from './protocol.js';
 
 export type QuantumOutcome = 'succeeded' | 'failed' | 'cancelled' | 'not-run';
@@ -214,7 +214,7 @@ export class IsrExecutor extends EventEmitter {
   }
 
   private async addSlot(): Promise<Slot> {
-    const worker = startSourceAwareWorker('core/pipe/execution/isrQuantum.worker.ts');
+    const worker = startWorker('core/pipe/execution/isrQuantum.worker.ts');
     const init: WorkerInit = { type: 'init', repo: this.butler.root, task: this.graph.taskName, config: this.graph.config.toPlain() };
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromQuantumWorker) => {
