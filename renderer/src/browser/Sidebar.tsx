@@ -1,4 +1,5 @@
 // Left column: collections tree, dataset types list, dimension elements list.
+import { useEffect } from 'react';
 import { useSessionStore, useRouteStore, type SidebarTab } from '../state/stores.js';
 import { useQuery } from '../api/useQuery.js';
 import { CollectionsTree } from './CollectionsTree.js';
@@ -13,6 +14,13 @@ const TABS: { id: SidebarTab; label: string; key: string }[] = [
 export function Sidebar() {
   const tab = useSessionStore((s) => s.sidebarTab);
   const setTab = useSessionStore((s) => s.setSidebarTab);
+  const view = useRouteStore((s) => s.route.view);
+  // Arriving at a view (deep link, back button, a link in the main pane) shows the list it belongs to;
+  // the user may still switch tabs while the view stays.
+  useEffect(() => {
+    const owner: SidebarTab | null = view === 'types' ? 'types' : view === 'dimensions' ? 'dimensions' : view === 'collection' || view === 'datasets' ? 'collections' : null;
+    if (owner) setTab(owner);
+  }, [view, setTab]);
   return (
     <nav className="sidebar" aria-label="Repository contents">
       <div className="tabs" role="tablist">
