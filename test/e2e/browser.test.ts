@@ -171,6 +171,10 @@ describe('browser mode on the shared daf_butler repository', () => {
       await fresh.page.reload();
       await expect.poll(() => fresh.page.getByTestId('datasets-count').textContent(), { timeout: 15_000 }).toBe(`${truth.rows.length} datasets`);
       expect(fresh.page.url()).not.toContain(app.host.token);
+      // A deep link to a dimension element shows the Dimensions list beside its records.
+      await fresh.page.goto(`${app.host.origin}/#/dimensions/exposure`);
+      await fresh.page.getByTestId('dimension-records').waitFor({ timeout: 15_000 });
+      expect(await fresh.page.getByRole('tab', { name: 'Dimensions' }).getAttribute('aria-selected')).toBe('true');
       expect(fresh.problems).toEqual([]);
     } finally {
       await fresh.page.context().close();
