@@ -2,22 +2,13 @@
 // task × dataset-type view of a run (GROUP BY over the provenance tables: one pass, independent of
 // how the quanta are drawn), one aggregated bundle expanded into its quanta (paged), and the
 // details of a quantum (timing, host, versions, config diff against the task defaults, log).
-import { Butler } from '../../core/butler/index.js';
-import '../../core/formatters/fits/index.js';
-import '../../core/instrument/index.js';
+import type { Butler } from '../../core/butler/index.js';
 import { ApiError } from '../../core/api/errors.js';
 import type { AggregateEdge, AggregateNode, GraphEdge, GraphNode, LineageGraph, QuantumDetail, RunGraph } from '../../core/api/sections/provenanceGraph.js';
 import type { RunLogRecord } from '../../core/api/sections/runs.js';
 import { datasetLineage, getQuantum, hasProvenance, type LineageDirection } from '../../core/provenance/index.js';
 import type { Registry } from '../../core/registry/index.js';
 import { checkIsrConfig } from './runsConfig.js';
-
-export function withButler<T>(repository: string, fn: (b: Butler) => T | Promise<T>): Promise<T> {
-  const b = Butler.open(repository, { writeable: false });
-  return Promise.resolve()
-    .then(() => fn(b))
-    .finally(() => b.close());
-}
 
 export function lineageGraph(registry: Registry, id: string, direction: LineageDirection, depth: number | null): LineageGraph {
   const recorded = hasProvenance(registry.db);

@@ -26,6 +26,7 @@ import { activeCalibrations, buildIsrGraph, MissingPrerequisitesError, EmptyGrap
 import { IsrExecutor, type ExecutionEvent } from '../../core/pipe/execution/executor.js';
 import { collectionTimestamp } from '../../core/pipe/execution/outputCollections.js';
 import { checkIsrConfig } from './runsConfig.js';
+import { classifyCoreError } from './errors.js';
 
 export interface RunSelectionInput {
   task: IsrTaskNameValue;
@@ -69,6 +70,8 @@ function graphError(e: unknown): ApiError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof MissingPrerequisitesError) return new ApiError('NOT_FOUND', message, { missing: e.missing.map((m) => m.message) });
   if (e instanceof EmptyGraphError) return new ApiError('NOT_FOUND', message);
+  const classified = classifyCoreError(e);
+  if (classified) return ApiError.fromPayload(classified);
   const name = e instanceof Error ? e.name : '';
   if (/Syntax/i.test(name)) return new ApiError('QUERY_SYNTAX', message);
   if (/Query|Missing|NotFound|Collection/i.test(name) || /does not exist|not found|unknown/i.test(message)) return new ApiError('QUERY_ERROR', message);
@@ -99,88 +102,78 @@ export interface RunManagerOptions {
 
 const OUTPUTS_INTERVAL_MS = 2000;
 
+export interface RunDefaults {
+  user: string;
+  inputCollections: string[];
+  outputRun: string;
+  instruments: string[];
+}
+
+/** Suggested inputs (the <instrument>/defaults chain) and a fresh output run name, pipetask style. */
+export function runDefaults(butler: Butler): RunDefaults {
+  const registry = butler.registry;
+  let user = 'user';
+  try {
+    user = userInfo().username || user;
+  } catch {
+    // No passwd entry (containers): keep the generic name.
+  }
+  const chains = registry.queryCollections('*', { types: ['CHAINED'] });
+  const defaults = chains.filter((c) => /\/defaults$/.test(c));
+  const instruments = registry.queryDimensionRecords('instrument').map((r) => String(r.name));
+  return { user, inputCollections: defaults.length > 0 ? defaults.slice(0, 1) : chains.slice(0, 1), outputRun: `u/${user}/isr/${collectionTimestamp()}`, instruments };
+}
+
+export function buildRunGraph(butler: Butler, s: RunSelectionInput, skipMissing: boolean): IsrQuantumGraph {
+  const config = frozenConfig(s.task, s.overrides);
+  const where = selectionWhere(s);
+  try {
+    return buildIsrGraph(butler.registry, {
+      inputCollections: s.inputCollections,
+      ...(where ? { where } : {}),
+      config,
+      taskName: s.task,
+      outputRun: s.outputRun,
+      skipMissing,
+      skipExisting: true,
+    });
+  } catch (e) {
+    throw graphError(e);
+  }
+}
+
+/** The quantum graph a launch would run, with the calibrations chosen per quantum and what is missing. */
+export function previewRun(butler: Butler, s: RunSelectionInput): RunPreview {
+  const graph = buildRunGraph(butler, s, true);
+  const connections = activeCalibrations(graph.config);
+  const calibs = (q: IsrQuantumGraph['quanta'][number]): PreviewQuantum['calibrations'] =>
+    Object.fromEntries(connections.map((c) => {
+      const ref = q.calibrations[c.connection];
+      return [c.connection, ref ? { id: ref.id, run: ref.run, datasetType: ref.datasetType.name } : null];
+    }));
+  const rows: PreviewQuantum[] = [];
+  for (const q of graph.quanta) rows.push({ instrument: q.instrument, exposure: q.exposure, detector: q.detector, physicalFilter: q.physicalFilter, rawId: q.raw.id, calibrations: calibs(q), problems: [], alreadyDone: false });
+  for (const { quantum: q } of graph.alreadyDone) rows.push({ instrument: q.instrument, exposure: q.exposure, detector: q.detector, physicalFilter: q.physicalFilter, rawId: q.raw.id, calibrations: calibs(q), problems: [], alreadyDone: true });
+  // Quanta left out for missing calibrations: one row each, with every missing connection named.
+  const missingRows = new Map<string, PreviewQuantum>();
+  for (const m of graph.missing) {
+    const key = `${m.instrument}/${m.exposure}/${m.detector}`;
+    let row = missingRows.get(key);
+    if (!row) {
+      row = { instrument: m.instrument, exposure: m.exposure, detector: m.detector, physicalFilter: '', rawId: '', calibrations: {}, problems: [], alreadyDone: false };
+      missingRows.set(key, row);
+    }
+    row.calibrations[m.connection] = null;
+    row.problems.push(m.message);
+  }
+  rows.push(...missingRows.values());
+  rows.sort((a, b) => a.exposure - b.exposure || a.detector - b.detector);
+  return { outputRun: s.outputRun, connections, quanta: rows, runnable: graph.quanta.length, where: selectionWhere(s) };
+}
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
 
   constructor(private readonly options: RunManagerOptions) {}
-
-  /** A fresh read-only Butler: registry caches (collections, dataset types) must see runs written since. */
-  private withReader<T>(repository: string, fn: (b: Butler) => T): T {
-    const b = Butler.open(repository, { writeable: false });
-    try {
-      return fn(b);
-    } finally {
-      b.close();
-    }
-  }
-
-  defaults(repository: string): { user: string; inputCollections: string[]; outputRun: string; instruments: string[] } {
-    return this.withReader(repository, (b) => this.defaultsOf(b));
-  }
-
-  private defaultsOf(butler: Butler): { user: string; inputCollections: string[]; outputRun: string; instruments: string[] } {
-    const registry = butler.registry;
-    let user = 'user';
-    try {
-      user = userInfo().username || user;
-    } catch {
-      // No passwd entry (containers): keep the generic name.
-    }
-    const chains = registry.queryCollections('*', { types: ['CHAINED'] });
-    const defaults = chains.filter((c) => /\/defaults$/.test(c));
-    const instruments = registry.queryDimensionRecords('instrument').map((r) => String(r.name));
-    return { user, inputCollections: defaults.length > 0 ? defaults.slice(0, 1) : chains.slice(0, 1), outputRun: `u/${user}/isr/${collectionTimestamp()}`, instruments };
-  }
-
-  private buildGraph(butler: Butler, s: RunSelectionInput, skipMissing: boolean): IsrQuantumGraph {
-    const config = frozenConfig(s.task, s.overrides);
-    const where = selectionWhere(s);
-    try {
-      return buildIsrGraph(butler.registry, {
-        inputCollections: s.inputCollections,
-        ...(where ? { where } : {}),
-        config,
-        taskName: s.task,
-        outputRun: s.outputRun,
-        skipMissing,
-        skipExisting: true,
-      });
-    } catch (e) {
-      throw graphError(e);
-    }
-  }
-
-  preview(repository: string, s: RunSelectionInput): RunPreview {
-    return this.withReader(repository, (butler) => this.previewWith(butler, s));
-  }
-
-  private previewWith(butler: Butler, s: RunSelectionInput): RunPreview {
-    const graph = this.buildGraph(butler, s, true);
-    const connections = activeCalibrations(graph.config);
-    const calibs = (q: IsrQuantumGraph['quanta'][number]): PreviewQuantum['calibrations'] =>
-      Object.fromEntries(connections.map((c) => {
-        const ref = q.calibrations[c.connection];
-        return [c.connection, ref ? { id: ref.id, run: ref.run, datasetType: ref.datasetType.name } : null];
-      }));
-    const rows: PreviewQuantum[] = [];
-    for (const q of graph.quanta) rows.push({ instrument: q.instrument, exposure: q.exposure, detector: q.detector, physicalFilter: q.physicalFilter, rawId: q.raw.id, calibrations: calibs(q), problems: [], alreadyDone: false });
-    for (const { quantum: q } of graph.alreadyDone) rows.push({ instrument: q.instrument, exposure: q.exposure, detector: q.detector, physicalFilter: q.physicalFilter, rawId: q.raw.id, calibrations: calibs(q), problems: [], alreadyDone: true });
-    // Quanta left out for missing calibrations: one row each, with every missing connection named.
-    const missingRows = new Map<string, PreviewQuantum>();
-    for (const m of graph.missing) {
-      const key = `${m.instrument}/${m.exposure}/${m.detector}`;
-      let row = missingRows.get(key);
-      if (!row) {
-        row = { instrument: m.instrument, exposure: m.exposure, detector: m.detector, physicalFilter: '', rawId: '', calibrations: {}, problems: [], alreadyDone: false };
-        missingRows.set(key, row);
-      }
-      row.calibrations[m.connection] = null;
-      row.problems.push(m.message);
-    }
-    rows.push(...missingRows.values());
-    rows.sort((a, b) => a.exposure - b.exposure || a.detector - b.detector);
-    return { outputRun: s.outputRun, connections, quanta: rows, runnable: graph.quanta.length, where: selectionWhere(s) };
-  }
 
   start(repository: string, s: RunSelectionInput & { skipMissing?: boolean }): RunSummary {
     for (const r of this.runs.values()) {
@@ -191,7 +184,7 @@ export class RunManager {
     const butler = Butler.open(repository, { writeable: true });
     let graph: IsrQuantumGraph;
     try {
-      graph = this.buildGraph(butler, s, s.skipMissing ?? false);
+      graph = buildRunGraph(butler, s, s.skipMissing ?? false);
     } catch (e) {
       butler.close();
       throw e;

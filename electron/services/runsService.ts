@@ -7,7 +7,8 @@ import { runMethods } from '../../core/api/sections/runs.js';
 import { provenanceGraphMethods } from '../../core/api/sections/provenanceGraph.js';
 import { RunManager } from './runs.js';
 import { IsrPresets, checkIsrConfig, isrDefaults, isrSchema, parseIsrYaml } from './runsConfig.js';
-import { lineageGraph, provenanceRuns, quantumDetail, runBundle, runGraph, withButler } from './provenanceGraph.js';
+import { RunsQueryClient } from './runsQueryClient.js';
+import type { Result } from '../../core/api/contract.js';
 
 export const RUN_METHOD_NAMES: readonly string[] = [...Object.keys(runMethods), ...Object.keys(provenanceGraphMethods)];
 
@@ -26,6 +27,8 @@ export interface RunServiceOptions {
 export class RunService {
   readonly manager: RunManager;
   private readonly presets: IsrPresets;
+  /** Registry reads (preview, provenance) run in a worker, off the main event loop. */
+  private readonly queries = new RunsQueryClient();
 
   constructor(private readonly options: RunServiceOptions) {
     this.manager = new RunManager({ emit: options.emit, ...(options.jobs ? { jobs: options.jobs } : {}), ...(options.outputsLanded ? { outputsLanded: options.outputsLanded } : {}) });
@@ -52,22 +55,22 @@ export class RunService {
         return { valid, issues, diff, yaml };
       },
       'isr.parseYaml': ({ text, task }) => parseIsrYaml(text, task),
-      'runs.defaults': () => this.manager.defaults(this.repo()),
-      'runs.preview': (s) => this.manager.preview(this.repo(), s),
+      'runs.defaults': () => this.queries.call<Result<'runs.defaults'>>(this.repo(), 'runs.defaults', {}),
+      'runs.preview': (s) => this.queries.call<Result<'runs.preview'>>(this.repo(), 'runs.preview', s),
       'runs.start': (s) => this.manager.start(this.repo(), s),
       'runs.list': () => this.manager.list(),
       'runs.get': ({ runId }) => this.manager.detail(runId),
       'runs.cancel': ({ runId }) => this.manager.cancel(runId),
       'runs.logs': ({ runId, quantumId }) => this.manager.logs(runId, quantumId),
-      'provenance.lineage': ({ id, direction, depth }) => withButler(this.repo(), (b) => lineageGraph(b.registry, id, direction, depth)),
-      'provenance.runGraph': ({ run }) => withButler(this.repo(), (b) => runGraph(b.registry, run)),
-      'provenance.bundle': ({ run, taskLabel, limit, offset }) => withButler(this.repo(), (b) => runBundle(b.registry, run, taskLabel, limit, offset)),
-      'provenance.quantum': ({ id }) => withButler(this.repo(), (b) => quantumDetail(b, id)),
-      'provenance.runs': () => withButler(this.repo(), (b) => provenanceRuns(b.registry)),
+      'provenance.lineage': (p) => this.queries.call<Result<'provenance.lineage'>>(this.repo(), 'provenance.lineage', p),
+      'provenance.runGraph': (p) => this.queries.call<Result<'provenance.runGraph'>>(this.repo(), 'provenance.runGraph', p),
+      'provenance.bundle': (p) => this.queries.call<Result<'provenance.bundle'>>(this.repo(), 'provenance.bundle', p),
+      'provenance.quantum': (p) => this.queries.call<Result<'provenance.quantum'>>(this.repo(), 'provenance.quantum', p),
+      'provenance.runs': () => this.queries.call<Result<'provenance.runs'>>(this.repo(), 'provenance.runs', {}),
     };
   }
 
-  shutdown(): Promise<void> {
-    return this.manager.shutdown();
+  async shutdown(): Promise<void> {
+    await Promise.all([this.manager.shutdown(), this.queries.shutdown()]);
   }
 }

@@ -59,8 +59,11 @@ describe('ISR from the app', () => {
     await expect.poll(() => page.getByTestId('cfg-error-numEdgeSuspect').textContent()).toMatch(/≥ 0/);
     await page.getByTestId('cfg-numEdgeSuspect').fill('0');
 
+    // Defaults (input chain, output run name) come from the run query worker (cold start on first use).
+    await expect.poll(() => page.getByTestId('isr-inputs').inputValue(), { timeout: 120_000 }).toBe('MegaPrime/defaults');
+    await expect.poll(() => page.getByTestId('isr-output-run').inputValue()).toMatch(/^u\/.+\/isr\/\d{8}T\d{6}Z$/);
     await page.getByTestId('isr-preview-button').click();
-    await page.getByTestId('isr-preview').waitFor({ timeout: 60_000 });
+    await page.getByTestId('isr-preview').waitFor({ timeout: 120_000 });
     const rows = page.getByTestId('isr-preview-row');
     expect(await rows.count()).toBe(2);
     const previewText = (await page.getByTestId('isr-preview').textContent()) ?? '';
