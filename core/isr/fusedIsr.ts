@@ -12,6 +12,7 @@ import type { IsrInputs, IsrTask } from './isrTask.js';
 import { maskDefects, maskEdges, thresholdMask, widenSaturationTrails } from './masking.js';
 import type { OverscanCorrectionResult } from './overscan.js';
 import { runWasmAmp } from './kernels/wasmKernel.js';
+import { takeBuffer } from './outputBuffers.js';
 
 let wasmEnabled = true;
 /** Turns the WebAssembly SIMD kernel off/on (tests compare it with the JavaScript kernel). */
@@ -43,6 +44,19 @@ export function canFuse(task: IsrTask, inputs: IsrInputs, detector: Detector, un
     if (everyPixelFlagged(raw, amp.rawDataBBox, levels.length ? Math.min(...levels) : NaN, raw.mask.getPlaneBitMask(planeNames))) return false;
   }
   return true;
+}
+
+/** The amplifiers' boxes cover the detector exactly, without overlap (so the pass writes every output pixel). */
+function ampsTile(detector: Detector): boolean {
+  const amps = detector.amplifiers;
+  let area = 0;
+  for (let i = 0; i < amps.length; i++) {
+    const b = amps[i].bbox;
+    if (!detector.bbox.containsBox(b)) return false;
+    for (let j = 0; j < i; j++) if (!b.intersection(amps[j].bbox).isEmpty()) return false;
+    area += b.area;
+  }
+  return area === detector.bbox.area;
 }
 
 function rawAsExposureInfo(inputs: IsrInputs): Exposure {
@@ -110,10 +124,15 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   const negVarBits = c.doVariance && c.maskNegativeVariance ? planes.getPlaneBitMask(c.negativeVarianceMaskName) : 0;
 
   const box = detector.bbox;
+  // Recycled output buffers need no clearing when the amplifiers cover every output pixel.
+  const reuse = ampsTile(detector);
+  const n = box.width * box.height;
+  const at = { x0: box.minX, y0: box.minY };
+  const buffer = (): ArrayBuffer => (reuse ? takeBuffer(n * 4) : undefined) ?? new ArrayBuffer(n * 4);
   const mi = new MaskedImage(
-    Image.create(box.width, box.height, { x0: box.minX, y0: box.minY }),
-    Mask.createMask(box.width, box.height, { x0: box.minX, y0: box.minY, planes }),
-    Image.create(box.width, box.height, { x0: box.minX, y0: box.minY }),
+    new Image(new Float32Array(buffer()), box.width, box.height, at),
+    new Mask(new Int32Array(buffer()), box.width, box.height, { ...at, planes }),
+    new Image(new Float32Array(buffer()), box.width, box.height, at),
   );
 
   // Scalars of the dark and flat steps, exactly as the generic path forms them.

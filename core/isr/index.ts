@@ -2,7 +2,8 @@
 //   runIsr(inputs: IsrInputs, config?) → {exposure, metadata, config, fused}
 //   IsrTask / CfhtIsrTask (run(inputs)), IsrConfig / CfhtIsrConfig, IsrTaskConnections
 //   loadIsrPreset(name) / configFromYaml(text, source) / listIsrPresets()
-//   runIsrInWorkers(jobs, {threads}) (worker pool over core/isr/isr.worker.ts)
+//   IsrWorkerPool (worker threads over core/isr/isr.worker.ts; recycle(exposure) hands output planes back)
+//   recycleIsrOutput(exposure): output planes reused by the next runIsr on this thread
 //   building blocks: OverscanCorrectionTask, AssembleCcdTask, FringeTask, Linearizer,
 //   subtractCrosstalk, interpolateOverMask, afw-exact statistics (stats.ts).
 export * from './isrConfig.js';
@@ -18,3 +19,4 @@ export { subtractCrosstalk, type CrosstalkCalib } from './crosstalk.js';
 export { interpolateOverMask } from './interp/legacyInterp.js';
 export { IsrWorkerPool, type PoolJob, type PoolResult } from './workerPool.js';
 export { markZeroPlane, setWasmKernelEnabled } from './fusedIsr.js';
+export { recycleIsrOutput } from './outputBuffers.js';

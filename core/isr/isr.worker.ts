@@ -4,6 +4,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { Box2I, type Exposure } from '../image/index.js';
+import { keepBuffer } from './outputBuffers.js';
 import { makeIsrConfig } from './presets.js';
 import { runIsr } from './runIsr.js';
 import { type FromWorker, type IsrJob, type ToWorker, detectorFromJson, exposureFromMsg, exposureToMsg, transferables } from './workerProtocol.js';
@@ -54,6 +55,10 @@ const port = parentPort;
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'calib') {
     calibs.set(msg.id, exposureFromMsg(msg.calib));
+    return;
+  }
+  if (msg.type === 'recycle') {
+    for (const b of msg.buffers) keepBuffer(b);
     return;
   }
   let reply: FromWorker;

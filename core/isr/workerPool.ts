@@ -1,6 +1,6 @@
 // A pool of ISR worker threads (one CCD per job). Calibrations go to every worker once, through
 // shared memory; raws are transferred to the worker that runs them and results transferred back,
-// so no pixel plane is copied between threads.
+// so no pixel plane is copied between threads; recycle() sends output planes back for reuse.
 
 import { Worker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
@@ -9,10 +9,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Detector } from '../camera/geometry.js';
-import type { Box2I, Exposure, MaskedImage } from '../image/index.js';
+import { type Box2I, Exposure, type MaskedImage } from '../image/index.js';
 import type { Config } from '../pipe/config/index.js';
 import { resolveWorker } from '../util/workers.js';
 import type { IsrFields } from './isrConfig.js';
+import { planeBuffers } from './outputBuffers.js';
 import type { IsrTaskName } from './presets.js';
 import { type FromWorker, type IsrJob, detectorToJson, exposureFromMsg, exposureToMsg, toShared, transferables } from './workerProtocol.js';
 
@@ -62,6 +63,7 @@ export class IsrWorkerPool {
   private readonly queue: Array<() => void> = [];
   private readonly pending = new Map<number, { resolve: (r: FromWorker) => void; detector: Detector }>();
   private nextId = 1;
+  private nextRecycle = 0;
   readonly threads: number;
 
   constructor(threads = availableParallelism()) {
@@ -128,6 +130,19 @@ export class IsrWorkerPool {
     });
     if (reply.type === 'error') throw new Error(`ISR of detector ${job.detector.name} failed: ${reply.message}`);
     return { exposure: exposureFromMsg(reply.exposure, job.detector), metadata: reply.metadata, fused: reply.fused, seconds: reply.seconds };
+  }
+
+  /**
+   * Hands the output planes of a result back to a worker, which reuses them for a later CCD
+   * instead of faulting in fresh memory. The exposure must not be used afterwards (its buffers
+   * are transferred away).
+   */
+  recycle(exposure: Exposure | MaskedImage): void {
+    if (this.workers.length === 0) return;
+    const buffers = planeBuffers(exposure instanceof Exposure ? exposure.maskedImage : exposure);
+    if (buffers.length === 0) return;
+    const w = this.workers[this.nextRecycle++ % this.workers.length];
+    w.postMessage({ type: 'recycle', buffers }, buffers);
   }
 
   async close(): Promise<void> {

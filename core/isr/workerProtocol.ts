@@ -101,7 +101,13 @@ export interface IsrJobError {
   message: string;
 }
 
-export type ToWorker = IsrJob | CalibMessage;
+/** Output planes handed back (transferred) for reuse by the worker's next CCD. */
+export interface RecycleMessage {
+  type: 'recycle';
+  buffers: ArrayBuffer[];
+}
+
+export type ToWorker = IsrJob | CalibMessage | RecycleMessage;
 export type FromWorker = IsrJobResult | IsrJobError;
 
 function planeMsg<T extends Float32Array | Int32Array>(img: Image<T>): PlaneMsg<T> {
