@@ -181,7 +181,12 @@ export class RunManager {
         throw new ApiError('BAD_PARAMS', `run ${s.outputRun} is already being written by run ${r.summary.runId}; wait for it or choose another output run`);
       }
     }
-    const butler = Butler.open(repository, { writeable: true });
+    let butler: Butler;
+    try {
+      butler = Butler.open(repository, { writeable: true });
+    } catch (e) {
+      throw new ApiError('IO_ERROR', `cannot open ${repository} for writing (ISR writes its outputs there): ${e instanceof Error ? e.message : String(e)}`);
+    }
     let graph: IsrQuantumGraph;
     try {
       graph = buildRunGraph(butler, s, s.skipMissing ?? false);

@@ -4,7 +4,7 @@
 import { useQuery } from '../api/useQuery.js';
 import { formatDataId, type ViewNode } from './graphModel.js';
 
-function QuantumDetails({ id }: { id: string }) {
+function QuantumDetails({ id, onRun }: { id: string; onRun(run: string): void }) {
   const q = useQuery('provenance.quantum', { id });
   if (q.error) return <div className="error-box">{q.error.message}</div>;
   if (!q.data) return <div className="muted">Loading…</div>;
@@ -28,6 +28,11 @@ function QuantumDetails({ id }: { id: string }) {
         <dt>host</dt>
         <dd>{d.host}</dd>
       </dl>
+      <div className="button-row">
+        <button onClick={() => onRun(d.run)} data-testid="prov-whole-run">
+          Whole run (aggregated)
+        </button>
+      </div>
       {d.error && <div className="error-box">{d.error}</div>}
       <h4>Config vs defaults</h4>
       {d.configDiff.length === 0 ? (
@@ -71,7 +76,7 @@ function QuantumDetails({ id }: { id: string }) {
   );
 }
 
-export function NodeDetails({ node, onOpenDataset, onCenter }: { node: ViewNode; run: string | null; onOpenDataset(id: string): void; onCenter(id: string): void }) {
+export function NodeDetails({ node, onOpenDataset, onCenter, onRun }: { node: ViewNode; onOpenDataset(id: string): void; onCenter(id: string): void; onRun(run: string): void }) {
   if (node.kind === 'aggregate') {
     const n = node.node;
     return (
@@ -81,7 +86,7 @@ export function NodeDetails({ node, onOpenDataset, onCenter }: { node: ViewNode;
       </div>
     );
   }
-  if (node.node.kind === 'quantum') return <QuantumDetails id={node.id} />;
+  if (node.node.kind === 'quantum') return <QuantumDetails id={node.id} onRun={onRun} />;
   const d = node.node;
   return (
     <div data-testid="prov-dataset-details">

@@ -344,7 +344,7 @@ export function ProvenanceView({ dataset, run }: { dataset: string | null; run: 
         </div>
         {selectedNode && (
           <aside className="prov-details" data-testid="prov-details">
-            <NodeDetails node={selectedNode} run={run} onOpenDataset={(id) => navigate({ view: 'dataset', id })} onCenter={(id) => navigate({ view: 'provenance', dataset: id, run: null })} />
+            <NodeDetails node={selectedNode} onOpenDataset={(id) => navigate({ view: 'dataset', id })} onCenter={(id) => navigate({ view: 'provenance', dataset: id, run: null })} onRun={(r) => navigate({ view: 'provenance', dataset: null, run: r })} />
           </aside>
         )}
       </div>
