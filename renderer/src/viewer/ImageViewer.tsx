@@ -296,12 +296,19 @@ export function ImageViewer({ source, compare = null, title }: ImageViewerProps)
             {pinned && <button type="button" onClick={() => setPinned(null)}>Unpin</button>}
           </form>
           {gotoError && <div className="error small">{gotoError}</div>}
-          <Histogram histogram={a.image.stats?.histogram ?? null} limits={limits} onLimits={(l) => change({ limitsMode: 'manual', manual: l })} />
-          <div className="limits-line small" data-testid="limits-line">
-            {limits ? <>limits <span data-testid="limit-min">{formatValue(limits.min)}</span> … <span data-testid="limit-max">{formatValue(limits.max)}</span></> : 'limits: computing…'}
-            {a.image.stats?.dataSectionsOnly && <span className="muted"> (data sections)</span>}
-          </div>
-          <StatusLine image={a.image} />
+          {/* After a failed open there is nothing being computed: say so rather than "computing…" forever. */}
+          {a.image.error && !a.image.stats ? (
+            <div className="muted small" data-testid="viewer-status">no image loaded</div>
+          ) : (
+            <>
+              <Histogram histogram={a.image.stats?.histogram ?? null} limits={limits} onLimits={(l) => change({ limitsMode: 'manual', manual: l })} />
+              <div className="limits-line small" data-testid="limits-line">
+                {limits ? <>limits <span data-testid="limit-min">{formatValue(limits.min)}</span> … <span data-testid="limit-max">{formatValue(limits.max)}</span></> : 'limits: computing…'}
+                {a.image.stats?.dataSectionsOnly && <span className="muted"> (data sections)</span>}
+              </div>
+              <StatusLine image={a.image} />
+            </>
+          )}
           {a.image.preview && full && settingsA && view && (
             <Overview preview={a.image.preview} full={full} settings={settingsA} view={view} canvasSize={paneSize} onView={onView} />
           )}
