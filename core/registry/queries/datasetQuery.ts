@@ -69,12 +69,14 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
   const dims = dt.dimensions.required;
   const providers = Object.fromEntries(dims.map((d) => [d, `t.${q(d)}`]));
   const hasCalib = calibColls.length > 0;
+  const onlyRuns = !hasCalib && tagColls.every((c) => c.type === 'RUN');
   const builder = new QueryBuilder(ctx.universe, 't', providers, {
     datasetTypeName: dt.name,
     datasetId: 't.dataset_id',
     ingestDate: 'd.ingest_date',
     ingestDateEncoding: ctx.datasetsMajor >= 2 ? 'tai_ns' : 'utc_text',
-    run: () => '(SELECT rc.name FROM collection AS rc WHERE rc.collection_id = d.run_id)',
+    // In RUN collections the tag row's collection is the run (no join to dataset needed).
+    run: () => `(SELECT rc.name FROM collection AS rc WHERE rc.collection_id = ${onlyRuns ? 't.collection_id' : 'd.run_id'})`,
     collection: () => '(SELECT cc.name FROM collection AS cc WHERE cc.collection_id = t.collection_id)',
     timespan: hasCalib && tagColls.length === 0 ? { begin: 't.timespan_begin', end: 't.timespan_end' } : null,
   });
@@ -103,6 +105,9 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
     const runFromTag = !calib && colls.every((c) => c.type === 'RUN');
     const runId = count ? 'NULL' : runFromTag ? 't.collection_id' : 'd.run_id';
     const needsDatasetTable = readsDataset || runId === 'd.run_id';
+    // For RUN collections d.run_id = t.collection_id always holds; saying so lets SQLite drive the
+    // join from dataset's run_id index in dataset order (sequential probes of t's primary key)
+    // when sorting by ingest_date, instead of a random dataset-ID probe per tag row.
     const params: SqlValue[] = [...(rankParams(colls) as SqlValue[])];
     let where = `t.dataset_type_id = ? AND t.collection_id ${colls.length === 1 ? '= ?' : `IN (${colls.map(() => '?').join(', ')})`}`;
     params.push(rec.id, ...colls.map((c) => c.id));
@@ -117,7 +122,7 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
     }
     const cols = ['t.dataset_id AS dataset_id', `${runId} AS run_id`, `${rankCase(colls)} AS rnk`, ...dimCols.map((c, i) => `${c} AS ${q(`dim${i}`)}`), ...impliedCols.map((c, i) => `${c} AS ${q(`imp${i}`)}`), ...orderTerms.map((o, i) => `${o.replace(/ DESC$/, '')} AS ${q(`ord${i}`)}`)];
     return {
-      sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t${needsDatasetTable ? ' JOIN dataset AS d ON d.id = t.dataset_id' : ''}${joins} WHERE ${where}`,
+      sql: `SELECT ${cols.join(', ')} FROM ${q(table)} AS t${needsDatasetTable ? ` JOIN dataset AS d ON d.id = t.dataset_id${runFromTag ? ' AND d.run_id = t.collection_id' : ''}` : ''}${joins} WHERE ${where}`,
       params,
     };
   };

@@ -35,8 +35,13 @@ describe('dataset query plans', () => {
 
   it('joins dataset for TAGGED collections and for run/ingest_date conditions', () => {
     expect(registry.explainQueryDatasets('raw', { collections: ['tagged', 'b'] })!.sql).toMatch(/JOIN dataset AS d/);
-    expect(registry.explainQueryDatasets('raw', { collections: 'a', where: "raw.run = 'a'" })!.sql).toMatch(/JOIN dataset AS d/);
-    expect(registry.explainQueryDatasets('raw', { collections: 'a', orderBy: 'ingest_date' })!.sql).toMatch(/JOIN dataset AS d/);
+    expect(registry.explainQueryDatasets('raw', { collections: ['a', 'tagged'], where: "raw.run = 'a'" })!.sql).toMatch(/JOIN dataset AS d/);
+    // RUN collections only: run comes from the tag row; ingest_date needs dataset, joined on the run too.
+    expect(registry.explainQueryDatasets('raw', { collections: ['a', 'b'], where: "raw.run = 'a'" })!.sql).not.toMatch(/JOIN dataset AS d/);
+    expect(summary(registry.queryDatasets('raw', { collections: ['a', 'b'], where: "raw.run = 'b' AND detector = 1" }))).toEqual(['2/1@b', '3/1@b']);
+    expect(registry.explainQueryDatasets('raw', { collections: 'a', orderBy: 'ingest_date' })!.sql).toMatch(/JOIN dataset AS d ON d\.id = t\.dataset_id AND d\.run_id = t\.collection_id/);
+    expect(registry.explainQueryDatasets('raw', { collections: ['a', 'tagged'], orderBy: 'ingest_date' })!.sql).not.toMatch(/d\.run_id = t\.collection_id/);
+    expect(registry.queryDatasets('raw', { collections: ['a', 'b'], orderBy: '-ingest_date', where: 'detector = 0' })).toHaveLength(4);
     expect(summary(registry.queryDatasets('raw', { collections: ['tagged', 'b'], findFirst: true, where: 'detector = 0' }))).toEqual(['2/0@a', '3/0@b']);
     expect(summary(registry.queryDatasets('raw', { collections: 'tagged', where: "raw.run = 'a'" }))).toEqual(['2/0@a', '2/1@a']);
     expect(registry.countDatasets('raw', { collections: ['tagged', 'a', 'b'] })).toBe(10);
