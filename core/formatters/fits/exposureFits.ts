@@ -3,6 +3,8 @@
 // pixel grid, LTV1/LTV2 = −xy0 and the 'A' WCS giving parent coordinates, MP_* on the mask), and a
 // DETECTOR table holding the detector as JSON. Each component reads alone: only the headers are
 // scanned and only the HDU (and, with a bbox, the rows) it needs are read.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { FitsFile, type HduInfo } from '../../fits/fits-file.js';
 import { Header } from '../../fits/header.js';
 import { writeFits, type HduSpec } from '../../fits/writer.js';
@@ -19,6 +21,7 @@ import type { FilterLabel, VisitInfo } from '../../image/visitInfo.js';
 import { hasWcs } from '../../wcs/headerWcs.js';
 import { SkyWcs } from '../../wcs/skyWcs.js';
 import { isWcsKeyword, wcsToCards } from '../../wcs/wcsCards.js';
+import { takeFloat32Buffer, takeInt32Buffer } from './planeBuffers.js';
 
 export const EXPOSURE_COMPONENTS = ['image', 'mask', 'variance', 'metadata', 'wcs', 'visitInfo', 'detector', 'filter', 'bbox', 'id'] as const;
 export type ExposureComponent = (typeof EXPOSURE_COMPONENTS)[number];
@@ -192,22 +195,54 @@ export class ExposureFitsReader {
   }
 
   readImage(options: ExposureReadOptions = {}): Image<Float32Array> {
-    const { region, box } = this.region(options.bbox);
-    const data = this.file.readImageFloat32(this.plane('IMAGE').index, region ? { region } : {});
-    return new Image(data.data, box.width, box.height, { x0: box.minX, y0: box.minY });
+    return this.readFloatPlane('IMAGE', options);
   }
 
   readVariance(options: ExposureReadOptions = {}): Image<Float32Array> {
+    return this.readFloatPlane('VARIANCE', options);
+  }
+
+  private readFloatPlane(name: 'IMAGE' | 'VARIANCE', options: ExposureReadOptions): Image<Float32Array> {
     const { region, box } = this.region(options.bbox);
-    const data = this.file.readImageFloat32(this.plane('VARIANCE').index, region ? { region } : {});
+    const h = this.plane(name);
+    // A whole plane goes into a released buffer of its size when there is one (planeBuffers.ts).
+    const into = region || h.kind !== 'image' ? undefined : takeFloat32Buffer(box.width * box.height);
+    const data = this.file.readImageFloat32(h.index, region ? { region } : into ? { into } : {});
     return new Image(data.data, box.width, box.height, { x0: box.minX, y0: box.minY });
+  }
+
+  /**
+   * A whole uncompressed, unscaled int32 MASK plane read straight into a released buffer (byte
+   * swap in place), or undefined when that does not apply (then the generic path reads it).
+   */
+  private readMaskInto(h: HduInfo, length: number): Int32Array | undefined {
+    if (h.kind !== 'image' || h.bitpix !== 32 || h.truncated || h.dataSize !== length * 4 || endianness() !== 'LE') return undefined;
+    const header = h.header;
+    if ((header.getNumber('BZERO') ?? 0) !== 0 || (header.getNumber('BSCALE') ?? 1) !== 1) return undefined;
+    const out = takeInt32Buffer(length);
+    if (!out) return undefined;
+    const bytes = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    const fd = openSync(this.path, 'r');
+    try {
+      let done = 0;
+      while (done < bytes.length) {
+        const got = readSync(fd, bytes, done, bytes.length - done, h.dataOffset + done);
+        if (got === 0) throw new Error(`${this.path}[MASK]: data unit ends after ${done} of ${bytes.length} bytes`);
+        done += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    bytes.swap32();
+    return out;
   }
 
   readMask(options: ExposureReadOptions = {}): Mask {
     const { region, box } = this.region(options.bbox);
     const h = this.plane('MASK');
     const header = this.planeHeader('MASK');
-    const data = this.file.readImage(h.index, region ? { region } : {}).data;
+    const recycled = region ? undefined : this.readMaskInto(h, box.width * box.height);
+    const data = recycled ?? this.file.readImage(h.index, region ? { region } : {}).data;
     const pixels = data instanceof Int32Array ? data : Int32Array.from(data as ArrayLike<number>);
     const entries = header.cards.map((c) => [c.keyword, c.value] as const);
     const planes = MaskPlaneDict.fromHeaderEntries(entries, `${this.path}[MASK]`);

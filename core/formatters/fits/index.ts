@@ -14,6 +14,7 @@ import { MaskedImage } from '../../image/maskedImage.js';
 export * from './exposureFits.js';
 export * from './megaPrimeRaw.js';
 export * from './imageFits.js';
+export { releasePlaneBuffers, pooledPlaneBuffers } from './planeBuffers.js';
 
 /** A bbox read parameter as Box2I, or {minX, minY, width, height}, or [minX, minY, maxX, maxY]. */
 export function toBox(value: unknown, what = 'bbox'): Box2I {

@@ -4,7 +4,7 @@
 // writes to the repository: the parent thread is the single writer.
 import { parentPort } from 'node:worker_threads';
 import { Butler } from '../../butler/index.js';
-import '../../formatters/fits/index.js';
+import { releasePlaneBuffers } from '../../formatters/fits/index.js';
 import '../../instrument/index.js';
 // Registers the Defects storage class's reader.
 import '../../calib/index.js';
@@ -46,6 +46,16 @@ async function calibration(id: string, connection: string): Promise<Exposure | M
     calibCache.set(id, hit);
     return hit;
   }
+  // Evict before reading so the next detector's master reads into the evicted one's buffers.
+  while (calibCache.size >= CALIB_CACHE_SIZE) {
+    const oldest = calibCache.keys().next().value as string;
+    const evicted = calibCache.get(oldest);
+    calibCache.delete(oldest);
+    if (evicted instanceof Exposure || evicted instanceof MaskedImage) {
+      const mi = evicted instanceof Exposure ? evicted.maskedImage : evicted;
+      releasePlaneBuffers(mi.image.array, mi.mask.array, mi.variance.array);
+    }
+  }
   const obj = await readDataset(id, connection);
   let value: Exposure | MaskedImage | Box2I[];
   if (connection === 'defects') {
@@ -57,7 +67,6 @@ async function calibration(id: string, connection: string): Promise<Exposure | M
     throw new Error(`${connection} dataset ${id} did not read as an image (got ${typeof obj})`);
   }
   calibCache.set(id, value);
-  while (calibCache.size > CALIB_CACHE_SIZE) calibCache.delete(calibCache.keys().next().value as string);
   return value;
 }
 
