@@ -169,6 +169,13 @@ describe('ISR from the app', () => {
     await expect.poll(() => page.getByTestId('runs-list-item').allTextContents(), { timeout: 30_000 }).toHaveLength(ids.length);
     const text = (await page.getByTestId('runs-list-item').allTextContents()).join('\n');
     for (const run of ids) expect(text).toContain(run);
+    // The repository's own record of processing lists both runs too (it survives an app restart).
+    await expect
+      .poll(async () => {
+        const t = (await page.getByTestId('recorded-runs').textContent()) ?? '';
+        return ids.every((r) => t.includes(r));
+      }, { timeout: 30_000 })
+      .toBe(true);
   });
 
   it('raised no console errors', () => {

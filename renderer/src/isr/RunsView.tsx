@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { RunLogRecord, RunQuantum } from '../../../core/api/sections/runs.js';
 import { useConnection } from '../api/context.js';
-import { toApiError } from '../api/useQuery.js';
+import { toApiError, useQuery } from '../api/useQuery.js';
 import { useRouteStore } from '../state/stores.js';
 import { ImageViewer } from '../viewer/index.js';
 import { useRunStore, type RunView } from './runStore.js';
@@ -165,6 +165,31 @@ function RunMonitor({ run }: { run: RunView }) {
   );
 }
 
+/** Runs recorded in the repository's provenance (also those of earlier sessions, or made by the CLI). */
+function RecordedRuns() {
+  const navigate = useRouteStore((s) => s.navigate);
+  const q = useQuery('provenance.runs', {});
+  if (q.error) return <div className="error-box">{q.error.message}</div>;
+  if (!q.data || q.data.length === 0) return null;
+  return (
+    <div className="recorded-runs">
+      <h4>Processed in this repository</h4>
+      <ul className="plain-list" data-testid="recorded-runs">
+        {q.data.map((r) => (
+          <li key={r.run}>
+            <button className="linkish" onClick={() => navigate({ view: 'provenance', dataset: null, run: r.run })} title="Provenance graph of the whole run (aggregated)">
+              {r.run}
+            </button>
+            <div className="muted small">
+              {r.quanta} quanta{r.failed ? `, ${r.failed} not succeeded` : ''} · {new Date(r.startTime).toLocaleString()}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function RunsView({ runId }: { runId: string | null }) {
   const runs = useRunStore((s) => s.runs);
   const navigate = useRouteStore((s) => s.navigate);
@@ -178,6 +203,7 @@ export function RunsView({ runId }: { runId: string | null }) {
         <span className="muted small">Runs go on in the background when this window closes; reopen it to see them here.</span>
       </div>
       <div className="runs-layout">
+        <div>
         <ul className="runs-list plain-list">
           {list.length === 0 && <li className="muted">No runs yet in this session.</li>}
           {list.map((r) => (
@@ -189,6 +215,8 @@ export function RunsView({ runId }: { runId: string | null }) {
             </li>
           ))}
         </ul>
+        <RecordedRuns />
+        </div>
         {current ? <RunMonitor key={current.summary.runId} run={current} /> : runId ? <div className="muted">Run {runId} is not known to this app session.</div> : null}
       </div>
     </div>
