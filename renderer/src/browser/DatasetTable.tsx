@@ -7,6 +7,8 @@ import type { DatasetRow } from '../../../core/api/sections/repository.js';
 import type { PagedRows } from './usePagedRows.js';
 
 const ROW_HEIGHT = 26;
+/** Column minimums (px) for dimensions whose values are long; others get 64 px. */
+const DIMENSION_MIN_WIDTH: Record<string, number> = { instrument: 100, exposure: 90, visit: 90, physical_filter: 100, day_obs: 90, group: 90 };
 const features = tableFeatures({ rowSortingFeature });
 
 interface IndexedRow {
@@ -87,9 +89,11 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
 
   const byIndex = new Map(table.getRowModel().rows.map((r) => [r.original.index, r]));
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
-  // Narrow minimums so that a dataset type with many dimensions (raw: seven, implied ones included) still fits
-  // beside the sidebar; a cut value keeps its full text as the cell's tooltip.
-  const template = `${dimensions.map(() => 'minmax(64px, 1fr)').join(' ')} minmax(120px, 2fr) minmax(50px, 0.7fr) minmax(120px, 2fr)`;
+  // Minimum widths that show typical values whole (a 7-digit exposure, a physical filter); below their sum the
+  // table scrolls sideways rather than cutting every value. A cut value keeps its full text as the tooltip.
+  const minimums = [...dimensions.map((d) => DIMENSION_MIN_WIDTH[d] ?? 64), 120, 50, 120];
+  const template = minimums.map((w, i) => `minmax(${w}px, ${i === dimensions.length || i === dimensions.length + 2 ? 2 : i === dimensions.length + 1 ? 0.7 : 1}fr)`).join(' ');
+  const minWidth = minimums.reduce((a, b) => a + b, 0);
 
   const visibleFirst = items.find((it) => it.end > (virtualizer.scrollOffset ?? 0))?.index ?? first;
   return (
@@ -97,7 +101,7 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
       <div className="range muted small" role="status" data-testid="visible-range">
         Datasets {total === 0 ? 0 : (visibleFirst + 1).toLocaleString()}–{Math.min(total, last + 1).toLocaleString()} of {total.toLocaleString()}
       </div>
-      <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
+      <div className="thead" role="row" style={{ gridTemplateColumns: template, minWidth }}>
         {headers.map((h) => {
           const sorted = h.column.getIsSorted();
           const canSort = h.column.getCanSort();
@@ -111,7 +115,7 @@ export function DatasetTable({ dimensions, total, rows, sorting, onSortingChange
           );
         })}
       </div>
-      <div className="tbody" ref={scrollRef}>
+      <div className="tbody" ref={scrollRef} style={{ minWidth }}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {
             const r = byIndex.get(it.index);
