@@ -5,7 +5,7 @@
 // flagged BAD first; vector fits also reject per-row outliers (robust σ from the IQR).
 
 import type { Amplifier } from '../camera/geometry.js';
-import { Box2I, type Exposure } from '../image/index.js';
+import { Box2I, type Exposure, type Image, type Mask } from '../image/index.js';
 import { defineConfig, f } from '../pipe/config/index.js';
 import { Task, type TaskOptions } from '../pipe/task/index.js';
 import { makeInterpolate } from './math/interpolate.js';
@@ -193,15 +193,17 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
     const badBit = exposure.mask.getPlaneBitMask('BAD');
     const ov = exposure.maskedImage.subImage(fitBox);
 
-    // Flag pixels far from the overscan median as BAD (they would bias every estimator).
-    const good = goodValues(ov.image.array, ov.width, ov.height, { offset: ov.image.offset, stride: ov.image.stride, mask: ov.mask.array, maskOffset: ov.mask.offset, maskStride: ov.mask.stride, andMask });
-    const allMasked = good.length === 0;
+    // Flag pixels far from the overscan median as BAD (they would bias every estimator). Without a
+    // deviation cut only whether any pixel is good matters.
+    const doDeviation = Number.isFinite(c.maxDeviation);
+    const good = doDeviation ? goodValues(ov.image.array, ov.width, ov.height, { offset: ov.image.offset, stride: ov.image.stride, mask: ov.mask.array, maskOffset: ov.mask.offset, maskStride: ov.mask.stride, andMask }) : undefined;
+    const allMasked = good ? good.length === 0 : !anyGood(ov.image, ov.mask, andMask);
     let nMaxDeviation = 0;
     let fit: { value: number | Float64Array; mean: number; median: number; sigma: number };
     if (allMasked) {
       this.log.warning(`All overscan pixels masked when attempting overscan correction for ${amp.name}`);
       fit = { value: 0, mean: 0, median: 0, sigma: 0 };
-    } else if (Number.isFinite(c.maxDeviation)) {
+    } else if (good) {
       const med = medianInPlace(good);
       for (let y = 0; y < ov.height; y++) {
         const ir = ov.image.row(y);
@@ -244,11 +246,19 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
       else v = clippedStats(good, c.numSigmaClip, 3).mean;
       return { value: v, mean: v, median: v, sigma: 0 };
     }
+    const perRow = c.fitType === 'MEDIAN_PER_ROW' || c.fitType === 'MEAN_PER_ROW';
+    const stat = c.fitType === 'MEDIAN_PER_ROW' ? 'median' : 'mean';
+    let vector: Float64Array;
+    if (perRow && !isTransposed && !c.doOutlierRejection) {
+      // Rows straight from the image: the same values, in the same order, as lines would hold.
+      vector = perImageRow(ov.image, ov.mask, andMask, stat, c.overscanIsInt);
+      fillMaskedPixels(vector);
+      return vectorFit(vector, c.numSigmaClip);
+    }
     const lines = toLines(ov.image.array, ov.image.offset, ov.image.stride, ov.mask.array, ov.mask.offset, ov.mask.stride, ov.width, ov.height, andMask, isTransposed);
     if (c.doOutlierRejection) maskOutliers(lines, c.numSigmaClip);
-    let vector: Float64Array;
-    if (c.fitType === 'MEDIAN_PER_ROW' || c.fitType === 'MEAN_PER_ROW') {
-      vector = perLine(lines, c.fitType === 'MEDIAN_PER_ROW' ? 'median' : 'mean', c.overscanIsInt);
+    if (perRow) {
+      vector = perLine(lines, stat, c.overscanIsInt);
       fillMaskedPixels(vector);
     } else {
       const collapsed = perLine(lines, 'mean', false);
@@ -272,11 +282,47 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
         }
       }
     }
-    const finite = vector.filter((v) => Number.isFinite(v));
-    const m = mean(finite);
-    const clipped = clippedStats(finite, c.numSigmaClip, 3);
-    return { value: vector, mean: m, median: clipped.median, sigma: clipped.stdev };
+    return vectorFit(vector, c.numSigmaClip);
   }
+}
+
+/** A vector model with its summary statistics (mean, clipped median and σ of its finite values). */
+function vectorFit(vector: Float64Array, numSigmaClip: number): { value: Float64Array; mean: number; median: number; sigma: number } {
+  const finite = vector.filter((v) => Number.isFinite(v));
+  const m = mean(finite);
+  const clipped = clippedStats(finite, numSigmaClip, 3);
+  return { value: vector, mean: m, median: clipped.median, sigma: clipped.stdev };
+}
+
+/** Whether any pixel is finite and carries none of `andMask`. */
+function anyGood(img: Image<Float32Array>, mask: Mask, andMask: number): boolean {
+  for (let y = 0; y < img.height; y++) {
+    const r = img.row(y);
+    const m = mask.row(y);
+    for (let x = 0; x < r.length; x++) if (Number.isFinite(r[x]) && (m[x] & andMask) === 0) return true;
+  }
+  return false;
+}
+
+/** perLine over the rows of an image (serial overscan, no outlier rejection), without building lines. */
+function perImageRow(img: Image<Float32Array>, mask: Mask, andMask: number, stat: 'median' | 'mean', asInt: boolean): Float64Array {
+  const out = new Float64Array(img.height);
+  const buf = new Float64Array(img.width);
+  for (let y = 0; y < img.height; y++) {
+    const r = img.row(y);
+    const m = mask.row(y);
+    let k = 0;
+    for (let x = 0; x < r.length; x++) {
+      const v = r[x];
+      if ((m[x] & andMask) !== 0 || !Number.isFinite(v)) continue;
+      buf[k++] = asInt ? Math.trunc(v) : v;
+    }
+    const a = buf.subarray(0, k);
+    if (k === 0) out[y] = NaN;
+    else if (stat === 'mean') out[y] = mean(a);
+    else out[y] = asInt ? integerMedian(a) : k <= SMALL_LINE ? sortedMedian(a) : medianInPlace(a);
+  }
+  return out;
 }
 
 function toLines(values: Float32Array, vOff: number, vStride: number, mask: Int32Array, mOff: number, mStride: number, width: number, height: number, andMask: number, transposed: boolean): Lines {
