@@ -2,6 +2,7 @@
 // 'run' message, transferring the result planes back. Started by IsrWorkerPool via
 // core/util/workers.ts (from the sources under tsx/vitest, from dist/workers in the bundles).
 
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Box2I, type Exposure } from '../image/index.js';
 import { keepBuffer } from './outputBuffers.js';
@@ -31,9 +32,20 @@ function calib(id: string | undefined): Exposure | undefined {
   return c;
 }
 
+/** This thread's CPU time in seconds (Linux), or undefined where /proc does not say. */
+function threadCpuSeconds(): number | undefined {
+  try {
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function run(job: IsrJob): FromWorker {
   const detector = detectorFromJson(job.detector);
   const raw = exposureFromMsg(job.raw, detector);
+  const cpu0 = threadCpuSeconds();
   const t0 = performance.now();
   const result = runIsr(
     {
@@ -47,7 +59,9 @@ function run(job: IsrJob): FromWorker {
     configFor(job),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { type: 'result', jobId: job.jobId, exposure: exposureToMsg(result.exposure), metadata: result.metadata, fused: result.fused, seconds };
+  const cpu1 = threadCpuSeconds();
+  const cpu = cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: cpu1 - cpu0 } : {};
+  return { type: 'result', jobId: job.jobId, exposure: exposureToMsg(result.exposure), metadata: result.metadata, fused: result.fused, seconds, ...cpu };
 }
 
 if (!parentPort) throw new Error('isr.worker.ts must run as a worker thread');

@@ -55,6 +55,8 @@ export interface PoolResult {
   metadata: Record<string, unknown>;
   fused: boolean;
   seconds: number;
+  /** CPU seconds of the worker thread for this CCD (Linux), when known. */
+  cpuSeconds?: number;
 }
 
 export class IsrWorkerPool {
@@ -129,7 +131,7 @@ export class IsrWorkerPool {
       w.postMessage(msg, transferables(rawMsg));
     });
     if (reply.type === 'error') throw new Error(`ISR of detector ${job.detector.name} failed: ${reply.message}`);
-    return { exposure: exposureFromMsg(reply.exposure, job.detector), metadata: reply.metadata, fused: reply.fused, seconds: reply.seconds };
+    return { exposure: exposureFromMsg(reply.exposure, job.detector), metadata: reply.metadata, fused: reply.fused, seconds: reply.seconds, ...(reply.cpuSeconds !== undefined ? { cpuSeconds: reply.cpuSeconds } : {}) };
   }
 
   /**

@@ -93,6 +93,8 @@ export interface IsrJobResult {
   fused: boolean;
   /** Seconds spent in runIsr inside the worker (CPU of that thread, wall). */
   seconds: number;
+  /** CPU seconds of the worker thread in runIsr (Linux: /proc/thread-self/schedstat), when known. */
+  cpuSeconds?: number;
 }
 
 export interface IsrJobError {
