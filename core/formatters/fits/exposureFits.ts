@@ -115,8 +115,12 @@ function planeHeader(extname: 'IMAGE' | 'MASK' | 'VARIANCE', exposure: Exposure)
   return h;
 }
 
-/** Writes an Exposure atomically in afw's FITS layout. */
-export function writeExposureFits(path: string, exposure: Exposure, options: { checksum?: boolean } = {}): void {
+/**
+ * Writes an Exposure atomically in afw's FITS layout (temporary file + rename). `fsync` (default
+ * true) flushes the file before the rename; a caller that owns durability itself (the datastore
+ * staging a file it publishes later) turns it off.
+ */
+export function writeExposureFits(path: string, exposure: Exposure, options: { checksum?: boolean; fsync?: boolean } = {}): void {
   const primary = new Header();
   // Visit-info and detector/filter cards are overwritten below from the exposure's own values; a WCS
   // in the metadata moves to the image planes when the exposure has one, else it stays (nothing lost).
@@ -144,7 +148,7 @@ export function writeExposureFits(path: string, exposure: Exposure, options: { c
     th.set('EXTNAME', 'DETECTOR', 'Detector geometry (JSON)');
     specs.push({ type: 'bintable', header: th, columns: [{ name: 'DETECTOR_JSON', format: `${json.length}A`, data: [json] }] });
   }
-  writeFits(path, specs, { checksum: options.checksum ?? false });
+  writeFits(path, specs, { checksum: options.checksum ?? false, fsync: options.fsync ?? true });
 }
 
 /** Reads an afw-layout Exposure file, or its components one at a time. */

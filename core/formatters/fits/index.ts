@@ -54,7 +54,9 @@ export const exposureFitsSerializer: Serializer = {
   },
   async write(obj: unknown, ctx: WriteContext): Promise<void> {
     if (!(obj instanceof Exposure)) throw new SerializerError(`${ctx.location.path}: the FITS Exposure formatter writes Exposure objects, got ${obj === null ? 'null' : typeof obj}`);
-    await ctx.writeLocalFile(async (tmp) => writeExposureFits(tmp, obj));
+    // The datastore stages this temporary file and publishes it; its fsync option decides
+    // durability for every artifact alike (daf_butler does not fsync each file either).
+    await ctx.writeLocalFile(async (tmp) => writeExposureFits(tmp, obj, { fsync: false }));
   },
 };
 

@@ -5,6 +5,9 @@
 // others unless failFast; an AbortSignal stops dispatching and terminates running workers, whose
 // quanta are recorded as cancelled. Events go to an EventEmitter ('event') and to onEvent.
 import { EventEmitter } from 'node:events';
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism, totalmem } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Butler } from '../../butler/index.js';
@@ -18,6 +21,20 @@ import { CALIBRATION_CONNECTIONS, ISR_TASK_LABEL } from '../graph/index.js';
 import { ensureIsrOutputTypes, toButlerLogRecords, toTaskMetadataModel, type IsrOutputTypes } from './outputs.js';
 import { startWorker } from '../../util/workers.js';
 import type { FromQuantumWorker, QuantumJob, QuantumJobResult, QuantumTimings, WorkerInit } from './protocol.js';
+
+/** fsync of a published local file and of its directory (no-op for non-file URIs). */
+async function flushToDisk(uri: string): Promise<void> {
+  if (!uri.startsWith('file:')) return;
+  const path = fileURLToPath(uri);
+  for (const p of [path, dirname(path)]) {
+    const handle = await open(p, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
 
 export type QuantumOutcome = 'succeeded' | 'failed' | 'cancelled' | 'not-run';
 
@@ -342,6 +359,10 @@ export class IsrExecutor extends EventEmitter {
       const dataId = q.raw.dataId.required;
       const outputs = await butler.transaction(async () => {
         const exposureRef = await butler.put(exposure, outRef);
+        // Registry row ⇒ file on disk: the postISRCCD (published by link/rename inside this
+        // transaction) and its directory entry are flushed before the registry commits, on the
+        // thread pool so this thread keeps dispatching and receiving quanta meanwhile.
+        await flushToDisk(butler.getURI(exposureRef));
         const metadataRef = await butler.put(toTaskMetadataModel(m.metadata), types.metadata, dataId, { run });
         const logRef = await butler.put(toButlerLogRecords(m.logs, label), types.log, dataId, { run });
         recordQuantum(butler.registry.db, {
