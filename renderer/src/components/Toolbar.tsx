@@ -17,7 +17,7 @@ export function Toolbar({ info, onClose }: { info: AppInfo; onClose: () => void 
       {repo ? (
         <span className="repo" data-testid="repo-name" title={repo.path}>
           <strong>{repo.name}</strong>
-          <span className="muted"> {repo.path}</span>
+          <span className="muted path">{repo.path}</span>
           {repo.readOnly && <span className="badge">read-only</span>}
         </span>
       ) : (
