@@ -109,6 +109,16 @@ describe('ISR from the app', () => {
     await page.getByTestId('prov-export-svg').click();
     expect((await download).suggestedFilename()).toBe('provenance.svg');
     await screenshot(page, 'isr-provenance');
+
+    // The result in the dataset inspector (the browser sees the new run), and back to its graph from there.
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('run-open-output').first().click();
+    await page.getByTestId('dataset-facts').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('inspector').textContent()).toMatch(/postISRCCD/);
+    await page.getByRole('tab', { name: /provenance/i }).click();
+    await page.getByTestId('open-provenance-graph').waitFor({ timeout: 30_000 });
+    await page.getByTestId('open-provenance-graph').click();
+    await expect.poll(() => page.locator('[data-testid="prov-node"][data-kind="quantum"]').count(), { timeout: 60_000 }).toBe(1);
   });
 
   it('shows a whole run aggregated (task × dataset type) and expands the task into its quanta', async () => {
