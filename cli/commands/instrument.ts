@@ -114,7 +114,7 @@ export const instrumentCommands: CommandGroup = (program: Command) => {
     .argument('<locations...>', 'files or directories')
     .option('--output-run <run>', 'RUN to ingest into (default <instrument>/raw/all)')
     .addOption(new Option('-t, --transfer <mode>', 'how files get into the datastore').choices([...TRANSFER_MODES]).default('auto'))
-    .option('-j, --processes <n>', 'header-reading worker threads (0: none)', positiveInt('--processes'))
+    .option('-j, --processes <n>', 'header-reading worker threads (default 0: read in this thread)', positiveInt('--processes'))
     .option('--fail-fast', 'stop at the first file that cannot be ingested', false)
     .option('--json', 'print the report as JSON', false)
     .action((repo: string, locations: string[], opts: { outputRun?: string; transfer: TransferMode; processes?: number; failFast: boolean; json: boolean }) => withButler(repo, async (b) => {

@@ -12,14 +12,35 @@ export interface ScanOptions {
   workers?: number;
   /** Called as each file finishes. */
   onResult?: (result: RawScanResult, done: number, total: number) => void;
+  /** Wait for the workers' first header (start-up included) before reading here instead; default 60 s. */
+  firstResultMs?: number;
+  /** Wait for each next header; default 30 s. */
+  stallMs?: number;
 }
 
 const FILES_PER_WORKER = 6;
 const WORKER_SOURCE = 'core/ingest/rawScan.worker.ts';
+/** Longest wait for the first header (worker start-up included) and then for each next one. */
+const FIRST_RESULT_MS = 60_000;
+const STALL_MS = 30_000;
 
 /**
- * The header worker, from the bundle, or from the sources through tsx's tsImport: Node 20 worker
- * threads ignore `--import tsx` in execArgv (core/util/workers.ts's startWorker fails from sources).
+ * In this thread unless asked (daf_butler's ingest-raws also defaults to one process): headers are
+ * ~10 ms a file here, and worker threads have been seen to stall on a file under heavy load (the
+ * watchdog below then reads the rest in this thread).
+ */
+export function defaultScanWorkers(_files: number): number {
+  return 0;
+}
+
+/** Workers for `files` when parallel reading is asked for: at most 4, one per FILES_PER_WORKER files. */
+export function suggestedScanWorkers(files: number): number {
+  return Math.max(1, Math.min(4, availableParallelism(), Math.floor(files / FILES_PER_WORKER)));
+}
+
+/**
+ * The header worker: the dist/ bundle, or from sources through tsx's tsImport (Node 20 worker
+ * threads ignore `--import tsx` in execArgv; electron/services/workerBoot.ts does the same).
  */
 function startScanWorker(): Worker {
   const { file, execArgv } = resolveWorker(WORKER_SOURCE);
@@ -29,10 +50,6 @@ function startScanWorker(): Worker {
   const boot = `const { tsImport } = await import(${JSON.stringify(pathToFileURL(tsxApi).href)});
 await tsImport(${JSON.stringify(pathToFileURL(file).href)}, import.meta.url);`;
   return new Worker(boot, { eval: true });
-}
-
-export function defaultScanWorkers(files: number): number {
-  return Math.max(0, Math.min(4, availableParallelism(), Math.floor(files / FILES_PER_WORKER)));
 }
 
 export async function scanRawFiles(paths: readonly string[], options: ScanOptions = {}): Promise<RawScanResult[]> {
@@ -49,9 +66,16 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
     return results;
   }
   const pool: Worker[] = [];
+  let watchdog: NodeJS.Timeout | undefined;
   try {
     let next = 0;
     await new Promise<void>((resolveAll, rejectAll) => {
+      // A worker that never answers (a loader that cannot start under some runners) must not hang ingest.
+      const arm = (ms = options.stallMs ?? STALL_MS) => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => rejectAll(new Error(`no header came back from the workers in ${ms / 1000} s`)), ms);
+      };
+      arm(options.firstResultMs ?? FIRST_RESULT_MS);
       const feed = (w: Worker) => {
         if (next >= paths.length) return;
         const id = next++;
@@ -61,12 +85,16 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
         const w = startScanWorker();
         pool.push(w);
         w.on('message', (msg: { id: number; result: RawScanResult }) => {
+          arm();
           results[msg.id] = msg.result;
           options.onResult?.(msg.result, ++done, paths.length);
           if (done === paths.length) resolveAll();
           else feed(w);
         });
         w.on('error', (err) => rejectAll(err));
+        w.on('exit', (code) => {
+          if (done < paths.length) rejectAll(new Error(`a header worker exited (code ${code}) before the work was done`));
+        });
         feed(w);
       }
     });
@@ -74,6 +102,7 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
     // A worker that cannot start or dies must not lose the ingest: read the rest here.
     process.emitWarning(`raw header workers failed (${err instanceof Error ? err.message : String(err)}); reading the remaining headers in the main thread`);
   } finally {
+    clearTimeout(watchdog);
     await Promise.all(pool.map((w) => w.terminate()));
   }
   for (let i = 0; i < paths.length; i++) {
