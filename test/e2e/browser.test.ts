@@ -158,6 +158,16 @@ describe('browser mode on the shared daf_butler repository', () => {
     expect(page.url()).toBe(url);
   });
 
+  it('says why a header-only raw cannot be previewed, and stops saying "computing"', async () => {
+    // The shared repository's raws are header-only FITS files (a primary HDU without pixels).
+    await page.getByTestId('preview-button').click();
+    const error = page.getByTestId('viewer-error');
+    await error.waitFor({ timeout: 15_000 });
+    expect(await error.textContent()).toContain('has no image HDU to view');
+    expect(await page.getByTestId('viewer-status').textContent()).toBe('no image loaded');
+    await page.getByRole('button', { name: 'Close preview' }).click();
+  });
+
   it('opens a dataset from a deep link that carries the token (fresh tab)', async () => {
     const target = truth.rows[2];
     const fresh = await openPage(browser, `${app.host.origin}/#/dataset/${target.id}&token=${app.host.token}`);
