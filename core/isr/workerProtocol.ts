@@ -130,10 +130,15 @@ export function exposureToMsg(e: Exposure | MaskedImage, info: ExposureInfo = e 
   };
 }
 
-export function exposureFromMsg(m: ExposureMsg, detector?: Detector): Exposure {
+/** Supplies the all-zero mask and variance of a message sent without them (a raw's). */
+export type BlankPlanes = (width: number, height: number, x0: number, y0: number) => { mask: Mask; variance: Image<Float32Array> };
+
+/** `blank` may hand out the same never-written planes again (ISR never writes to its raw). */
+export function exposureFromMsg(m: ExposureMsg, detector?: Detector, blank?: BlankPlanes): Exposure {
   const { width, height, x0, y0 } = m.image;
   const image = new Image(m.image.data, width, height, { x0, y0 });
-  const mask = m.mask ? new Mask(m.mask.data, width, height, { x0, y0 }) : Mask.createMask(width, height, { x0, y0 });
+  const blanks = !m.mask || !m.variance ? blank?.(width, height, x0, y0) : undefined;
+  const mask = m.mask ? new Mask(m.mask.data, width, height, { x0, y0 }) : (blanks?.mask ?? Mask.createMask(width, height, { x0, y0 }));
   if (!m.mask) markZeroPlane(mask);
   if (m.planes) {
     for (const name of mask.planes.names()) mask.planes.removePlane(name);
@@ -142,7 +147,7 @@ export function exposureFromMsg(m: ExposureMsg, detector?: Detector): Exposure {
       if (got !== bit) throw new Error(`mask plane ${name}: bit ${bit} expected, dictionary gave ${got}`);
     }
   }
-  const variance = m.variance ? new Image(m.variance.data, width, height, { x0, y0 }) : Image.create(width, height, { x0, y0 });
+  const variance = m.variance ? new Image(m.variance.data, width, height, { x0, y0 }) : (blanks?.variance ?? Image.create(width, height, { x0, y0 }));
   if (!m.variance) markZeroPlane(variance);
   return new Exposure(new MaskedImage(image, mask, variance), {
     ...(m.header ? { metadata: Header.parse(m.header) } : {}),
