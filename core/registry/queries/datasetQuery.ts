@@ -56,6 +56,24 @@ function searchPath(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: D
   return names.map((n) => ctx.collections.get(n)).filter((c) => holding.has(c.id));
 }
 
+/**
+ * Governor values (e.g. instrument) that are the only one recorded in the searched collections'
+ * summaries. The tag and calib tables have a foreign key to those summaries, so every row carries
+ * that value and stating it changes no result; it lets SQLite use indexes that start with the
+ * governor (exposure's (instrument, obs_id), the tag table's (instrument, exposure)) for ORDER BY.
+ */
+function singleGovernorValues(ctx: DatasetQueryContext, governors: readonly string[], path: CollectionRecord[]): [string, SqlValue][] {
+  const out: [string, SqlValue][] = [];
+  if (path.length === 0) return out;
+  for (const gov of governors) {
+    const table = `collection_summary_${gov}`;
+    if (!ctx.db.tableExists(table)) continue;
+    const rows = ctx.db.prepare(`SELECT DISTINCT ${q(gov)} AS v FROM ${q(table)} WHERE collection_id IN (${path.map(() => '?').join(', ')}) LIMIT 2`).all<{ v: SqlValue }>(...path.map((c) => c.id));
+    if (rows.length === 1) out.push([gov, rows[0].v]);
+  }
+  return out;
+}
+
 function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions, count: boolean): PlannedQuery | null {
   const path = searchPath(ctx, rec, options);
   const tagColls = path.filter((c) => c.type !== 'CALIBRATION');
@@ -67,6 +85,9 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
 
   const dt = rec.datasetType;
   const dims = dt.dimensions.required;
+  // Only for explicit orderings: for plain filters the extra equality can steer SQLite towards a
+  // wider index range (measured: band + day_obs + detector range 12 -> 21 ms CPU at 1M).
+  const governorValues = !count && options.orderBy !== undefined ? singleGovernorValues(ctx, dt.dimensions.governors, path) : [];
   const providers = Object.fromEntries(dims.map((d) => [d, `t.${q(d)}`]));
   const hasCalib = calibColls.length > 0;
   const onlyRuns = !hasCalib && tagColls.every((c) => c.type === 'RUN');
@@ -111,6 +132,10 @@ function plan(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: Dataset
     const params: SqlValue[] = [...(rankParams(colls) as SqlValue[])];
     let where = `t.dataset_type_id = ? AND t.collection_id ${colls.length === 1 ? '= ?' : `IN (${colls.map(() => '?').join(', ')})`}`;
     params.push(rec.id, ...colls.map((c) => c.id));
+    for (const [gov, value] of governorValues) {
+      where += ` AND t.${q(gov)} = ?`;
+      params.push(value);
+    }
     if (calib && options.timespan) {
       const [b, e] = toStoredBounds(options.timespan);
       where += ' AND t.timespan_begin < ? AND ? < t.timespan_end';

@@ -46,4 +46,22 @@ describe('dataset query plans', () => {
     expect(summary(registry.queryDatasets('raw', { collections: 'tagged', where: "raw.run = 'a'" }))).toEqual(['2/0@a', '2/1@a']);
     expect(registry.countDatasets('raw', { collections: ['tagged', 'a', 'b'] })).toBe(10);
   });
+
+  it('states the only governor value of the searched collections when ordering, and not otherwise', () => {
+    const ordered = registry.explainQueryDatasets('raw', { collections: ['a', 'b'], orderBy: '-exposure' })!;
+    expect(ordered.sql).toMatch(/t\."instrument" = \?/);
+    expect(registry.explainQueryDatasets('raw', { collections: ['a', 'b'], where: 'detector = 0' })!.sql).not.toMatch(/t\."instrument" = \?/);
+    expect(summary(registry.queryDatasets('raw', { collections: ['a', 'b'], orderBy: ['-exposure', 'detector'], limit: 2 }))).toEqual(['3/0@b', '3/1@b']);
+    // A second instrument in one of the collections: no single value, so no equality.
+    registry.insertDimensionData('instrument', [{ name: 'Other', detector_max: 2, exposure_max: 10, visit_max: 10, visit_system: 0, class_name: 'test.Other' }]);
+    registry.insertDimensionData('detector', [{ instrument: 'Other', id: 0, full_name: 'O0', purpose: 'SCIENCE' }]);
+    registry.insertDimensionData('physical_filter', [{ instrument: 'Other', name: 'x', band: 'g' }]);
+    registry.insertDimensionData('day_obs', [{ instrument: 'Other', id: 20250101 }]);
+    registry.insertDimensionData('group', [{ instrument: 'Other', name: 'o' }]);
+    registry.insertDimensionData('exposure', [{ instrument: 'Other', id: 9, obs_id: 'O9', day_obs: 20250101, group: 'o', physical_filter: 'x' }]);
+    registry.insertDatasets('raw', [{ instrument: 'Other', detector: 0, exposure: 9 }], 'b');
+    expect(registry.explainQueryDatasets('raw', { collections: ['a', 'b'], orderBy: '-exposure' })!.sql).not.toMatch(/t\."instrument" = \?/);
+    expect(registry.explainQueryDatasets('raw', { collections: 'a', orderBy: '-exposure' })!.sql).toMatch(/t\."instrument" = \?/);
+    expect(summary(registry.queryDatasets('raw', { collections: ['a', 'b'], orderBy: '-exposure', limit: 1 }))).toEqual(['9/0@b']);
+  });
 });
