@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { Registry } from '../core/registry/index.js';
-import { ensureProvenanceSchema } from '../core/provenance/index.js';
+import { ensureProvenanceSchema, summarizeRuns } from '../core/provenance/index.js';
 import { lineageGraph, runBundle, runGraph } from '../electron/services/provenanceGraph.js';
 import { layeredLayout, type LayoutEdgeInput, type LayoutNodeInput } from '../renderer/src/provenance/layout.js';
 
@@ -110,6 +110,7 @@ try {
 
   // The aggregated view: what opening a whole run does (query + JSON + layout).
   const agg = time('aggregated view: provenance.runGraph query', () => runGraph(registry, RUN));
+  time('  same aggregation by core/provenance summarizeRuns (side by side)', () => summarizeRuns(registry.db, [RUN]));
   time('aggregated view: JSON round trip (transport)', () => JSON.parse(JSON.stringify(agg)) as unknown);
   const aggLayout = toLayout({ nodes: agg.nodes, edges: agg.edges });
   time(`aggregated view: layered layout (${agg.nodes.length} nodes)`, () => layeredLayout(aggLayout.nodes, aggLayout.edges));
