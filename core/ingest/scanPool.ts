@@ -1,10 +1,8 @@
 // Reads the headers of many raws in parallel worker threads (in-process for a few files, where
 // starting workers would cost more than it saves). Results come back in input order.
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { resolveWorker } from '../util/workers.js';
+import { startWorker } from '../util/workers.js';
 import { scanRawFileSafe, type RawScanResult } from './rawScan.js';
 
 export interface ScanOptions {
@@ -26,8 +24,7 @@ const STALL_MS = 30_000;
 
 /**
  * In this thread unless asked (daf_butler's ingest-raws also defaults to one process): headers are
- * ~10 ms a file here, and worker threads have been seen to stall on a file under heavy load (the
- * watchdog below then reads the rest in this thread).
+ * ~10 ms a file here, less than a worker's start-up for small batches.
  */
 export function defaultScanWorkers(_files: number): number {
   return 0;
@@ -36,20 +33,6 @@ export function defaultScanWorkers(_files: number): number {
 /** Workers for `files` when parallel reading is asked for: at most 4, one per FILES_PER_WORKER files. */
 export function suggestedScanWorkers(files: number): number {
   return Math.max(1, Math.min(4, availableParallelism(), Math.floor(files / FILES_PER_WORKER)));
-}
-
-/**
- * The header worker: the dist/ bundle, or from sources through tsx's tsImport (Node 20 worker
- * threads ignore `--import tsx` in execArgv; electron/services/workerBoot.ts does the same).
- */
-function startScanWorker(): Worker {
-  const { file, execArgv } = resolveWorker(WORKER_SOURCE);
-  if (execArgv.length === 0) return new Worker(file);
-  const here = typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url);
-  const tsxApi = createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const boot = `const { tsImport } = await import(${JSON.stringify(pathToFileURL(tsxApi).href)});
-await tsImport(${JSON.stringify(pathToFileURL(file).href)}, import.meta.url);`;
-  return new Worker(boot, { eval: true });
 }
 
 export async function scanRawFiles(paths: readonly string[], options: ScanOptions = {}): Promise<RawScanResult[]> {
@@ -75,6 +58,8 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
         clearTimeout(watchdog);
         watchdog = setTimeout(() => rejectAll(new Error(`no header came back from the workers in ${ms / 1000} s`)), ms);
       };
+      // Until every worker has answered once, a slow start (loading its modules) is not a stall.
+      const started = new Set<Worker>();
       arm(options.firstResultMs ?? FIRST_RESULT_MS);
       const feed = (w: Worker) => {
         if (next >= paths.length) return;
@@ -82,10 +67,11 @@ export async function scanRawFiles(paths: readonly string[], options: ScanOption
         w.postMessage({ id, path: paths[id] });
       };
       for (let i = 0; i < Math.min(workers, paths.length); i++) {
-        const w = startScanWorker();
+        const w = startWorker(WORKER_SOURCE);
         pool.push(w);
         w.on('message', (msg: { id: number; result: RawScanResult }) => {
-          arm();
+          started.add(w);
+          arm(started.size === pool.length ? (options.stallMs ?? STALL_MS) : (options.firstResultMs ?? FIRST_RESULT_MS));
           results[msg.id] = msg.result;
           options.onResult?.(msg.result, ++done, paths.length);
           if (done === paths.length) resolveAll();
