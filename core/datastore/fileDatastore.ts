@@ -12,7 +12,7 @@ import { isConfigMap } from '../config/index.js';
 import { DatasetType, type DatasetRef, type StorageClassFactory } from '../datasets/index.js';
 import type { DimensionUniverse } from '../dimensions/index.js';
 import {
-  delegateFor, ensureFormatLoaded, resolveFormatter, serializers, storageClassType, type ReadContext, type Serializer, type WriteContext,
+  delegateFor, ensureFormatLoaded, ensureStorageClassLoaded, resolveFormatter, serializers, storageClassType, type ReadContext, type Serializer, type WriteContext,
 } from '../formatters/index.js';
 import type { Database } from '../registry/db/database.js';
 import { FileTemplates, lookupCacheKey, type FileTemplate, type LookupRef } from '../templates/index.js';
@@ -364,7 +364,7 @@ export class FileDatastore implements Datastore {
     const inFlight = this.pendingByPath.get(rec.path);
     if (inFlight) await inFlight;
     const info = resolveFormatter(rec.formatter, () => this.storage.uri(rec.path));
-    await ensureFormatLoaded(info.format);
+    await Promise.all([ensureFormatLoaded(info.format), ensureStorageClassLoaded(rec.storageClass)]);
     const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
     const handled = new Set(serializer.handledParameters ?? []);
     const own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));

@@ -64,6 +64,7 @@ const builtins: [string, FormatterInfo][] = [
   ['lsst.obs.base.formatters.fitsExposure.FitsMaskedImageFormatter', { format: 'fits', extension: '.fits' }],
   ['lsst.obs.base.formatters.fitsGeneric.FitsGenericFormatter', { format: 'fits', extension: '.fits' }],
   ['lsst.obs.lsst.rawFormatter.LsstCamRawFormatter', { format: 'fits', extension: '.fits' }],
-  ['lsst.obs.cfht.rawFormatter.MegaPrimeRawFormatter', { format: 'fits', extension: '.fits' }],
+  // Its own format, so that reading a raw loads the MegaPrime reader (not the afw Exposure one).
+  ['lsst.obs.cfht.rawFormatter.MegaPrimeRawFormatter', { format: 'megaprime-raw', extension: '.fits' }],
 ];
 for (const [name, info] of builtins) registerFormatterName(name, info);

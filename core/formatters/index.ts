@@ -13,7 +13,7 @@ export { registerDelegate, delegateFor, plainObjectDelegate, DelegateError, type
 export { jsonSerializer } from './json.js';
 export { yamlSerializer } from './yaml.js';
 export { hdf5Serializer } from './hdf5.js';
-export { ensureFormatLoaded, registerFormatLoader } from './lazyFormats.js';
+export { ensureFormatLoaded, ensureStorageClassLoaded, registerFormatLoader } from './lazyFormats.js';
 
 serializers.register(Object, 'json', ANY_STORAGE, jsonSerializer, { overwrite: true });
 serializers.register(Object, 'yaml', ANY_STORAGE, yamlSerializer, { overwrite: true });

@@ -5,6 +5,24 @@ const loaders = new Map<string, () => Promise<unknown>>([
   ['megaprime-raw', () => import('./fits/index.js')],
 ]);
 const loaded = new Map<string, Promise<unknown>>();
+// Python types whose serializers live beside their class elsewhere in core: a dataset of such a
+// storage class can be read in a process that never imported that module.
+const storageClassLoaders = new Map<string, () => Promise<unknown>>([
+  ['Defects', () => import('../calib/defects.js')],
+]);
+const loadedStorageClasses = new Map<string, Promise<unknown>>();
+
+/** Loads the module that defines a storage class's type and serializers, if one is known (once). */
+export async function ensureStorageClassLoaded(storageClass: string): Promise<void> {
+  const loader = storageClassLoaders.get(storageClass);
+  if (!loader) return;
+  let p = loadedStorageClasses.get(storageClass);
+  if (!p) {
+    p = loader();
+    loadedStorageClasses.set(storageClass, p);
+  }
+  await p;
+}
 
 export function registerFormatLoader(format: string, loader: () => Promise<unknown>): void {
   loaders.set(format, loader);
