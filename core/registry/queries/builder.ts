@@ -123,6 +123,10 @@ export class QueryBuilder {
     // Make sure the dimensions this element requires are provided first (except itself), so
     // the join links to them instead of introducing unrelated rows.
     for (const r of el.required) if (r !== name && !this.providers.has(r)) this.dimensionValue(r);
+    // Providing those dimensions may already have joined this element (visit_definition is joined
+    // automatically once exposure and visit are present): join it only once.
+    const joinedMeanwhile = this.joined.get(name);
+    if (joinedMeanwhile) return joinedMeanwhile;
     const alias = q(`e_${name}`);
     this.joined.set(name, alias);
     const conditions: string[] = [];

@@ -47,6 +47,9 @@ describe('define-visits', () => {
     // Read with SQL: the registry's queryDimensionRecords fails on these join elements (ambiguous instrument column).
     expect(r.db.prepare('SELECT exposure, visit FROM visit_definition ORDER BY exposure').all<{ exposure: number; visit: number }>().map((d) => [d.exposure, d.visit])).toEqual([[806045, 806045], [4000002, 4000002], [4000003, 4000003]]);
     expect(r.db.prepare('SELECT DISTINCT visit_system FROM visit_system_membership').all<{ visit_system: number }>()).toEqual([{ visit_system: 0 }]);
+    // The same through the registry's record queries (visit_definition joins itself once exposure and visit are present).
+    expect(r.queryDimensionRecords('visit_definition').map((d) => [d.exposure, d.visit])).toEqual([[806045, 806045], [4000002, 4000002], [4000003, 4000003]]);
+    expect(new Set(r.queryDimensionRecords('visit_system_membership').map((m) => m.visit_system))).toEqual(new Set([0]));
 
     const rows = r.db.prepare('SELECT skypix_index FROM visit_detector_region_skypix_overlap WHERE visit = ? AND detector = ? ORDER BY 1').all<{ skypix_index: number }>(4000002, 10).map((x) => x.skypix_index);
     const stored = r.fetchDimensionRecord('visit_detector_region', { instrument: 'MegaPrime', visit: 4000002, detector: 10 });
