@@ -3,17 +3,21 @@
 // write postISRCCD + isr_metadata + isr_log with provenance. Side by side in the same run: the
 // same 36 CCDs of pure ISR on the in-memory worker pool (bench/isr.ts's second figure), so the
 // difference is what repository I/O adds.
+// Then the executor's I/O choices side by side on this thread (CPU and wall, median and min): a
+// master read into fresh vs released (recycled) plane buffers, and a postISRCCD-sized write with
+// the FITS writer's fsync vs written unsynced and flushed (file + directory) on the thread pool.
 // Usage: npx tsx bench/executor.ts [--jobs 2] [--runs 2] [--dir bench/out/executor-repo] [--ccds 36]
 // The repository (one simulated full-frame exposure, masters for every CCD) is built on first use
 // and kept in --dir for later runs.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Butler } from '../core/butler/index.js';
 import { calibrationCollection, certifyCalibrations, ensureCalibrationDatasetType } from '../core/calib/index.js';
 import { writeSimulatedRaw } from '../core/demo/simulator.js';
-import '../core/formatters/fits/index.js';
+import { readExposureFits, releasePlaneBuffers, writeExposureFits } from '../core/formatters/fits/index.js';
 import { Exposure, Image, MaskedImage } from '../core/image/index.js';
 import { ingestRaws, defaultRawRun } from '../core/ingest/ingestRaws.js';
 import { registerInstrumentRecords } from '../core/ingest/registerInstrument.js';
@@ -151,6 +155,59 @@ const ioTimes: Record<string, number[]> = { 'read raw (RICE, 2112×4644)': [], '
   }
 }
 
+// Side by side, alternating: fresh vs recycled master reads; fsync in the writer vs async at commit.
+type Sample = { wall: number[]; cpu: number[]; blocked: number[] };
+const sample = (): Sample => ({ wall: [], cpu: [], blocked: [] });
+const sides: Record<string, Sample> = {
+  'master read, fresh buffers (before)': sample(),
+  'master read, recycled buffers (after)': sample(),
+  'write 3-plane exposure, fsync in writer (before)': sample(),
+  'write 3-plane exposure, async fsync at commit (after)': sample(),
+};
+{
+  const masterPaths = detectors.slice(0, 6).map((d) => {
+    const g = buildIsrGraph(butler.registry, { inputCollections: inputs, where: `exposure = ${EXPNUM} AND detector = ${d}`, config, taskName: task, outputRun: 'x' });
+    return fileURLToPath(butler.getURI(g.quanta[0].calibrations.flat!));
+  });
+  let last: Exposure | undefined;
+  for (const p of masterPaths) {
+    for (const recycled of [false, true]) {
+      const s = sides[`master read, ${recycled ? 'recycled buffers (after)' : 'fresh buffers (before)'}`];
+      if (recycled && last) releasePlaneBuffers(last.image.array, last.mask.array, last.variance.array);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const e = readExposureFits(p);
+      s.wall.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      s.cpu.push((c.user + c.system) / 1000);
+      last = recycled ? e : undefined;
+    }
+  }
+  const scratchDir = path.join(dir, '.bench-write');
+  mkdirSync(scratchDir, { recursive: true });
+  const flat = readExposureFits(masterPaths[0]);
+  for (let i = 0; i < 6; i++) {
+    for (const atCommit of [false, true]) {
+      const s = sides[`write 3-plane exposure, ${atCommit ? 'async fsync at commit (after)' : 'fsync in writer (before)'}`];
+      const file = path.join(scratchDir, `w${i}-${atCommit}.fits`);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      writeExposureFits(file, flat, { fsync: !atCommit });
+      s.blocked.push(performance.now() - t0);
+      for (const p of atCommit ? [file, scratchDir] : [scratchDir]) {
+        const h = await open(p, 'r');
+        await h.sync();
+        await h.close();
+      }
+      s.wall.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      s.cpu.push((c.user + c.system) / 1000);
+      rmSync(file);
+    }
+  }
+  rmSync(scratchDir, { recursive: true, force: true });
+}
+
 const pool = new IsrWorkerPool(jobs);
 pool.addCalibration('bias', calibs.bias);
 pool.addCalibration('dark', calibs.dark);
@@ -179,4 +236,9 @@ console.log(`  exposure wall, executor end to end:    ${execWall.toFixed(2)} s  
 console.log(`  exposure wall, pure ISR in memory:     ${poolWall.toFixed(2)} s  (same CCDs, same pool size; bench/isr.ts's second figure)`);
 console.log(`  I/O and bookkeeping add:               ${(execWall - poolWall).toFixed(2)} s  (end to end / pure ISR = ${(execWall / poolWall).toFixed(1)}×)`);
 console.log(`  one CCD's I/O alone on the main thread (median of 3): ${Object.entries(ioTimes).map(([k, v]) => `${k} ${(median(v) * 1000).toFixed(0)} ms`).join('; ')}`);
+console.log(`  side by side on the main thread (load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}; other processes share the 2 cores):`);
+const ms = (xs: number[]) => `median ${median(xs).toFixed(0).padStart(4)} ms  min ${Math.min(...xs).toFixed(0).padStart(4)} ms`;
+for (const [k, v] of Object.entries(sides)) {
+  console.log(`    ${k.padEnd(54)} wall ${ms(v.wall)}   CPU ${ms(v.cpu)}${v.blocked.length ? `   thread blocked ${ms(v.blocked)}` : ''}`);
+}
 console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
