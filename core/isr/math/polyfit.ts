@@ -3,6 +3,8 @@
 // to unit norm, solved by least squares (here Householder QR in double, which agrees with numpy's
 // SVD solve to rounding for these well-conditioned problems), coefficients unscaled.
 
+import { householderSolve } from './lstsq.js';
+
 export type PolyBasis = 'POLY' | 'CHEB' | 'LEG';
 
 /** Basis functions P_0..P_deg at x. */
@@ -37,33 +39,7 @@ export function polyfit(basis: PolyBasis, x: ArrayLike<number>, y: ArrayLike<num
     for (let i = 0; i < n; i++) a[k * n + i] /= scale[k];
   }
   const b = Float64Array.from(y);
-  // Householder QR, applying each reflection to b.
-  const rdiag = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    let norm = 0;
-    for (let i = k; i < n; i++) norm = Math.hypot(norm, a[k * n + i]);
-    if (norm === 0) throw new Error(`polyfit: design matrix is rank deficient (column ${k})`);
-    if (a[k * n + k] < 0) norm = -norm;
-    for (let i = k; i < n; i++) a[k * n + i] /= norm;
-    a[k * n + k] += 1;
-    for (let j = k + 1; j < m; j++) {
-      let s = 0;
-      for (let i = k; i < n; i++) s += a[k * n + i] * a[j * n + i];
-      s = -s / a[k * n + k];
-      for (let i = k; i < n; i++) a[j * n + i] += s * a[k * n + i];
-    }
-    let s = 0;
-    for (let i = k; i < n; i++) s += a[k * n + i] * b[i];
-    s = -s / a[k * n + k];
-    for (let i = k; i < n; i++) b[i] += s * a[k * n + i];
-    rdiag[k] = -norm;
-  }
-  const c = new Float64Array(m);
-  for (let k = m - 1; k >= 0; k--) {
-    let s = b[k];
-    for (let j = k + 1; j < m; j++) s -= a[j * n + k] * c[j];
-    c[k] = s / rdiag[k];
-  }
+  const c = householderSolve(a, n, m, b, 'polyfit');
   for (let k = 0; k < m; k++) c[k] /= scale[k];
   return c;
 }
