@@ -3,8 +3,7 @@
 // reads what we write and we read what it wrote). Writes are staged to temp files and
 // published by rename inside the registry transaction; a crash journal lets the next open
 // remove anything a killed process left behind.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ConfigMap } from '../config/index.js';
@@ -27,6 +26,7 @@ import { DatasetLocationTable, FileRecordsTable, type StoredFileInfo } from './r
 import { conformerFor, lookupRef } from './refAdapter.js';
 import { PosixStorage } from './storage/posixStorage.js';
 import { StorageError, TRANSFER_MODES, type StagedFile, type TransferMode } from './storage/storage.js';
+import { checksumBytes, checksumFile } from './checksum.js';
 
 export interface FileDatastoreOptions {
   /** The datastore config section with `<butlerRoot>` already replaced in `root`. */
@@ -54,25 +54,6 @@ interface StagedPart {
   info: StoredFileInfo;
 }
 
-function hashBytes(bytes: Uint8Array): string {
-  return createHash('blake2b512').update(bytes).digest('hex');
-}
-
-function hashFile(path: string): string {
-  const hash = createHash('blake2b512');
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(1 << 16);
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
 
 export class FileDatastore implements Datastore {
   readonly name: string;
@@ -201,7 +182,7 @@ export class FileDatastore implements Datastore {
         formatter: choice.formatter,
         storageClass: ref.datasetType.storageClassName,
         component,
-        checksum: !this.useChecksum ? null : staged ? hashFile(staged.tmp) : hashBytes(deferred as Uint8Array),
+        checksum: !this.useChecksum ? null : staged ? checksumFile(staged.tmp) : checksumBytes(deferred as Uint8Array),
         fileSize: staged ? staged.size : (deferred as Uint8Array).length,
       },
     };
@@ -495,7 +476,7 @@ export class FileDatastore implements Datastore {
       else dest = this.checkedTemplate(lref).format(lref) + extname(src);
       const record = opts.recordValidationInfo ?? true;
       const size = record ? this.storage.size(src) ?? null : null;
-      const checksum = record && this.useChecksum ? hashFile(src) : null;
+      const checksum = record && this.useChecksum ? checksumFile(src) : null;
       plans.push({
         src,
         dest,

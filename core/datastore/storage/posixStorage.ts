@@ -2,13 +2,13 @@
 // directory, paths confined to the root, optional fsync for power-loss durability.
 import {
   closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
-  statSync, symlinkSync, unlinkSync, writeSync, readSync,
+  statSync, symlinkSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { link as linkAsync, open as openAsync, rename as renameAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError, type StagedFile, type Storage } from './storage.js';
+import { checksumFile } from '../checksum.js';
 
 export interface PosixStorageOptions {
   /** fsync files and their directory before publishing (slower; survives power loss). */
@@ -253,20 +253,7 @@ export class PosixStorage implements Storage {
   }
 
   checksum(path: string): string {
-    const abs = this.absolute(path);
-    const hash = createHash('blake2b512');
-    const fd = openSync(abs, 'r');
-    const buf = Buffer.allocUnsafe(1 << 16);
-    try {
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        hash.update(buf.subarray(0, n));
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return hash.digest('hex');
+    return checksumFile(this.absolute(path));
   }
 }
 
