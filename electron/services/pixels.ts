@@ -19,6 +19,9 @@ import type { HduView, OpenedImage } from '../../core/api/sections/viewer.js';
 import type { DatasetDetail } from '../../core/api/sections/repository.js';
 import { binaryRouteNames, registerBinaryRoute, type BinaryResponse } from './binaryRoutes.js';
 import type { PixelReply, PixelRequest } from './pixelsProtocol.js';
+import type { DefectBox } from '../../core/calib/defects.js';
+import type { RepositoryInfo } from '../../core/api/sections/app.js';
+import { certifiedDefectBoxesIn } from './pixelsDefects.js';
 
 export const PIXELS_ROUTE = 'pixels';
 export const MASK_ROUTE = 'pixels-mask';
@@ -29,6 +32,9 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 interface Source {
   path: string;
   label: string;
+  /** Datasets: where to look up the certified defects of its detector (once, on the first viewer.hdu). */
+  calib?: { repository: string; dataId: Record<string, unknown> };
+  defects?: Promise<DefectBox[] | null>;
 }
 
 /**
@@ -105,7 +111,13 @@ export class PixelService {
     if (!art.path || !art.exists) throw new ApiError('IO_ERROR', `the file of dataset ${id} (${art.uri}) is not available on this machine`);
     if (detail.format !== 'fits') throw new ApiError('UNSUPPORTED', `dataset ${id} (${detail.datasetType}, storage class ${detail.storageClass}) is not a FITS image`);
     const dataId = Object.entries(detail.dataId).map(([k, v]) => `${k}=${v}`).join(', ');
-    return { path: art.path, label: `${detail.datasetType}${component ? '.' + component : ''} {${dataId}}` };
+    const info = await dispatch('app.info', {});
+    const repository = info.ok ? (info.value as { repository: RepositoryInfo | null }).repository?.path : undefined;
+    return {
+      path: art.path,
+      label: `${detail.datasetType}${component ? '.' + component : ''} {${dataId}}`,
+      ...(repository ? { calib: { repository, dataId: detail.dataId } } : {}),
+    };
   }
 
   async open(dispatch: Dispatch, source: { dataset: string; component: string | null } | { file: string }): Promise<OpenedImage> {
@@ -133,7 +145,15 @@ export class PixelService {
     const src = this.source(key);
     const reply = await this.request({ kind: 'hdu', path: src.path, hdu });
     if (reply.kind !== 'hdu') throw new ApiError('INTERNAL', 'pixel worker answered hdu with ' + reply.kind);
-    return { ...reply.view, key, routes: { pixels: PIXELS_ROUTE, mask: MASK_ROUTE } };
+    const view: HduView = { ...reply.view, key, routes: { pixels: PIXELS_ROUTE, mask: MASK_ROUTE } };
+    // Defect boxes are in trimmed coordinates: they fit images without overscan (post-ISR), not raws.
+    const trimmed = view.amps.every((a) => a.bias === null) && view.width > 0;
+    if (!src.calib || !trimmed) return view;
+    const { repository, dataId } = src.calib;
+    // A failed lookup (no such exposure record, unreadable defects file) only loses the optional overlay.
+    src.defects ??= certifiedDefectBoxesIn(repository, dataId).catch(() => null);
+    const boxes = await src.defects;
+    return boxes ? { ...view, defects: boxes.map((b) => ({ x: b.x0, y: b.y0, width: b.width, height: b.height })) } : view;
   }
 
   async close(key: string): Promise<null> {

@@ -65,6 +65,11 @@ export const hduViewSchema = z.object({
   celestialWcs: z.boolean(),
   /** Why there is no usable WCS, when there is none (shown in the readout instead of RA/Dec). */
   wcsNote: z.string().nullable(),
+  /**
+   * The certified defects of the dataset's detector (valid at its exposure's time), in this HDU's pixel
+   * coordinates; present only for trimmed images (no overscan, e.g. postISRCCD) of datasets with defects.
+   */
+  defects: z.array(z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int(), height: z.number().int() })).optional(),
   /** Binary route names: float32 LE pixels ("pixels") and int32 LE mask ("pixels-mask"). */
   routes: z.object({ pixels: z.string(), mask: z.string() }),
 });

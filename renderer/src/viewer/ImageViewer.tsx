@@ -109,6 +109,7 @@ export function ImageViewer({ source, compare = null, title }: ImageViewerProps)
   }, [sourceKey]);
   const [maskChoices, setMaskChoices] = useState<Record<string, { visible: boolean; opacity: number }>>({});
   const [showAmps, setShowAmps] = useState(true);
+  const [showDefects, setShowDefects] = useState(false);
   const [showHeader, setShowHeader] = useState(false);
   const [mode, setMode] = useState<CompareMode>('side');
   const [blinkShowsB, setBlinkShowsB] = useState(false);
@@ -178,6 +179,7 @@ export function ImageViewer({ source, compare = null, title }: ImageViewerProps)
     onPin: (p: PanePixel) => setPinned((old) => (old && old.pane === which && old.p.ix === p.ix && old.p.iy === p.iy ? null : { pane: which, p })),
     pinned: pinned && pinned.pane === which ? pinned.p : pinned?.p ?? null,
     showAmps,
+    showDefects,
   });
   const showA = !compare || mode === 'side' || !blinkShowsB;
   const showB = !!compare && (mode === 'side' || blinkShowsB);
@@ -259,6 +261,15 @@ export function ImageViewer({ source, compare = null, title }: ImageViewerProps)
               <input type="checkbox" checked={showAmps} onChange={(e) => setShowAmps(e.target.checked)} /> amplifiers
             </label>
           </>
+        )}
+        {hdu && (hdu.defects !== undefined || hdu.amps.length > 0) && (
+          <label
+            title={hdu.defects
+              ? `Outline the ${hdu.defects.length} certified defect${hdu.defects.length === 1 ? '' : 's'} of this detector`
+              : 'Defects are drawn on trimmed images (e.g. postISRCCD) of datasets with certified defects; not on raws, whose overscan the defect coordinates leave out'}
+          >
+            <input type="checkbox" data-testid="show-defects" disabled={!hdu.defects} checked={showDefects && !!hdu.defects} onChange={(e) => setShowDefects(e.target.checked)} /> defects
+          </label>
         )}
         {compare && (
           <span className="compare-controls">

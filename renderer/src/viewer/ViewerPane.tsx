@@ -1,6 +1,6 @@
 // One image on a canvas: draws it with the WebGL2 (or 2D) renderer, pans (drag, arrows), zooms (wheel about the
 // cursor, +/−, fit, 1:1), reports the pixel under the cursor, pins a pixel on click, and draws amplifier and
-// overscan outlines of raws over the image.
+// overscan outlines of raws and, optionally, the certified defects over the image.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import type { AmpGeometry } from '../../../core/display/sections.js';
 import { createImageRenderer } from './createRenderer.js';
@@ -24,6 +24,7 @@ export interface ViewerPaneProps {
   onPin(p: PanePixel): void;
   pinned: PanePixel | null;
   showAmps: boolean;
+  showDefects: boolean;
   label: string;
   testId: string;
   /** Exposes the canvas (PNG export). */
@@ -61,8 +62,23 @@ function AmpOverlay({ amps, view, canvas }: { amps: AmpGeometry[]; view: View; c
   );
 }
 
+type DefectRect = NonNullable<NonNullable<ViewerImage['hdu']>['defects']>[number];
+
+function DefectOverlay({ defects, view, canvas }: { defects: DefectRect[]; view: View; canvas: Size }) {
+  return (
+    <svg className="viewer-overlay" width={canvas.width} height={canvas.height} data-testid="defect-overlay">
+      {defects.map((d, i) => {
+        // Outer pixel edges; at least 3 CSS pixels so a one-pixel column stays visible when zoomed out.
+        const a = imageToCanvas(view, canvas, d.x - 0.5, d.y + d.height - 0.5);
+        const b = imageToCanvas(view, canvas, d.x + d.width - 0.5, d.y - 0.5);
+        return <rect key={i} className="defect-box" x={a.px} y={a.py} width={Math.max(3, b.px - a.px)} height={Math.max(3, b.py - a.py)} />;
+      })}
+    </svg>
+  );
+}
+
 export function ViewerPane(props: ViewerPaneProps) {
-  const { image, settings, view, onView, onHover, onPin, pinned, showAmps, label, testId, canvasRef, onSize } = props;
+  const { image, settings, view, onView, onHover, onPin, pinned, showAmps, showDefects, label, testId, canvasRef, onSize } = props;
   const containerRef = useRef<HTMLDivElement | null>(null);
   const canvasElRef = useRef<HTMLCanvasElement | null>(null);
   const rendererRef = useRef<ImageRenderer | null>(null);
@@ -237,6 +253,7 @@ export function ViewerPane(props: ViewerPaneProps) {
         style={{ width: size.width, height: size.height }}
       />
       {showAmps && view && image.hdu && image.hdu.amps.length > 0 && <AmpOverlay amps={image.hdu.amps} view={view} canvas={size} />}
+      {showDefects && view && image.hdu?.defects && <DefectOverlay defects={image.hdu.defects} view={view} canvas={size} />}
       {pinnedMarker && view && (
         <div
           className="pin-marker"
