@@ -142,29 +142,7 @@ export function datasetIdName(datasetTypeName: string, requiredDataId: Record<st
   return items.join(',');
 }
 
-/**
- * Makes a dataset ID as daf_butler's DatasetIdFactory does.
- * `requiredDataId` holds the required dimension values only.
- */
-export function makeDatasetId(
-  datasetTypeName: string,
-  requiredDataId: Record<string, string | number>,
-  run: string,
-  mode: DatasetIdGenEnum = 'UNIQUE',
-): string {
-  switch (mode) {
-    case 'UNIQUE':
-      return uuid7();
-    case 'DATAID_TYPE':
-      return uuid5(DATASET_ID_NAMESPACE, datasetIdName(datasetTypeName, requiredDataId, null));
-    case 'DATAID_TYPE_RUN':
-      return uuid5(DATASET_ID_NAMESPACE, datasetIdName(datasetTypeName, requiredDataId, run));
-    default:
-      throw new Error(`Unknown dataset ID generation mode '${String(mode)}'; expected one of ${DATASET_ID_GEN_MODES.join(', ')}`);
-  }
-}
-
-/** makeDatasetId returning 32 hex digits (no hyphens), for batch inserts. */
+/** A dataset ID as 32 hex digits (no hyphens), as the registry stores it: the form batch inserts use. */
 export function makeDatasetIdHex(
   datasetTypeName: string,
   requiredDataId: Record<string, string | number>,
@@ -187,4 +165,17 @@ export function parseIdGenMode(text: string): DatasetIdGenEnum {
   const m = text.toUpperCase();
   if ((DATASET_ID_GEN_MODES as readonly string[]).includes(m)) return m as DatasetIdGenEnum;
   throw new Error(`Unknown dataset ID generation mode '${text}'; expected one of ${DATASET_ID_GEN_MODES.join(', ')}`);
+}
+
+/**
+ * Makes a dataset ID as daf_butler's DatasetIdFactory does.
+ * `requiredDataId` holds the required dimension values only.
+ */
+export function makeDatasetId(
+  datasetTypeName: string,
+  requiredDataId: Record<string, string | number>,
+  run: string,
+  mode: DatasetIdGenEnum = 'UNIQUE',
+): string {
+  return hyphenate(makeDatasetIdHex(datasetTypeName, requiredDataId, run, mode));
 }
