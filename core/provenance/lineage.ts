@@ -4,6 +4,7 @@
 // (dataset → quantum for inputs, quantum → dataset for outputs), what the app's provenance view draws.
 import type { Registry } from '../registry/index.js';
 import { hasProvenance, type QuantumStatus } from './schema.js';
+import type { QuantumRow } from './store.js';
 
 export type LineageDirection = 'ancestors' | 'descendants' | 'both';
 
@@ -19,16 +20,8 @@ export interface LineageDatasetNode {
   hops: number;
 }
 
-export interface LineageQuantumNode {
+export interface LineageQuantumNode extends Pick<QuantumRow, 'id' | 'taskLabel' | 'taskClass' | 'run' | 'dataId' | 'status' | 'startTime' | 'endTime'> {
   kind: 'quantum';
-  id: string;
-  taskLabel: string;
-  taskClass: string;
-  run: string;
-  dataId: Record<string, string | number>;
-  status: QuantumStatus;
-  startTime: string;
-  endTime: string;
   hops: number;
 }
 
