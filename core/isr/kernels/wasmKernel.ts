@@ -1,18 +1,17 @@
-// Runs the WebAssembly SIMD row kernel (fusedFinal.wat) for one amplifier: calibration planes are
-// copied into the module's memory once per plane object and reused; the raw rows are copied in and
-// the three output planes copied out, a few rows at a time through a cache-sized scratch block. Returns undefined when the inputs do not fit the
-// kernel's exactness conditions, so the caller uses the JavaScript kernel instead.
+// Runs the WebAssembly SIMD band kernel (fusedFinal.wat) over a detector's amplifiers: calibration
+// planes are copied into the module's memory once per plane object and reused; the raw is copied in
+// and the three output planes copied out a band of rows at a time through a cache-sized scratch
+// block. Amplifiers that share their rows (MegaCam's two) are processed band by band together, so
+// each band crosses from and to the JavaScript arrays in a handful of whole-row copies rather than
+// per amplifier row. Returns undefined when the inputs do not fit the kernel's exactness
+// conditions, so the caller uses the JavaScript kernel instead.
 
 import type { Box2I, Image, Mask } from '../../image/index.js';
 import { FUSED_FINAL_WASM_BASE64 } from './fusedFinalWasm.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
-  nSat: WebAssembly.Global;
-  nNan: WebAssembly.Global;
-  nNeg: WebAssembly.Global;
-  resetCounts: () => void;
-  row: (...args: number[]) => void;
+  band: (...args: number[]) => void;
 }
 
 let exportsCache: Exports | null | undefined;
@@ -36,8 +35,8 @@ let generation = 0;
 let top = 0;
 /** Calibrations beyond this are evicted (the arena restarts), to bound memory. */
 const MAX_RESIDENT_BYTES = 1 << 30;
-/** Scratch for a block of rows (raw + three outputs): small enough to stay in L2. */
-const SCRATCH_BYTES = 256 * 1024;
+/** Scratch for a band of rows (raw + three outputs): sized to stay in a 1 MB L2 cache. */
+const SCRATCH_BYTES = 512 * 1024;
 
 function ensureBytes(k: Exports, end: number): void {
   const have = k.memory.buffer.byteLength;
@@ -60,85 +59,173 @@ function residentPlane(k: Exports, img: Image<Float32Array>): number {
   return ptr;
 }
 
-export interface WasmAmpArgs {
-  raw: Image<Float32Array>;
+/** One amplifier's part of the pass. */
+export interface WasmAmp {
+  /** Raw data box (raw coordinates) and its place in the output (no flips). */
   src: Box2I;
   dst: Box2I;
-  bias: Image<Float32Array>;
-  dark: Image<Float32Array>;
-  flat: Image<Float32Array>;
-  outImage: Image<Float32Array>;
-  outVariance: Image<Float32Array>;
-  outMask: Mask;
+  /** Overscan model: a scalar or one value per data row. */
   model: number | Float64Array;
+  /** Saturation level (NaN: none). */
   satLevel: number;
-  satBits: number;
-  nanBits: number;
-  darkC: number;
   gain: number;
   inv: number;
   rn2: number;
+}
+
+export interface WasmBandArgs {
+  raw: Image<Float32Array>;
+  bias: Image<Float32Array>;
+  dark: Image<Float32Array>;
+  /** The flat as stored; divided by `flatScale` in the kernel (1: used as is). */
+  flat: Image<Float32Array>;
+  flatScale: number;
+  outImage: Image<Float32Array>;
+  outVariance: Image<Float32Array>;
+  outMask: Mask;
+  satBits: number;
+  nanBits: number;
+  darkC: number;
   negBits: number;
+  amps: readonly WasmAmp[];
+  /** Output rows (local) that received SAT bits are set to 1. */
   satRows: Uint8Array;
 }
 
-/** The amplifier through the SIMD kernel, or undefined if it cannot be done exactly there. */
-export function runWasmAmp(a: WasmAmpArgs): { nSat: number; nNan: number; nNeg: number } | undefined {
-  const k = kernel();
-  if (!k) return undefined;
-  const { src, dst } = a;
-  const w = src.width;
-  const h = src.height;
+export interface WasmAmpCounts {
+  nSat: number;
+  nNan: number;
+  nNeg: number;
+}
+
+/** Whether the kernel computes these inputs exactly as the JavaScript kernel does. */
+function exactInputs(a: WasmBandArgs): boolean {
   const f = Math.fround;
-  if (w % 4 !== 0) return undefined;
-  // f32 arithmetic equals the JS double-then-round only for float32 operands.
-  if (Number.isFinite(a.satLevel) && f(a.satLevel) !== a.satLevel) return undefined;
-  if (typeof a.model === 'number' ? f(a.model) !== a.model : a.model.some((m) => f(m) !== m)) return undefined;
-  for (const img of [a.bias, a.dark, a.flat]) if (!img.bbox.containsBox(dst)) return undefined;
+  if (f(a.flatScale) !== a.flatScale || a.flatScale === 0) return false;
+  const out = a.outImage;
+  if (out.stride !== out.width || a.outVariance.stride !== out.width || a.outMask.stride !== out.width) return false;
+  for (const amp of a.amps) {
+    if (amp.src.width % 4 !== 0 || amp.src.width !== amp.dst.width || amp.src.height !== amp.dst.height) return false;
+    // f32 arithmetic equals the JS double-then-round only for float32 operands.
+    if (Number.isFinite(amp.satLevel) && f(amp.satLevel) !== amp.satLevel) return false;
+    if (typeof amp.model === 'number' ? f(amp.model) !== amp.model : amp.model.some((m) => f(m) !== m)) return false;
+    if (!out.bbox.containsBox(amp.dst) || !a.raw.bbox.containsBox(amp.src)) return false;
+    for (const img of [a.bias, a.dark, a.flat]) if (!img.bbox.containsBox(amp.dst)) return false;
+  }
+  return true;
+}
+
+/** The amplifiers through the SIMD kernel (per-amplifier counts), or undefined if it cannot be done exactly there. */
+export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
+  const k = kernel();
+  if (!k || !exactInputs(a)) return undefined;
   const biasPtr = residentPlane(k, a.bias);
   const darkPtr = residentPlane(k, a.dark);
   const flatPtr = residentPlane(k, a.flat);
-  // Rows go through a small scratch block (raw in, three planes out) that stays in cache, rather
-  // than whole-amplifier scratch planes: each pixel then crosses main memory once in and once out.
-  const block = Math.max(1, Math.min(h, Math.floor(SCRATCH_BYTES / (4 * w * 4))));
-  const rowBytes = w * 4;
-  const rawPtr = top;
-  const oimgPtr = rawPtr + block * rowBytes;
-  const ovarPtr = oimgPtr + block * rowBytes;
-  const omaskPtr = ovarPtr + block * rowBytes;
-  ensureBytes(k, omaskPtr + block * rowBytes);
+  const { raw } = a;
+  const out = a.outImage;
+  const outW = out.width;
+  const nAmp = a.amps.length;
+  const maxH = Math.max(...a.amps.map((amp) => amp.src.height));
+  // Per-call area: counts, per-row models (f32) and saturated-row flags of every amplifier, then
+  // the band scratch (raw rows, three output planes).
+  const countsPtr = top;
+  const modelPtr = countsPtr + 16 * nAmp;
+  const satPtr = modelPtr + 4 * maxH * nAmp;
+  const rawW = raw.width;
+  const band = Math.max(1, Math.floor(SCRATCH_BYTES / (4 * (rawW + 3 * outW))));
+  const rawPtr = align16(satPtr + maxH * nAmp);
+  const oimgPtr = rawPtr + band * rawW * 4;
+  const ovarPtr = oimgPtr + band * outW * 4;
+  const omaskPtr = ovarPtr + band * outW * 4;
+  ensureBytes(k, omaskPtr + band * outW * 4);
   const mem = k.memory.buffer;
-  const rawScratch = new Float32Array(mem, rawPtr, block * w);
-  const oi = new Float32Array(mem, oimgPtr, block * w);
-  const ov = new Float32Array(mem, ovarPtr, block * w);
-  const om = new Int32Array(mem, omaskPtr, block * w);
-  k.resetCounts();
-  const rowOf = (img: Image<Float32Array>, base: number, y: number): number => base + ((dst.minY - img.y0 + y) * img.width + (dst.minX - img.x0)) * 4;
-  const sat = Number.isFinite(a.satLevel) ? a.satLevel : NaN;
-  const raw = a.raw;
-  const ra = raw.array;
-  const rx = raw.offset + (src.minX - raw.x0);
-  const out = { image: a.outImage, variance: a.outVariance, mask: a.outMask };
-  const ox = dst.minX - a.outImage.x0;
-  for (let y0 = 0; y0 < h; y0 += block) {
-    const n = Math.min(block, h - y0);
-    for (let j = 0; j < n; j++) {
-      const start = rx + (src.minY - raw.y0 + y0 + j) * raw.stride;
-      rawScratch.set(ra.subarray(start, start + w), j * w);
-    }
-    for (let j = 0; j < n; j++) {
-      const y = y0 + j;
-      const before = k.nSat.value as number;
-      const m = typeof a.model === 'number' ? a.model : a.model[y];
-      k.row(rawPtr + j * rowBytes, rowOf(a.bias, biasPtr, y), rowOf(a.dark, darkPtr, y), rowOf(a.flat, flatPtr, y), oimgPtr + j * rowBytes, ovarPtr + j * rowBytes, omaskPtr + j * rowBytes, w, m, sat, a.satBits, a.nanBits, a.darkC, a.gain, a.inv, a.rn2, a.negBits);
-      if ((k.nSat.value as number) !== before) a.satRows[dst.minY - a.outImage.y0 + y] = 1;
-    }
-    for (let j = 0; j < n; j++) {
-      const oy = dst.minY - a.outImage.y0 + y0 + j;
-      out.image.array.set(oi.subarray(j * w, (j + 1) * w), out.image.offset + oy * out.image.stride + ox);
-      out.variance.array.set(ov.subarray(j * w, (j + 1) * w), out.variance.offset + oy * out.variance.stride + ox);
-      out.mask.array.set(om.subarray(j * w, (j + 1) * w), out.mask.offset + oy * out.mask.stride + ox);
+  new Int32Array(mem, countsPtr, 4 * nAmp).fill(0);
+  a.amps.forEach((amp, i) => {
+    const models = new Float32Array(mem, modelPtr + 4 * maxH * i, amp.src.height);
+    if (typeof amp.model === 'number') models.fill(amp.model);
+    else models.set(amp.model.subarray(0, amp.src.height));
+  });
+  const rawScratch = new Float32Array(mem, rawPtr, band * rawW);
+  const oi = new Float32Array(mem, oimgPtr, band * outW);
+  const ov = new Float32Array(mem, ovarPtr, band * outW);
+  const om = new Int32Array(mem, omaskPtr, band * outW);
+  const calRow = (img: Image<Float32Array>, base: number, dst: Box2I, y: number): number => base + ((dst.minY - img.y0 + y) * img.width + (dst.minX - img.x0)) * 4;
+  const scale = a.flatScale === 1 ? 0 : a.flatScale;
+
+  // Amplifiers sharing their rows (same output rows, same raw rows) go band by band together.
+  const groups = new Map<string, number[]>();
+  a.amps.forEach((amp, i) => {
+    const key = `${amp.dst.minY}:${amp.dst.height}:${amp.src.minY}`;
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  for (const members of groups.values()) {
+    const first = a.amps[members[0]];
+    const h = first.src.height;
+    const fullWidth = tilesWidth(members.map((i) => a.amps[i].dst), out.x0, outW);
+    for (let y0 = 0; y0 < h; y0 += band) {
+      const n = Math.min(band, h - y0);
+      // Raw rows of the band: whole rows, one copy when the raw is contiguous.
+      const rawRow0 = raw.offset + (first.src.minY - raw.y0 + y0) * raw.stride;
+      if (raw.stride === rawW) rawScratch.set(raw.array.subarray(rawRow0, rawRow0 + n * rawW));
+      else for (let j = 0; j < n; j++) rawScratch.set(raw.array.subarray(rawRow0 + j * raw.stride, rawRow0 + j * raw.stride + rawW), j * rawW);
+      for (const i of members) {
+        const amp = a.amps[i];
+        const { src, dst } = amp;
+        const ox = (dst.minX - out.x0) * 4;
+        k.band(
+          rawPtr + (src.minX - raw.x0) * 4, rawW * 4,
+          calRow(a.bias, biasPtr, dst, y0), a.bias.width * 4,
+          calRow(a.dark, darkPtr, dst, y0), a.dark.width * 4,
+          calRow(a.flat, flatPtr, dst, y0), a.flat.width * 4,
+          oimgPtr + ox, ovarPtr + ox, omaskPtr + ox, outW * 4,
+          src.width, n, modelPtr + 4 * (maxH * i + y0), satPtr + maxH * i + y0, countsPtr + 16 * i,
+          Number.isFinite(amp.satLevel) ? amp.satLevel : NaN, Number.isFinite(amp.satLevel) ? a.satBits : 0, a.nanBits,
+          a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits, scale,
+        );
+      }
+      const oy = first.dst.minY - out.y0 + y0;
+      if (fullWidth) {
+        out.array.set(oi.subarray(0, n * outW), out.offset + oy * outW);
+        a.outVariance.array.set(ov.subarray(0, n * outW), a.outVariance.offset + oy * outW);
+        a.outMask.array.set(om.subarray(0, n * outW), a.outMask.offset + oy * outW);
+      } else {
+        for (const i of members) {
+          const { dst } = a.amps[i];
+          const x = dst.minX - out.x0;
+          for (let j = 0; j < n; j++) {
+            const from = j * outW + x;
+            const to = (oy + j) * outW + x;
+            out.array.set(oi.subarray(from, from + dst.width), out.offset + to);
+            a.outVariance.array.set(ov.subarray(from, from + dst.width), a.outVariance.offset + to);
+            a.outMask.array.set(om.subarray(from, from + dst.width), a.outMask.offset + to);
+          }
+        }
+      }
     }
   }
-  return { nSat: k.nSat.value as number, nNan: k.nNan.value as number, nNeg: k.nNeg.value as number };
+  const counts = new Int32Array(mem, countsPtr, 4 * nAmp);
+  a.amps.forEach((amp, i) => {
+    const flags = new Uint8Array(mem, satPtr + maxH * i, amp.src.height);
+    const y0 = amp.dst.minY - out.y0;
+    for (let y = 0; y < flags.length; y++) if (flags[y]) a.satRows[y0 + y] = 1;
+  });
+  return a.amps.map((_, i) => ({ nSat: counts[4 * i], nNan: counts[4 * i + 1], nNeg: counts[4 * i + 2] }));
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/** Whether the boxes' x-ranges cover [x0, x0 + width) exactly, without overlap. */
+function tilesWidth(boxes: readonly Box2I[], x0: number, width: number): boolean {
+  const sorted = [...boxes].sort((p, q) => p.minX - q.minX);
+  let x = x0;
+  for (const b of sorted) {
+    if (b.minX !== x) return false;
+    x = b.maxX + 1;
+  }
+  return x === x0 + width;
 }

@@ -74,12 +74,14 @@ describe('IsrTask', () => {
     }
   });
 
-  it('the WebAssembly SIMD kernel and the JavaScript kernel agree bit for bit (final-image variance)', async () => {
+  // USER: flat used as is; MEAN_FLOAT32: a float32 scale the kernel divides by; MEAN: a double
+  // scale, so the normalised flat plane is made in JavaScript first.
+  it.each(['USER', 'MEAN_FLOAT32', 'MEAN'] as const)('the WebAssembly SIMD kernel and the JavaScript kernel agree bit for bit (final-image variance, flat scaling %s)', async (flatScalingType) => {
     const { setWasmKernelEnabled } = await import('../../../core/isr/fusedIsr.js');
     const base = richInputs();
     // Zero calibration variances and masks: the configuration the SIMD kernel serves.
     const inp = { ...base, dark: makeCalib(detector, (x) => 0.02 + (x === 20 ? 5 : 0), 1000), flat: makeCalib(detector, (x, y) => 0.95 + 0.0005 * x - 0.0003 * y) };
-    const cfg = () => IsrConfig.make({ outputUnits: 'electron', varianceSource: 'FINAL_IMAGE', overscan: { fitType: 'MEDIAN_PER_ROW', overscanIsInt: false } });
+    const cfg = () => IsrConfig.make({ outputUnits: 'electron', varianceSource: 'FINAL_IMAGE', flatScalingType, overscan: { fitType: 'MEDIAN_PER_ROW', overscanIsInt: false } });
     const wasm = runIsr(inp, cfg());
     setWasmKernelEnabled(false);
     let js;
