@@ -8,7 +8,7 @@ import { Header } from './header.js';
 import { checkBitpix, type Bitpix } from './layout.js';
 import { alignedBytes, fillFloat32, int32StoredToFloat32, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { parseTable, type Table } from './table.js';
-import { riceDecode, type BytePix } from './compression/rice.js';
+import { riceDecode, riceDecodeInto } from './compression/rice.js';
 import { N_RANDOM, ditherStart, randomSequence } from './compression/dither.js';
 import type { FitsFile, HduInfo, ImageData } from './fits-file.js';
 import { checkRegion, type Region } from './region.js';
@@ -94,8 +94,11 @@ function tileGrid(axes: number[], tile: number[]): number[] {
   return axes.map((n, i) => Math.ceil(n / tile[i]));
 }
 
-/** Decompresses the tiles a region needs (all tiles without a region) into physical or float32 pixels. */
-export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region | undefined, mode: 'physical' | 'float32'): ImageData {
+/**
+ * Decompresses the tiles a region needs (all tiles without a region) into physical or float32
+ * pixels; float32 pixels of integer images go into `into` when given (it must hold them).
+ */
+export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region | undefined, mode: 'physical' | 'float32', into?: Float32Array): ImageData {
   const where = file.where(h);
   const info = compressedImageInfo(h.header, where);
   // Only the main table (one row per tile) is read up front; each tile's bytes are read from the
@@ -116,7 +119,8 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
   // float32 output of an integer image: each tile is scaled straight into the output (no
   // full-size intermediate array of stored values).
   const direct = mode === 'float32' && info.bitpix > 0 && info.bitpix !== 64;
-  const stored = direct ? new Float32Array(axes.length ? total : 0) : allocStored(info.bitpix, axes.length ? total : 0);
+  // A caller's array (large enough, checked by FitsFile) takes the pixels directly: no fresh memory to fault in.
+  const stored = direct ? (into ? into.subarray(0, axes.length ? total : 0) : new Float32Array(axes.length ? total : 0)) : allocStored(info.bitpix, axes.length ? total : 0);
   const grid = tileGrid(axes, tile);
   const tileCount = grid.reduce((a, b) => a * b, 1);
   if (table.rows < tileCount) throw new FitsError(`compressed image needs ${tileCount} tiles but the table has ${table.rows} rows`, where);
@@ -140,21 +144,24 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
     const size = start.map((s, d) => Math.min(tile[d], axes[d] - s));
     if (region && !tileOverlaps(start, size, region, axes)) continue;
     const count = size.reduce((a, b) => a * b, 1);
-    let values: PixelArray;
-    let physical: boolean;
+    // Exact physical values of a tile that fills consecutive output pixels go straight into the image.
+    const at = addend !== undefined ? contiguousOffset(start, size, axes, region) : -1;
+    let decoded: DecodedTile;
     try {
-      ({ values, physical } = decodeTile(table, names, t, info, count, {
+      decoded = decodeTile(table, names, t, info, count, {
         scale: zscale?.[t],
         zero: zzero?.[t],
         blank: zblankCol ? Number(zblankCol[t]) : info.zblank,
-      }, addend));
+      }, addend, at >= 0 ? { out: stored as Float32Array, at } : undefined);
     } catch (err) {
       const detail = err instanceof FitsError ? err.detail : (err as Error).message;
       throw new FitsError(`tile ${t + 1} of ${tileCount}: ${detail}`, where);
     }
-    if (physical) {
-      // Exact physical integers: the engine's native int32 → float32 copy, row by row.
-      const src = values as Int32Array;
+    if (decoded.kind === 'placed') continue;
+    const values = decoded.values;
+    if (decoded.kind === 'physical') {
+      // Exact physical values in a float32 scratch: copied row by row (a plain memory copy).
+      const src = values as Float32Array;
       const out = stored as Float32Array;
       forEachTileRow(start, size, geometry, (from, to, length) => out.set(src.subarray(from, from + length), to));
     } else if (direct && values instanceof Int32Array) {
@@ -188,6 +195,25 @@ function tileOverlaps(start: number[], size: number[], r: Region, axes: number[]
   if (ys >= r.y + r.height || ys + (size[1] ?? 1) <= r.y) return false;
   const coords = planeCoordinates(r.plane ?? 0, axes);
   return coords.every((c, d) => c >= start[d + 2] && c < start[d + 2] + size[d + 2]);
+}
+
+/**
+ * Where a tile's pixels start in the whole output image when they are consecutive there (whole
+ * rows, and whole planes or a single plane), else −1 (also for region reads).
+ */
+function contiguousOffset(start: number[], size: number[], axes: number[], region: Region | undefined): number {
+  const nx = axes[0] ?? 0;
+  const ny = axes[1] ?? 1;
+  if (region || size[0] !== nx) return -1;
+  for (let d = 2; d < axes.length; d++) if (size[d] !== 1 && (size[1] ?? 1) !== ny) return -1;
+  if (axes.length > 3 && size.slice(2, -1).some((n, i) => n !== axes[i + 2])) return -1;
+  let plane = 0;
+  let mul = 1;
+  for (let d = 2; d < axes.length; d++) {
+    plane += start[d] * mul;
+    mul *= axes[d];
+  }
+  return (plane * ny + (start[1] ?? 0)) * nx;
 }
 
 interface CopyGeometry {
@@ -277,6 +303,7 @@ interface TileQuantisation {
 const ZERO_VALUE = -2147483646;
 
 let riceScratch = new Int32Array(0);
+let riceFloatScratch = new Float32Array(0);
 
 function columnNames(table: Table): Set<string> {
   return new Set(table.columns.map((c) => c.name.toUpperCase()));
@@ -296,9 +323,12 @@ function exactAddend(info: CompressedImageInfo, s: Scaling): number | undefined 
 }
 
 /**
- * A tile's values; `physical` when they are Rice-decoded with `addend` (see exactAddend) added,
- * i.e. already the exact physical values.
+ * A decoded tile: `placed` when written straight into the output (see `target`), `physical` when
+ * its values are exact physical values in a float32 scratch (Rice with `addend`, see
+ * exactAddend), else the stored values (valid until the next tile).
  */
+type DecodedTile = { kind: 'placed' } | { kind: 'physical'; values: Float32Array } | { kind: 'stored'; values: PixelArray };
+
 function decodeTile(
   table: Table,
   names: Set<string>,
@@ -307,17 +337,18 @@ function decodeTile(
   count: number,
   q: TileQuantisation,
   addend: number | undefined,
-): { values: PixelArray; physical: boolean } {
+  target: { out: Float32Array; at: number } | undefined,
+): DecodedTile {
   const compressed = names.has('COMPRESSED_DATA') ? table.heapBytes('COMPRESSED_DATA', row) : new Uint8Array(0);
   if (compressed.length === 0 && count > 0) {
     // Tiles that could not be quantised are kept losslessly in one of these columns.
     if (names.has('GZIP_COMPRESSED_DATA')) {
       const gz = table.heapBytes('GZIP_COMPRESSED_DATA', row);
-      if (gz.length > 0) return { values: bigEndianValues(inflate(gz), info.bitpix, count, true), physical: false };
+      if (gz.length > 0) return { kind: 'stored', values: bigEndianValues(inflate(gz), info.bitpix, count, true) };
     }
     if (names.has('UNCOMPRESSED_DATA')) {
       const raw = table.heapBytes('UNCOMPRESSED_DATA', row);
-      if (raw.length > 0) return { values: bigEndianValues(raw, info.bitpix, count, true), physical: false };
+      if (raw.length > 0) return { kind: 'stored', values: bigEndianValues(raw, info.bitpix, count, true) };
     }
     throw new FitsError('tile has no data in COMPRESSED_DATA, GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA');
   }
@@ -328,10 +359,18 @@ function decodeTile(
     case 'RICE_ONE': {
       const bytePix = info.bytePix;
       if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) throw new FitsError(`RICE_1 BYTEPIX must be 1, 2 or 4, found ${bytePix}`);
+      if (addend !== undefined) {
+        if (target) {
+          riceDecodeInto(compressed, count, info.blockSize, bytePix, target.out, target.at, addend);
+          return { kind: 'placed' };
+        }
+        if (riceFloatScratch.length < count) riceFloatScratch = new Float32Array(count);
+        riceDecodeInto(compressed, count, info.blockSize, bytePix, riceFloatScratch, 0, addend);
+        return { kind: 'physical', values: riceFloatScratch.subarray(0, count) };
+      }
       // Decoded into a reused buffer: the caller copies the values out before the next tile.
       if (riceScratch.length < count) riceScratch = new Int32Array(count);
-      values = riceDecode(compressed, count, info.blockSize, bytePix as BytePix, riceScratch.subarray(0, count), addend ?? 0);
-      if (addend !== undefined) return { values, physical: true };
+      values = riceDecode(compressed, count, info.blockSize, bytePix, riceScratch.subarray(0, count));
       break;
     }
     case 'GZIP_1':
@@ -348,8 +387,8 @@ function decodeTile(
     default:
       throw new FitsError(`compression ${info.compression || '(ZCMPTYPE missing)'} is not supported (RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS are)`);
   }
-  if (info.bitpix > 0 || !quantised) return { values, physical: false };
-  return { values: dequantise(values, row, info, q), physical: false };
+  if (info.bitpix > 0 || !quantised) return { kind: 'stored', values };
+  return { kind: 'stored', values: dequantise(values, row, info, q) };
 }
 
 function inflate(bytes: Uint8Array): Uint8Array {

@@ -141,13 +141,16 @@ export class FitsFile {
   readImageFloat32(ref: HduRef, options: { region?: Region; into?: Float32Array } = {}): ImageData<Float32Array> {
     const h = this.requireImage(ref);
     let result: ImageData<Float32Array>;
-    if (h.kind === 'compressed-image') result = readCompressedImage(this, h, options.region, 'float32') as ImageData<Float32Array>;
-    else if (!options.region && Math.abs(h.bitpix) <= 32) result = this.readWholeFloat32(h, options.into);
+    if (h.kind === 'compressed-image') {
+      if (options.into) checkInto(options.into, regionPixels(h, options.region), this.where(h));
+      result = readCompressedImage(this, h, options.region, 'float32', options.into) as ImageData<Float32Array>;
+    } else if (!options.region && Math.abs(h.bitpix) <= 32) result = this.readWholeFloat32(h, options.into);
     else {
       const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
       result = { axes, data: decodeToFloat32(bytes, scaling), scaling };
     }
-    if (options.into && result.data !== options.into) {
+    // Paths that did not decode into the caller's array (regions, other types) are copied into it.
+    if (options.into && !(result.data.buffer === options.into.buffer && result.data.byteOffset === options.into.byteOffset)) {
       checkInto(options.into, result.data.length, this.where(h));
       options.into.set(result.data);
       result = { ...result, data: options.into.subarray(0, result.data.length) };
@@ -242,6 +245,12 @@ export class FitsFile {
     }
     return { bytes: out, axes: [region.width, region.height], scaling };
   }
+}
+
+/** Pixels of an image HDU, or of a region of it. */
+function regionPixels(h: HduInfo, region: Region | undefined): number {
+  if (region) return region.width * region.height;
+  return h.axes.length ? h.axes.reduce((a, b) => a * b, 1) : 0;
 }
 
 function checkInto(into: Float32Array, n: number, where: FitsErrorLocation): void {

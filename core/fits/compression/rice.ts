@@ -33,7 +33,25 @@ function signedDiff(v: number, bytePix: BytePix): number {
 const MASK: number[] = Array.from({ length: 33 }, (_, k) => 2 ** k - 1);
 const POW2: number[] = Array.from({ length: 33 }, (_, k) => 2 ** k);
 
-let padded = new Uint8Array(0);
+// The stream as big-endian 32-bit words, in a reused buffer with zero words after it.
+let wordBytes = new Uint8Array(0);
+let words = new Int32Array(0);
+
+function loadWords(input: Uint8Array, slackWords: number): Int32Array {
+  const used = (input.length + 3) >>> 2;
+  const need = (used + slackWords) * 4;
+  if (wordBytes.length < need) {
+    wordBytes = new Uint8Array(need * 2);
+    words = new Int32Array(wordBytes.buffer);
+  }
+  wordBytes.set(input);
+  wordBytes.fill(0, input.length, need);
+  Buffer.from(wordBytes.buffer, 0, used * 4).swap32();
+  return words;
+}
+
+/** Output arrays the decoder writes into (an integer or float store of each value). */
+export type RiceOutput = Int32Array | Float32Array;
 
 /**
  * Decodes `count` pixels. Values come back as int32 numbers: unsigned bytes for BYTEPIX 1,
@@ -42,108 +60,98 @@ let padded = new Uint8Array(0);
  * taken in int32 arithmetic).
  */
 export function riceDecode(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, into?: Int32Array, addend = 0): Int32Array {
-  const { fsBits, fsMax, bBits } = PARAMS[bytePix];
   const out = into ?? new Int32Array(count);
   if (out.length < count) throw new FitsError(`internal: Rice output holds ${out.length} values, ${count} needed`);
-  if (count === 0) return out;
+  riceDecodeInto(input, count, blockSize, bytePix, out, 0, addend);
+  return out;
+}
+
+/**
+ * Decodes `count` pixels into out[at, at + count): each value (as riceDecode gives it) plus
+ * `addend`. Into a Float32Array the sum is stored as is, so the caller picks an addend for which
+ * it is exact (e.g. BZERO 32768 for 16-bit data); this decodes a tile straight into an image.
+ */
+export function riceDecodeInto(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, out: RiceOutput, at: number, addend: number): void {
+  const { fsBits, fsMax, bBits } = PARAMS[bytePix];
+  if (count === 0) return;
+  if (!(blockSize >= 1)) throw new FitsError(`Rice block size must be at least 1, found ${blockSize}`);
+  if (at < 0 || at + count > out.length) throw new FitsError(`internal: Rice output holds ${out.length} values, ${at + count} needed`);
   const len = input.length;
   if (len < bytePix + 1) throw new FitsError(`Rice data too short: ${len} bytes for ${count} pixels`);
-  // Work on a copy with zero padding so the inner loops need no bounds checks; overruns are
-  // caught at block boundaries and in the zero-run loop.
-  const slack = blockSize * (bytePix + 1) + 16;
-  if (padded.length < len + slack) padded = new Uint8Array(len + slack);
-  const c = padded;
-  c.set(input);
-  c.fill(0, len, len + slack);
-  let pos = 0;
-  let lastpix = 0;
-  for (let k = 0; k < bytePix; k++) lastpix = lastpix * 256 + c[pos++];
-  lastpix = wrap(lastpix, bytePix);
-  let b = c[pos++];
-  let nbits = 8;
-  let i = 0;
-  // Wrapping to the pixel width: sign-extend from 8·bytePix bits, then keep 8 bits for BYTEPIX 1 (unsigned).
+  // A pixel reads at most 57 bits past its start (31 zeros, the stop bit, 25 bits), so zero words
+  // for two per pixel of a block keep every read in the buffer; overruns are caught at block ends
+  // and in the zero-run loop by comparing the bit position with the stream's length.
+  const w = loadWords(input, 2 * blockSize + 8);
+  const limit = len * 8;
+  // Wrapping to the pixel width: sign-extend from 8·bytePix bits; BYTEPIX 1 values are unsigned bytes.
   const shift = 32 - 8 * bytePix;
   const valueMask = bytePix === 1 ? 0xff : -1;
-  while (i < count) {
-    if (pos > len) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
-    nbits -= fsBits;
-    while (nbits < 0) {
-      b = ((b << 8) | c[pos++]) >>> 0;
-      nbits += 8;
-    }
-    const fs = (b >>> nbits) - 1;
-    b &= MASK[nbits];
-    const imax = i + blockSize < count ? i + blockSize : count;
+  const headShift = 32 - fsBits;
+  const rawShift = 32 - bBits;
+  // The 32 bits from bit p: (w[k] << s) | (w[k + 1] >>> (32 − s)), written so that s = 0 works
+  // (JavaScript takes shift counts mod 32).
+  let lastpix = ((w[0] >>> rawShift) << shift) >> shift;
+  let bitpos = bBits;
+  const end = at + count;
+  let o = at;
+  while (o < end) {
+    let k = bitpos >>> 5;
+    let s = bitpos & 31;
+    const fs = ((((w[k] << s) | ((w[k + 1] >>> 1) >>> (31 - s))) >>> headShift) - 1) | 0;
+    bitpos += fsBits;
+    const blockEnd = o + blockSize < end ? o + blockSize : end;
     if (fs < 0) {
-      for (; i < imax; i++) out[i] = lastpix + addend;
+      const v = (lastpix & valueMask) + addend;
+      for (; o < blockEnd; o++) out[o] = v;
     } else if (fs === fsMax) {
-      for (; i < imax; i++) {
-        let k = bBits - nbits;
-        let diff = b * POW2[k];
-        for (k -= 8; k >= 0; k -= 8) {
-          b = c[pos++];
-          diff += b * POW2[k];
-        }
-        if (nbits > 0) {
-          b = c[pos++];
-          diff += b >>> -k;
-          b &= MASK[nbits];
-        } else {
-          b = 0;
-        }
-        const d = diff % 2 === 0 ? diff / 2 : -(diff + 1) / 2;
-        lastpix = wrap(d + lastpix, bytePix);
-        out[i] = lastpix + addend;
+      // Verbatim block: each mapped difference in bBits bits.
+      for (; o < blockEnd; o++) {
+        k = bitpos >>> 5;
+        s = bitpos & 31;
+        const mapped = ((w[k] << s) | ((w[k + 1] >>> 1) >>> (31 - s))) >>> rawShift;
+        bitpos += bBits;
+        const sum = ((mapped >>> 1) ^ -(mapped & 1)) + lastpix;
+        lastpix = (sum << shift) >> shift;
+        out[o] = (lastpix & valueMask) + addend;
       }
     } else if (fs > fsMax) {
-      throw new FitsError(`corrupt Rice data: split parameter ${fs} > ${fsMax} at pixel ${i}`);
+      throw new FitsError(`corrupt Rice data: split parameter ${fs} > ${fsMax} at pixel ${o - at}`);
     } else {
-      // Kept in int32 arithmetic throughout: b holds nbits buffered bits (b < 2^nbits) and
-      // never reaches 2^31 (see the refills); the mapped value is built mod 2^32 with shifts,
-      // which zigzag decoding reads the same as the unsigned value.
-      const wide = fs <= 16;
-      for (; i < imax; i++) {
-        while (b === 0) {
-          if (pos > len + 1) throw new FitsError(`Rice data ends early (decoded ${i} of ${count} pixels)`);
-          nbits += 8;
-          b = c[pos++];
+      // Each value: a run of zeros and a one (the high part, unary), then fs low bits. One 32-bit
+      // window usually holds both; the mapped value is built mod 2^32 with shifts, which zigzag
+      // decoding reads the same as the unsigned value.
+      const lowShift = 31 - fs;
+      for (; o < blockEnd; o++) {
+        k = bitpos >>> 5;
+        s = bitpos & 31;
+        let win = (w[k] << s) | ((w[k + 1] >>> 1) >>> (31 - s));
+        let zeros = 0;
+        while (win === 0) {
+          zeros += 32;
+          bitpos += 32;
+          if (bitpos > limit) throw new FitsError(`Rice data ends early (decoded ${o - at} of ${count} pixels)`);
+          k = bitpos >>> 5;
+          s = bitpos & 31;
+          win = (w[k] << s) | ((w[k + 1] >>> 1) >>> (31 - s));
         }
-        const nzero = nbits - (32 - Math.clz32(b));
-        nbits -= nzero + 1;
-        b ^= 1 << nbits;
-        nbits -= fs;
-        if (wide) {
-          // Two bytes at a time: nbits stays ≤ 15, so b < 2^14 before the shift.
-          if (nbits < 0) {
-            b = (b << 16) | (c[pos] << 8) | c[pos + 1];
-            pos += 2;
-            nbits += 16;
-          }
-        } else {
-          // fs ≤ 24 and nbits < 8 here: b < 2^31 after the last byte.
-          while (nbits < 0) {
-            b = (b << 8) | c[pos++];
-            nbits += 8;
-          }
+        const z = Math.clz32(win);
+        let low: number;
+        if (z + fs < 32) low = (win << z) << 1;
+        else {
+          const p = bitpos + z + 1;
+          k = p >>> 5;
+          s = p & 31;
+          low = (w[k] << s) | ((w[k + 1] >>> 1) >>> (31 - s));
         }
-        const mapped = (nzero << fs) | (b >>> nbits);
-        b &= (1 << nbits) - 1;
-        // Zigzag decoding in 32-bit integer arithmetic, then wrap to the pixel width.
+        bitpos += z + 1 + fs;
+        const mapped = ((zeros + z) << fs) | ((low >>> 1) >>> lowShift);
         const sum = ((mapped >>> 1) ^ -(mapped & 1)) + lastpix;
-        lastpix = ((sum << shift) >> shift) & valueMask;
-        out[i] = lastpix + addend;
-      }
-      // Hand back a whole unread byte, so blocks start with fewer than 8 buffered bits.
-      if (nbits >= 8) {
-        nbits -= 8;
-        b >>>= 8;
-        pos--;
+        lastpix = (sum << shift) >> shift;
+        out[o] = (lastpix & valueMask) + addend;
       }
     }
+    if (bitpos > limit) throw new FitsError(`Rice data ends early (decoded ${o - at} of ${count} pixels, needed ${Math.ceil(bitpos / 8)} of ${len} bytes)`);
   }
-  if (pos > len + 1) throw new FitsError(`Rice data ends early (needed ${pos} of ${len} bytes)`);
-  return out;
 }
 
 /** Bit output as cfitsio's output_nbits: most significant bits first, into a growing byte array. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FitsFile, encodeFits, writeFits, type PixelArray } from '../../../core/fits/index.js';
 import type { Bitpix } from '../../../core/fits/layout.js';
-import { riceDecode, riceEncode } from '../../../core/fits/compression/rice.js';
+import { riceDecode, riceDecodeInto, riceEncode } from '../../../core/fits/compression/rice.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fits-fast-'));
 
@@ -78,6 +78,43 @@ describe('Rice tiles scaled straight into float32', () => {
       }
     });
   }
+});
+
+describe('Rice tiles decoded straight into the image', () => {
+  it('places tiles of whole rows and whole planes where they belong in 3-D and 4-D images, as the generic path does', () => {
+    const rand = lcg(3);
+    for (const axes of [[W, H, 3], [W, 5, 2, 3]]) {
+      const n = axes.reduce((a, b) => a * b, 1);
+      const data = Uint16Array.from({ length: n }, () => Math.floor(rand() * 65536));
+      const tiles = axes.length === 3
+        ? [[W, 1, 1], [W, H, 1], [W, H, 2], [W, 4, 2], [W, H, 3]]
+        : [[W, 1, 1, 1], [W, 5, 2, 1], [W, 5, 1, 2], [W, 2, 1, 1], [W, 5, 2, 3]];
+      for (const tile of tiles) {
+        const f = FitsFile.fromBytes(encodeFits([{ type: 'image' }, { type: 'compressed-image', data, axes, compression: { type: 'RICE_1', tile } }]));
+        sameFloats(f.readImageFloat32(1).data, Float32Array.from(data));
+        const into = new Float32Array(n + 2).fill(-1);
+        f.readImageFloat32(1, { into });
+        sameFloats(into.subarray(0, n), Float32Array.from(data));
+        expect(Array.from(into.subarray(n))).toEqual([-1, -1]);
+      }
+    }
+  });
+
+  it('reports a truncated or malformed stream instead of decoding past its end', () => {
+    const values = Array.from({ length: 640 }, (_, i) => (i * 7919) % 4000);
+    const bytes = riceEncode(values, 32, 2);
+    const out = new Float32Array(700);
+    expect(() => riceDecodeInto(bytes.subarray(0, bytes.length - 3), values.length, 32, 2, out, 60, 32768)).toThrow(/Rice data ends early/);
+    expect(() => riceDecodeInto(bytes, values.length, 0, 2, out, 0, 0)).toThrow(/block size must be at least 1, found 0/);
+    expect(() => riceDecodeInto(bytes, values.length, 32, 2, out, 100, 0)).toThrow(/holds 700 values, 740 needed/);
+    riceDecodeInto(bytes, values.length, 32, 2, out, 60, 32768);
+    expect(Array.from(out.subarray(60))).toEqual(values.map((v) => v + 32768));
+    // After a first value and a block header with fs = 0, zero bits are one endless unary run:
+    // it must stop at the data's end, not decode the zero padding.
+    const zeroRun = new Uint8Array(64);
+    zeroRun[4] = 0b00001000;
+    expect(() => riceDecode(zeroRun, 1000, 32, 4)).toThrow(/Rice data ends early \(decoded 0 of 1000/);
+  });
 });
 
 describe('Rice decoder', () => {
