@@ -38,7 +38,8 @@ export function estimateSaturation(pixels: ArrayLike<number>, safe: number, head
   const edges = Float64Array.from({ length: nBins + 1 }, (_, i) => (i === nBins ? hi : i * step + lo));
   const norm = nBins / (hi - lo);
   const hist = new Float64Array(nBins);
-  for (const v of high) {
+  for (let i = 0; i < high.length; i++) {
+    const v = high[i];
     if (!(v <= hi)) continue;
     let b = Math.floor((v - lo) * norm);
     if (b === nBins) b--;

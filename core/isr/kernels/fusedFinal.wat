@@ -12,6 +12,9 @@
 ;; the row has a saturated pixel); `counts` accumulates three i32 counts (SAT, NaN, var <= 0).
 ;; flatScale 0 means the flat is used as given; otherwise it is divided by flatScale first
 ;; (float32 division, as the normalised flat plane would hold it).
+;;
+;; divide(ptr, n, s) divides n float32 values (n % 4 == 0) in place by s: a resident flat is
+;; normalised once this way, rather than per pixel in every band call.
 (module
   (memory (export "memory") 1)
   (func $sum4 (param $v v128) (result i32)
@@ -100,4 +103,14 @@
         (br $nextRow)))
     (i32.store (local.get $counts) (i32.add (i32.load (local.get $counts)) (call $sum4 (local.get $cSat))))
     (i32.store offset=4 (local.get $counts) (i32.add (i32.load offset=4 (local.get $counts)) (call $sum4 (local.get $cNan))))
-    (i32.store offset=8 (local.get $counts) (i32.add (i32.load offset=8 (local.get $counts)) (call $sum4 (local.get $cNeg))))))
+    (i32.store offset=8 (local.get $counts) (i32.add (i32.load offset=8 (local.get $counts)) (call $sum4 (local.get $cNeg)))))
+  (func (export "divide") (param $ptr i32) (param $n i32) (param $s f32)
+    (local $end i32) (local $vs v128)
+    (local.set $vs (f32x4.splat (local.get $s)))
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (v128.store (local.get $ptr) (f32x4.div (v128.load (local.get $ptr)) (local.get $vs)))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $next)))))

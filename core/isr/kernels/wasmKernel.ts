@@ -12,6 +12,7 @@ import { FUSED_FINAL_WASM_BASE64 } from './fusedFinalWasm.js';
 interface Exports {
   memory: WebAssembly.Memory;
   band: (...args: number[]) => void;
+  divide: (ptr: number, n: number, s: number) => void;
 }
 
 let exportsCache: Exports | null | undefined;
@@ -43,10 +44,16 @@ function ensureBytes(k: Exports, end: number): void {
   if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
 }
 
-function residentPlane(k: Exports, img: Image<Float32Array>): number {
-  const hit = resident.get(img);
+/**
+ * The plane's byte offset in wasm memory, copied there on first use; with a `scale` (a float32 ≠ 1)
+ * the copy holds plane / scale (the normalised flat, kept under its own key).
+ */
+function residentPlane(k: Exports, img: Image<Float32Array>, scale = 1): number {
+  const key = scale === 1 ? resident : scaledResident(scale);
+  const hit = key.get(img);
   if (hit && hit.generation === generation) return hit.ptr;
-  const bytes = img.width * img.height * 4;
+  const n = img.width * img.height;
+  const bytes = n * 4;
   if (top + bytes > MAX_RESIDENT_BYTES) {
     generation++;
     top = 0;
@@ -54,9 +61,23 @@ function residentPlane(k: Exports, img: Image<Float32Array>): number {
   const ptr = top;
   top += bytes;
   ensureBytes(k, top);
-  new Float32Array(k.memory.buffer, ptr, img.width * img.height).set(img.pixels());
-  resident.set(img, { generation, ptr });
+  const copy = new Float32Array(k.memory.buffer, ptr, n);
+  copy.set(img.pixels());
+  if (scale !== 1) {
+    const simd = n - (n % 4);
+    k.divide(ptr, simd, scale);
+    for (let i = simd; i < n; i++) copy[i] = copy[i] / scale;
+  }
+  key.set(img, { generation, ptr });
   return ptr;
+}
+
+/** Resident normalised planes, one map per scale. */
+const scaled = new Map<number, WeakMap<object, { generation: number; ptr: number }>>();
+function scaledResident(scale: number): WeakMap<object, { generation: number; ptr: number }> {
+  let m = scaled.get(scale);
+  if (!m) scaled.set(scale, (m = new WeakMap()));
+  return m;
 }
 
 /** One amplifier's part of the pass. */
@@ -77,7 +98,7 @@ export interface WasmBandArgs {
   raw: Image<Float32Array>;
   bias: Image<Float32Array>;
   dark: Image<Float32Array>;
-  /** The flat as stored; divided by `flatScale` in the kernel (1: used as is). */
+  /** The flat as stored; its resident copy is divided by `flatScale` (a float32; 1: used as is). */
   flat: Image<Float32Array>;
   flatScale: number;
   outImage: Image<Float32Array>;
@@ -121,7 +142,8 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
   if (!k || !exactInputs(a)) return undefined;
   const biasPtr = residentPlane(k, a.bias);
   const darkPtr = residentPlane(k, a.dark);
-  const flatPtr = residentPlane(k, a.flat);
+  // The flat is normalised once, in wasm memory, when it becomes resident.
+  const flatPtr = residentPlane(k, a.flat, a.flatScale);
   const { raw } = a;
   const out = a.outImage;
   const outW = out.width;
@@ -151,7 +173,6 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
   const ov = new Float32Array(mem, ovarPtr, band * outW);
   const om = new Int32Array(mem, omaskPtr, band * outW);
   const calRow = (img: Image<Float32Array>, base: number, dst: Box2I, y: number): number => base + ((dst.minY - img.y0 + y) * img.width + (dst.minX - img.x0)) * 4;
-  const scale = a.flatScale === 1 ? 0 : a.flatScale;
 
   // Amplifiers sharing their rows (same output rows, same raw rows) go band by band together.
   const groups = new Map<string, number[]>();
@@ -183,7 +204,7 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
           oimgPtr + ox, ovarPtr + ox, omaskPtr + ox, outW * 4,
           src.width, n, modelPtr + 4 * (maxH * i + y0), satPtr + maxH * i + y0, countsPtr + 16 * i,
           Number.isFinite(amp.satLevel) ? amp.satLevel : NaN, Number.isFinite(amp.satLevel) ? a.satBits : 0, a.nanBits,
-          a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits, scale,
+          a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits, 0,
         );
       }
       const oy = first.dst.minY - out.y0 + y0;

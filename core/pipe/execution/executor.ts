@@ -13,14 +13,14 @@ import type { Worker } from 'node:worker_threads';
 import type { Butler } from '../../butler/index.js';
 import { DatasetRef, makeDatasetId } from '../../datasets/index.js';
 import { Header } from '../../fits/header.js';
-import { detectorFromJson, exposureFromMsg } from '../../isr/workerProtocol.js';
+import { detectorFromJson, exposureFromMsg, transferables } from '../../isr/workerProtocol.js';
 import { addProvenanceToHeader, ensureProvenanceSchema, recordQuantum, type DatasetLink } from '../../provenance/index.js';
 import type { LogRecord } from '../task/index.js';
 import type { IsrQuantum, IsrQuantumGraph } from '../graph/index.js';
 import { CALIBRATION_CONNECTIONS, ISR_TASK_LABEL } from '../graph/index.js';
 import { ensureIsrOutputTypes, toButlerLogRecords, toTaskMetadataModel, type IsrOutputTypes } from './outputs.js';
 import { startWorker } from '../../util/workers.js';
-import type { FromQuantumWorker, QuantumJob, QuantumJobResult, QuantumTimings, WorkerInit } from './protocol.js';
+import type { FromQuantumWorker, QuantumJob, QuantumJobResult, QuantumTimings, RecycleBuffers, WorkerInit } from './protocol.js';
 
 /** fsync of a published local file and of its directory (no-op for non-file URIs). */
 async function flushToDisk(uri: string): Promise<void> {
@@ -327,10 +327,24 @@ export class IsrExecutor extends EventEmitter {
       this.pendingCommits++;
       this.commits = this.commits.then(() => this.commitSuccess(q, m, job.start, end)).finally(() => {
         this.pendingCommits--;
+        this.recycle(slot, m);
         this.wake();
       });
     }
     this.wake();
+  }
+
+  /** Hands a written result's planes back to the worker that made them (see RecycleBuffers). */
+  private recycle(slot: Slot, m: QuantumJobResult): void {
+    if (!this.slots.includes(slot)) return;
+    const buffers = transferables(m.exposure).filter((b) => b.byteLength > 0);
+    if (buffers.length === 0) return;
+    const msg: RecycleBuffers = { type: 'recycle', buffers };
+    try {
+      slot.worker.postMessage(msg, buffers);
+    } catch {
+      // A worker that is exiting cannot take them: they are garbage-collected instead.
+    }
   }
 
   private inputs(q: IsrQuantum): { inputs: DatasetLink[]; prerequisites: DatasetLink[] } {

@@ -13,6 +13,7 @@ import { detectorFromHeader } from '../../camera/headerGeometry.js';
 import { Box2I, Exposure, MaskedImage } from '../../image/index.js';
 import type { IsrFields } from '../../isr/isrConfig.js';
 import { makeIsrConfig } from '../../isr/presets.js';
+import { keepBuffer } from '../../isr/outputBuffers.js';
 import { runIsr } from '../../isr/runIsr.js';
 import { detectorToJson, exposureToMsg, transferables } from '../../isr/workerProtocol.js';
 import type { Config } from '../config/index.js';
@@ -143,6 +144,10 @@ async function run(job: QuantumJob): Promise<FromQuantumWorker> {
 if (!parentPort) throw new Error('isrQuantum.worker.ts must run as a worker thread');
 const port = parentPort;
 port.on('message', (msg: ToQuantumWorker) => {
+  if (msg.type === 'recycle') {
+    for (const b of msg.buffers) keepBuffer(b);
+    return;
+  }
   if (msg.type === 'init') {
     try {
       butler = Butler.open(msg.repo, { writeable: false });

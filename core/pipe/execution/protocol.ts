@@ -51,7 +51,17 @@ export interface QuantumJobError {
   logs: LogRecord[];
 }
 
-export type ToQuantumWorker = WorkerInit | QuantumJob;
+/**
+ * The planes of a committed result, transferred back so the worker's next ISR output reuses their
+ * memory instead of faulting in ~113 MB of fresh pages per MegaCam CCD (the parent holds no other
+ * reference to them once the file is written).
+ */
+export interface RecycleBuffers {
+  type: 'recycle';
+  buffers: ArrayBuffer[];
+}
+
+export type ToQuantumWorker = WorkerInit | QuantumJob | RecycleBuffers;
 export interface WorkerReady {
   type: 'ready';
 }
