@@ -6,7 +6,7 @@ import { decompressSync } from 'fflate';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { Header } from './header.js';
 import { checkBitpix, type Bitpix } from './layout.js';
-import { alignedBytes, fillFloat32, int32StoredToFloat32, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray, type Scaling } from './pixels.js';
+import { alignedBytes, fillFloat32, uninitializedFloat32, int32StoredToFloat32, scalingOf, storedToFloat32, storedToPhysical, storedView, type PixelArray, type Scaling } from './pixels.js';
 import { parseTable, type Table } from './table.js';
 import { riceDecode, riceDecodeInto } from './compression/rice.js';
 import { N_RANDOM, ditherStart, randomSequence } from './compression/dither.js';
@@ -119,8 +119,10 @@ export function readCompressedImage(file: FitsFile, h: HduInfo, region: Region |
   // float32 output of an integer image: each tile is scaled straight into the output (no
   // full-size intermediate array of stored values).
   const direct = mode === 'float32' && info.bitpix > 0 && info.bitpix !== 64;
-  // A caller's array (large enough, checked by FitsFile) takes the pixels directly: no fresh memory to fault in.
-  const stored = direct ? (into ? into.subarray(0, axes.length ? total : 0) : new Float32Array(axes.length ? total : 0)) : allocStored(info.bitpix, axes.length ? total : 0);
+  // A caller's array (large enough, checked by FitsFile) takes the pixels directly: no fresh memory
+  // to fault in. A new one is not zeroed: the tiles write every pixel (or the read throws).
+  const size = axes.length ? total : 0;
+  const stored = direct ? (into ? into.subarray(0, size) : uninitializedFloat32(size)) : allocStored(info.bitpix, size);
   const grid = tileGrid(axes, tile);
   const tileCount = grid.reduce((a, b) => a * b, 1);
   if (table.rows < tileCount) throw new FitsError(`compressed image needs ${tileCount} tiles but the table has ${table.rows} rows`, where);

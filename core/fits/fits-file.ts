@@ -4,7 +4,7 @@
 import { Header } from './header.js';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { BLOCK_SIZE, axesOf, checkBitpix, dataSizeOf, padToBlock, type Bitpix } from './layout.js';
-import { bytesPerPixel, consumeToFloat32, decodePhysical, decodeToFloat32, scalingOf, storedView, type PixelArray, type Scaling } from './pixels.js';
+import { bytesPerPixel, consumeToFloat32, decodePhysical, decodeToFloat32, scalingOf, storedView, uninitializedFloat32, type PixelArray, type Scaling } from './pixels.js';
 import { FileSource, MemorySource, type ByteSource } from './source.js';
 import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
 import { parseTable, type Table } from './table.js';
@@ -214,7 +214,8 @@ export class FitsFile {
     const n = h.axes.length ? h.axes.reduce((a, b) => a * b, 1) : 0;
     if (into) checkInto(into, n, this.where(h));
     // A caller's reused array avoids faulting in fresh memory (the dominant cost for large images).
-    const out = into ? into.subarray(0, n) : new Float32Array(n);
+    // Not zeroed: the read fills the tail and the conversion every value (or this throws).
+    const out = into ? into.subarray(0, n) : uninitializedFloat32(n);
     const bpp = bytesPerPixel(h.bitpix);
     const tail = new Uint8Array(out.buffer, out.byteOffset + out.byteLength - n * bpp, n * bpp);
     const got = this.source.readInto(h.dataOffset, tail);

@@ -2,7 +2,7 @@
 // file), or a buffer already in memory. Reads return fresh 8-byte-aligned buffers that the
 // caller may modify (pixel decoding swaps bytes in place).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { alignedBytes } from './pixels.js';
+import { alignedBytes, uninitializedBytes } from './pixels.js';
 
 export interface ByteSource {
   readonly name: string;
@@ -30,9 +30,12 @@ export class FileSource implements ByteSource {
 
   read(offset: number, length: number): Uint8Array {
     const n = Math.max(0, Math.min(length, this.size - offset));
-    const out = alignedBytes(n);
+    // Not zeroed first: the read overwrites it; a short read (the file shrank) zeroes the rest.
+    const out = uninitializedBytes(n);
     const done = this.readInto(offset, out);
-    return done === n ? out : out.subarray(0, done);
+    if (done === n) return out;
+    out.fill(0, done);
+    return out.subarray(0, done);
   }
 
   readInto(offset: number, into: Uint8Array): number {

@@ -163,6 +163,34 @@ describe('whole-image reads', () => {
   });
 });
 
+describe('large whole-image reads (conversion in non-overlapping pieces)', () => {
+  it('gives every value of images large enough to be converted in many pieces, of each integer width', () => {
+    const n = 40_009;
+    const arrays: PixelArray[] = [
+      Uint16Array.from({ length: n }, (_, i) => (i * 40503) & 0xffff),
+      Int16Array.from({ length: n }, (_, i) => ((i * 40503) & 0xffff) - 32768),
+      Int8Array.from({ length: n }, (_, i) => ((i * 37) & 0xff) - 128),
+      Uint8Array.from({ length: n }, (_, i) => (i * 101) & 0xff),
+      Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0),
+      Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0),
+    ];
+    for (const data of arrays) {
+      const path = join(dir, `large-${data.constructor.name}.fits`);
+      writeFits(path, [{ type: 'image', data, axes: [n] }], { fsync: false });
+      const f = FitsFile.open(path);
+      sameFloats(f.readImageFloat32(0).data, Float32Array.from(data as ArrayLike<number>));
+      const into = new Float32Array(n);
+      f.readImageFloat32(0, { into });
+      sameFloats(into, Float32Array.from(data as ArrayLike<number>));
+      const physical = f.readImage(0).data as ArrayLike<number>;
+      let differing = 0;
+      for (let i = 0; i < n; i++) if (physical[i] !== (data as ArrayLike<number>)[i]) differing++;
+      expect(differing).toBe(0);
+      f.close();
+    }
+  });
+});
+
 describe('writing natural types', () => {
   it('writes the big-endian stored values the standard defines, in one piece or in chunks', () => {
     const n = 3 * 1024 * 1024 + 3; // more than one 4 MB chunk of uint16, odd length
