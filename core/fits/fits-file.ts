@@ -4,7 +4,22 @@
 import { Header } from './header.js';
 import { FitsError, type FitsErrorLocation } from './errors.js';
 import { BLOCK_SIZE, axesOf, checkBitpix, dataSizeOf, padToBlock, type Bitpix } from './layout.js';
-import { bytesPerPixel, consumeToFloat32, decodePhysical, decodeToFloat32, scalingOf, storedView, uninitializedFloat32, type PixelArray, type Scaling } from './pixels.js';
+import {
+  bytesPerPixel,
+  consumeToFloat32,
+  decodePhysical,
+  decodeToFloat32,
+  scalingOf,
+  setPixels,
+  storedView,
+  swapPlanOf,
+  uninitializedFloat32,
+  uninitializedPixels,
+  type PixelArray,
+  type Scaling,
+  type SwapPlan,
+} from './pixels.js';
+import { KERNEL_CHUNK, swapKernel, type SwapKernel } from './swap-kernel.js';
 import { FileSource, MemorySource, type ByteSource } from './source.js';
 import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
 import { parseTable, type Table } from './table.js';
@@ -133,6 +148,18 @@ export class FitsFile {
   readImage(ref: HduRef, options: { region?: Region } = {}): ImageData {
     const h = this.requireImage(ref);
     if (h.kind === 'compressed-image') return readCompressedImage(this, h, options.region, 'physical');
+    if (!options.region) {
+      const scaling = scalingOf(h.header, h.bitpix);
+      const plan = swapPlanOf(scaling);
+      const kernel = swapKernel('read');
+      if (plan && kernel) {
+        this.checkComplete(h);
+        // Not zeroed: readSwapped writes every value (or throws).
+        const out = uninitializedPixels(plan.type, pixelCount(h));
+        this.readSwapped(h, plan, kernel, out);
+        return { axes: h.axes.slice(), data: out, scaling };
+      }
+    }
     const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
     return { axes, data: decodePhysical(bytes, scaling), scaling };
   }
@@ -211,11 +238,18 @@ export class FitsFile {
   private readWholeFloat32(h: HduInfo, into?: Float32Array): ImageData<Float32Array> {
     this.checkComplete(h);
     const scaling = scalingOf(h.header, h.bitpix);
-    const n = h.axes.length ? h.axes.reduce((a, b) => a * b, 1) : 0;
+    const n = pixelCount(h);
     if (into) checkInto(into, n, this.where(h));
     // A caller's reused array avoids faulting in fresh memory (the dominant cost for large images).
-    // Not zeroed: the read fills the tail and the conversion every value (or this throws).
+    // Not zeroed: the read and the conversion write every value (or this throws).
     const out = into ? into.subarray(0, n) : uninitializedFloat32(n);
+    const plan = swapPlanOf(scaling);
+    const kernel = swapKernel('read');
+    if (plan && kernel && plan.size <= 4) {
+      this.readSwapped(h, plan, kernel, out);
+      return { axes: h.axes.slice(), data: out, scaling };
+    }
+    // Otherwise the stored bytes are read into the tail of the output and converted in place.
     const bpp = bytesPerPixel(h.bitpix);
     const tail = new Uint8Array(out.buffer, out.byteOffset + out.byteLength - n * bpp, n * bpp);
     const got = this.source.readInto(h.dataOffset, tail);
@@ -224,6 +258,24 @@ export class FitsFile {
     if (h.bitpix === -32 && scaling.bscale === 1 && scaling.bzero === 0) return { axes: h.axes.slice(), data: out, scaling };
     consumeToFloat32(stored, scaling, out);
     return { axes: h.axes.slice(), data: out, scaling };
+  }
+
+  /**
+   * A whole image whose physical values are its stored values byte-swapped (and top-bit flipped):
+   * the data unit is read in chunks into the kernel's scratch, converted there, and copied into
+   * `out` (the engine's native copy, converting to out's type), so the output is written once and
+   * the stored bytes need no buffer of their own.
+   */
+  private readSwapped(h: HduInfo, plan: SwapPlan, kernel: SwapKernel, out: PixelArray): void {
+    const total = pixelCount(h) * plan.size;
+    const chunk = KERNEL_CHUNK - (KERNEL_CHUNK % plan.size);
+    for (let done = 0; done < total; done += chunk) {
+      const m = Math.min(chunk, total - done);
+      const got = this.source.readInto(h.dataOffset + done, kernel.bytes.subarray(0, m));
+      if (got !== m) throw new FitsError(`data unit ends after ${done + got} of ${total} bytes`, this.where(h, { offset: h.dataOffset + done + got }));
+      kernel.toNative(m, plan.size, plan.flip);
+      setPixels(out, plan.view(kernel.bytes.buffer as ArrayBuffer, m / plan.size), done / plan.size);
+    }
   }
 
   private readImageBytes(h: HduInfo, region: Region | undefined): { bytes: Uint8Array; axes: number[]; scaling: Scaling } {
@@ -248,10 +300,14 @@ export class FitsFile {
   }
 }
 
+/** Pixels of an image HDU. */
+function pixelCount(h: HduInfo): number {
+  return h.axes.length ? h.axes.reduce((a, b) => a * b, 1) : 0;
+}
+
 /** Pixels of an image HDU, or of a region of it. */
 function regionPixels(h: HduInfo, region: Region | undefined): number {
-  if (region) return region.width * region.height;
-  return h.axes.length ? h.axes.reduce((a, b) => a * b, 1) : 0;
+  return region ? region.width * region.height : pixelCount(h);
 }
 
 function checkInto(into: Float32Array, n: number, where: FitsErrorLocation): void {

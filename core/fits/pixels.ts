@@ -4,6 +4,7 @@
 import { FitsError } from './errors.js';
 import type { Bitpix } from './layout.js';
 import type { Header } from './header.js';
+import { KERNEL_CHUNK, swapKernel } from './swap-kernel.js';
 
 export type PixelArray =
   | Uint8Array
@@ -216,9 +217,15 @@ export function consumeToFloat32(stored: PixelArray, s: Scaling, out: Float32Arr
       case 'uint8':
       case 'int16':
       case 'int32':
-      case 'float64':
-        setForward(out, stored as Uint8Array | Int16Array | Int32Array | Float64Array);
+        setForward(out, stored as Uint8Array | Int16Array | Int32Array);
         return;
+      case 'float64':
+        // Unscaled BITPIX −64 only: BITPIX 32 or −64 with another BZERO is scaled below.
+        if (s.bzero === 0 && stored instanceof Float64Array) {
+          setForward(out, stored);
+          return;
+        }
+        break;
       case 'float32':
         if (s.bzero === 0) {
           if (stored !== out) setForward(out, stored as Float32Array);
@@ -403,6 +410,86 @@ export function int32StoredToFloat32(src: Int32Array, from: number, count: numbe
   }
 }
 
+/**
+ * How the physical values of unscaled data come from big-endian stored values by a byte swap of
+ * `size`-byte values alone, plus a flip of each value's top bit for the unsigned (and int8)
+ * offsets; `view` gives the swapped bytes as the physical type. Undefined where arithmetic is
+ * needed (BSCALE, another BZERO, BLANK turning integers into floats).
+ */
+export interface SwapPlan {
+  size: 1 | 2 | 4 | 8;
+  flip: boolean;
+  type: PixelType;
+  view(buffer: ArrayBuffer, length: number): PixelArray;
+}
+
+export function swapPlanOf(s: Scaling): SwapPlan | undefined {
+  const type = physicalTypeOf(s);
+  const size = bytesPerPixel(s.bitpix) as 1 | 2 | 4 | 8;
+  const plan = (flip: boolean, view: (buffer: ArrayBuffer, length: number) => PixelArray): SwapPlan => ({ size, flip, type, view });
+  switch (type) {
+    case 'uint8':
+      return plan(false, (b, n) => new Uint8Array(b, 0, n));
+    case 'int8':
+      return plan(true, (b, n) => new Int8Array(b, 0, n));
+    case 'int16':
+      return plan(false, (b, n) => new Int16Array(b, 0, n));
+    case 'uint16':
+      return plan(true, (b, n) => new Uint16Array(b, 0, n));
+    case 'int32':
+      return plan(false, (b, n) => new Int32Array(b, 0, n));
+    case 'uint32':
+      return plan(true, (b, n) => new Uint32Array(b, 0, n));
+    case 'int64':
+      return plan(false, (b, n) => new BigInt64Array(b, 0, n));
+    case 'uint64':
+      return plan(true, (b, n) => new BigUint64Array(b, 0, n));
+    case 'float32':
+      return s.bitpix === -32 && s.bscale === 1 && s.bzero === 0 ? plan(false, (b, n) => new Float32Array(b, 0, n)) : undefined;
+    case 'float64':
+      return s.bitpix === -64 && s.bscale === 1 && s.bzero === 0 ? plan(false, (b, n) => new Float64Array(b, 0, n)) : undefined;
+  }
+}
+
+/** A new array of a pixel type whose values are not zeroed (see uninitializedBytes): every value must be written. */
+export function uninitializedPixels(type: PixelType, length: number): PixelArray {
+  const size = type === 'int64' || type === 'uint64' || type === 'float64' ? 8 : type === 'int32' || type === 'uint32' || type === 'float32' ? 4 : type === 'int16' || type === 'uint16' ? 2 : 1;
+  const buffer = uninitializedBytes(length * size).buffer;
+  switch (type) {
+    case 'uint8':
+      return new Uint8Array(buffer, 0, length);
+    case 'int8':
+      return new Int8Array(buffer, 0, length);
+    case 'int16':
+      return new Int16Array(buffer, 0, length);
+    case 'uint16':
+      return new Uint16Array(buffer, 0, length);
+    case 'int32':
+      return new Int32Array(buffer, 0, length);
+    case 'uint32':
+      return new Uint32Array(buffer, 0, length);
+    case 'int64':
+      return new BigInt64Array(buffer, 0, length);
+    case 'uint64':
+      return new BigUint64Array(buffer, 0, length);
+    case 'float32':
+      return new Float32Array(buffer, 0, length);
+    case 'float64':
+      return new Float64Array(buffer, 0, length);
+  }
+}
+
+/** out.set(values, at) for any pair the engine converts natively (not bigint ↔ number). */
+export function setPixels(out: PixelArray, values: PixelArray, at: number): void {
+  if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
+    if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) throw new FitsError('internal: 64-bit integer pixels from non-bigint values');
+    out.set(values, at);
+  } else {
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) throw new FitsError('internal: bigint pixels into a number array');
+    out.set(values, at);
+  }
+}
+
 /** The BITPIX/BZERO a typed array is written with by default (FITS 4.0 §5.3 unsigned conventions). */
 export function defaultScalingFor(data: PixelArray): Scaling {
   switch (pixelTypeOf(data)) {
@@ -460,13 +547,14 @@ const UNSIGNED_FLIP: Record<PixelType, 0 | 1 | 2 | 4 | 8> = {
 
 // 256 KB: the copy and byte swap stay in the core's cache before the kernel copies the chunk out
 // (measured best of 64 KB–4 MB for a 39 MB image).
-const CHUNK_BYTES = 256 << 10;
+const CHUNK_BYTES = KERNEL_CHUNK;
 let scratch: Uint8Array | undefined;
 
 /**
  * The big-endian stored bytes of `data` as a sequence of chunks (each valid only until the next
- * is requested). The natural type/scaling pairs go through one reused 256 KB buffer, so writing a
- * large image touches no new memory; other pairs are converted in one piece.
+ * is requested). The natural type/scaling pairs go through one reused 256 KB buffer (the swap
+ * kernel's, where WebAssembly SIMD exists), so writing a large image touches no new memory;
+ * other pairs are converted in one piece.
  */
 export function* encodePixelChunks(data: PixelArray, s: Scaling): Generator<Uint8Array> {
   const natural = defaultScalingFor(data);
@@ -475,9 +563,20 @@ export function* encodePixelChunks(data: PixelArray, s: Scaling): Generator<Uint
     return;
   }
   const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const flipStep = UNSIGNED_FLIP[pixelTypeOf(data)];
+  const size = bytesPerPixel(s.bitpix) as 1 | 2 | 4 | 8;
+  const kernel = swapKernel('write');
+  if (kernel) {
+    for (let offset = 0; offset < src.length; offset += CHUNK_BYTES) {
+      const n = Math.min(CHUNK_BYTES, src.length - offset);
+      kernel.bytes.set(src.subarray(offset, offset + n));
+      // Unsigned → signed stored value: the sign bit of each value flipped.
+      kernel.toBigEndian(n, size, flipStep !== 0);
+      yield kernel.bytes.subarray(0, n);
+    }
+    return;
+  }
   scratch ??= alignedBytes(CHUNK_BYTES);
-  const type = pixelTypeOf(data);
-  const flipStep = UNSIGNED_FLIP[type];
   for (let offset = 0; offset < src.length; offset += CHUNK_BYTES) {
     const n = Math.min(CHUNK_BYTES, src.length - offset);
     const chunk = n === CHUNK_BYTES ? scratch : scratch.subarray(0, n);

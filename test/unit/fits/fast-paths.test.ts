@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FitsFile, encodeFits, writeFits, type PixelArray } from '../../../core/fits/index.js';
 import type { Bitpix } from '../../../core/fits/layout.js';
 import { riceDecode, riceDecodeInto, riceEncode } from '../../../core/fits/compression/rice.js';
+import { swapKernel, useSwapKernel } from '../../../core/fits/swap-kernel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fits-fast-'));
 
@@ -163,30 +164,84 @@ describe('whole-image reads', () => {
   });
 });
 
-describe('large whole-image reads (conversion in non-overlapping pieces)', () => {
-  it('gives every value of images large enough to be converted in many pieces, of each integer width', () => {
-    const n = 40_009;
-    const arrays: PixelArray[] = [
-      Uint16Array.from({ length: n }, (_, i) => (i * 40503) & 0xffff),
-      Int16Array.from({ length: n }, (_, i) => ((i * 40503) & 0xffff) - 32768),
-      Int8Array.from({ length: n }, (_, i) => ((i * 37) & 0xff) - 128),
-      Uint8Array.from({ length: n }, (_, i) => (i * 101) & 0xff),
-      Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0),
-      Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0),
-    ];
-    for (const data of arrays) {
-      const path = join(dir, `large-${data.constructor.name}.fits`);
-      writeFits(path, [{ type: 'image', data, axes: [n] }], { fsync: false });
-      const f = FitsFile.open(path);
-      sameFloats(f.readImageFloat32(0).data, Float32Array.from(data as ArrayLike<number>));
-      const into = new Float32Array(n);
-      f.readImageFloat32(0, { into });
-      sameFloats(into, Float32Array.from(data as ArrayLike<number>));
-      const physical = f.readImage(0).data as ArrayLike<number>;
-      let differing = 0;
-      for (let i = 0; i < n; i++) if (physical[i] !== (data as ArrayLike<number>)[i]) differing++;
-      expect(differing).toBe(0);
-      f.close();
+describe('large whole-image reads and writes, with and without the SIMD swap kernel', () => {
+  for (const simd of [true, false]) {
+    it(`${simd ? 'SIMD kernel' : 'Buffer.swapNN and in-place conversion in non-overlapping pieces'}: every value of each integer and float type survives a write and a read`, () => {
+      const n = 40_009;
+      const arrays: PixelArray[] = [
+        Uint16Array.from({ length: n }, (_, i) => (i * 40503) & 0xffff),
+        Int16Array.from({ length: n }, (_, i) => ((i * 40503) & 0xffff) - 32768),
+        Int8Array.from({ length: n }, (_, i) => ((i * 37) & 0xff) - 128),
+        Uint8Array.from({ length: n }, (_, i) => (i * 101) & 0xff),
+        Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0),
+        Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0),
+        Float32Array.from({ length: n }, (_, i) => (i - 20000) * 0.37),
+        Float64Array.from({ length: n }, (_, i) => (i - 20000) * 1.234567e10),
+        BigInt64Array.from({ length: n }, (_, i) => BigInt(i - 20000) * 182622766329724561n),
+        BigUint64Array.from({ length: n }, (_, i) => BigInt(i) * 182622766329724561n),
+      ];
+      useSwapKernel(simd);
+      try {
+        for (const data of arrays) {
+          const path = join(dir, `large-${data.constructor.name}-${simd}.fits`);
+          writeFits(path, [{ type: 'image', data, axes: [n] }], { fsync: false });
+          const f = FitsFile.open(path);
+          const physical = f.readImage(0).data;
+          expect(physical.constructor).toBe(data.constructor);
+          let differing = 0;
+          for (let i = 0; i < n; i++) if (physical[i] !== data[i]) differing++;
+          expect(differing, data.constructor.name).toBe(0);
+          if (!(data instanceof BigInt64Array || data instanceof BigUint64Array)) {
+            const expected = Float32Array.from(data);
+            sameFloats(f.readImageFloat32(0).data, expected);
+            const into = new Float32Array(n);
+            f.readImageFloat32(0, { into });
+            sameFloats(into, expected);
+          }
+          f.close();
+        }
+      } finally {
+        useSwapKernel(true);
+      }
+    });
+  }
+
+  it('the kernel reverses each value\'s bytes and flips the top bit as Buffer.swapNN and an XOR do', () => {
+    const kernel = swapKernel('read');
+    expect(kernel, 'WebAssembly SIMD is available in Node 20').toBeDefined();
+    if (!kernel) return;
+    const rand = lcg(9);
+    const source = Uint8Array.from({ length: 4096 }, () => Math.floor(rand() * 256));
+    for (const size of [1, 2, 4, 8] as const) {
+      for (const flip of [false, true]) {
+        for (const length of [0, size, 16 * size, 4096 - (4096 % size) - size]) {
+          const expected = Buffer.from(source.subarray(0, length));
+          if (size === 2) expected.swap16();
+          if (size === 4) expected.swap32();
+          if (size === 8) expected.swap64();
+          kernel.bytes.set(source);
+          kernel.toNative(length, size, flip);
+          const native = Buffer.from(expected);
+          if (flip) for (let b = size - 1; b < length; b += size) native[b] ^= 0x80;
+          expect(Buffer.from(kernel.bytes.subarray(0, length)).equals(native), `toNative size ${size} flip ${flip} length ${length}`).toBe(true);
+          kernel.bytes.set(source);
+          kernel.toBigEndian(length, size, flip);
+          const big = Buffer.from(expected);
+          if (flip) for (let b = 0; b < length; b += size) big[b] ^= 0x80;
+          expect(Buffer.from(kernel.bytes.subarray(0, length)).equals(big), `toBigEndian size ${size} flip ${flip} length ${length}`).toBe(true);
+        }
+      }
+    }
+    expect(() => kernel.toNative(6, 4, false)).toThrow(/swap of 6 bytes in 4-byte values/);
+  });
+
+  it('applies BZERO to BITPIX 32 and -64 data with BSCALE 1 (float32 and physical reads agree)', () => {
+    const data = Float64Array.from([1, 2, 3, 1000, -7.5]);
+    for (const [bitpix, values] of [[32, data.subarray(0, 4)], [-64, data]] as const) {
+      const f = FitsFile.fromBytes(encodeFits([{ type: 'image', data: values, axes: [values.length], bitpix, bzero: 5, bscale: 1 }]));
+      expect(Array.from(f.readImage(0).data as Float64Array)).toEqual(Array.from(values));
+      expect(Array.from(f.readImageFloat32(0).data)).toEqual(Array.from(values));
+      expect(Array.from(f.readImageFloat32(0, { region: { x: 0, y: 0, width: values.length, height: 1 } }).data)).toEqual(Array.from(values));
     }
   });
 });
