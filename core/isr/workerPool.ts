@@ -2,38 +2,16 @@
 // shared memory; raws are transferred to the worker that runs them and results transferred back,
 // so no pixel plane is copied between threads; recycle() sends output planes back for reuse.
 
-import { Worker } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Detector } from '../camera/geometry.js';
 import { type Box2I, Exposure, type MaskedImage } from '../image/index.js';
 import type { Config } from '../pipe/config/index.js';
-import { resolveWorker } from '../util/workers.js';
+import { startWorker } from '../util/workers.js';
 import type { IsrFields } from './isrConfig.js';
 import { planeBuffers } from './outputBuffers.js';
 import type { IsrTaskName } from './presets.js';
 import { type FromWorker, type IsrJob, detectorToJson, exposureFromMsg, exposureToMsg, toShared, transferables } from './workerProtocol.js';
-
-/**
- * Starts isr.worker.ts. From the bundles it is plain JS; from the sources (tsx, vitest) Node 20
- * workers do not honour `--import tsx` in execArgv, so the worker registers tsx's loader itself
- * before importing the TypeScript entry.
- */
-function startIsrWorker(): Worker {
-  const { file, execArgv } = resolveWorker('core/isr/isr.worker.ts');
-  if (execArgv.length === 0) return new Worker(file);
-  const require = createRequire(file);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-  const apiRel = pkg.exports['./esm/api']?.import?.default;
-  if (!apiRel) throw new Error(`cannot find tsx's ESM API in ${pkgPath}`);
-  const api = pathToFileURL(join(dirname(pkgPath), apiRel)).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); });`;
-  return new Worker(code, { eval: true });
-}
 
 export interface PoolJob {
   /**
@@ -72,7 +50,7 @@ export class IsrWorkerPool {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`IsrWorkerPool: threads must be a positive integer, got ${threads}`);
     this.threads = threads;
     for (let i = 0; i < threads; i++) {
-      const w = startIsrWorker();
+      const w = startWorker('core/isr/isr.worker.ts');
       w.on('message', (msg: FromWorker) => {
         const p = this.pending.get(msg.jobId);
         if (!p) return;

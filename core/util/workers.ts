@@ -18,10 +18,8 @@ function currentFile(): string {
 
 export interface ResolvedWorker {
   file: string;
-  /** True when `file` is TypeScript source that needs tsx to run. */
+  /** True when `file` is TypeScript source that needs tsx to run (startWorker boots it). */
   fromSource: boolean;
-  /** Deprecated: empty for bundles; callers should use startWorker, which boots sources itself. */
-  execArgv: string[];
 }
 
 /** Repository-relative source path of a worker, e.g. `core/isr/isr.worker.ts`. */
@@ -31,12 +29,12 @@ export function resolveWorker(sourcePath: string): ResolvedWorker {
     // Every bundle lives in dist/<part>/, workers in dist/workers/.
     const file = join(dirname(currentFile()), '..', 'workers', basename(sourcePath, '.ts') + '.js');
     if (!existsSync(file)) throw new Error(`worker bundle missing: ${file} (run "npm run build")`);
-    return { file, fromSource: false, execArgv: [] };
+    return { file, fromSource: false };
   }
   const repoRoot = join(dirname(currentFile()), '..', '..');
   const file = join(repoRoot, sourcePath);
   if (!existsSync(file)) throw new Error(`worker source missing: ${file}`);
-  return { file, fromSource: true, execArgv: ['--import', 'tsx'] };
+  return { file, fromSource: true };
 }
 
 let tsxApiUrl: string | undefined;
