@@ -29,6 +29,43 @@ export function goodValues(
   const mOffset = options.maskOffset ?? offset;
   const mStride = options.maskStride ?? stride;
   const out = new Float64Array(width * height);
+  // Float32 planes (nearly every caller) get their own monomorphic loops.
+  const n =
+    values instanceof Float32Array
+      ? mask
+        ? goodMaskedFloat32(values, width, height, offset, stride, mask, mOffset, mStride, andMask, out)
+        : goodFloat32(values, width, height, offset, stride, out)
+      : goodGeneric(values, width, height, offset, stride, mask, mOffset, mStride, andMask, out);
+  return out.subarray(0, n);
+}
+
+function goodFloat32(values: Float32Array, width: number, height: number, offset: number, stride: number, out: Float64Array): number {
+  let n = 0;
+  for (let y = 0; y < height; y++) {
+    const r = offset + y * stride;
+    for (let x = r; x < r + width; x++) {
+      const v = values[x];
+      // v − v is 0 exactly for finite v (NaN for NaN and ±Inf).
+      if (v - v === 0) out[n++] = v;
+    }
+  }
+  return n;
+}
+
+function goodMaskedFloat32(values: Float32Array, width: number, height: number, offset: number, stride: number, mask: Int32Array, mOffset: number, mStride: number, andMask: number, out: Float64Array): number {
+  let n = 0;
+  for (let y = 0; y < height; y++) {
+    const r = offset + y * stride;
+    const mr = mOffset + y * mStride;
+    for (let x = 0; x < width; x++) {
+      const v = values[r + x];
+      if (v - v === 0 && (mask[mr + x] & andMask) === 0) out[n++] = v;
+    }
+  }
+  return n;
+}
+
+function goodGeneric(values: Numeric, width: number, height: number, offset: number, stride: number, mask: Int32Array | undefined, mOffset: number, mStride: number, andMask: number, out: Float64Array): number {
   let n = 0;
   for (let y = 0; y < height; y++) {
     const r = offset + y * stride;
@@ -40,7 +77,7 @@ export function goodValues(
       out[n++] = v;
     }
   }
-  return out.subarray(0, n);
+  return n;
 }
 
 /** k-th smallest (0-based) by in-place quickselect (std::nth_element semantics). */
@@ -120,6 +157,7 @@ function interpolate(idx: number, q1: number, x1: number, x2: number): number {
 
 /** Half-integer bins: raw counts are integers and per-row medians of them half-integers. */
 const HIST_SCALE = 2;
+const HIST_INV = 1 / HIST_SCALE;
 const HIST_MAX_BINS = 1 << 16;
 
 /**
@@ -139,9 +177,11 @@ function quartilesByCounting(a: Float64Array): { q1: number; median: number; q3:
   if (!((max - min) * HIST_SCALE < HIST_MAX_BINS)) return undefined;
   const counts = new Int32Array((max - min) * HIST_SCALE + 1);
   for (let i = 0; i < n; i++) {
-    const b = (a[i] - min) * HIST_SCALE;
-    // A value off the grid (or −0, whose rebuilt value would be +0) takes the general path.
-    if (b !== Math.floor(b) || min + b / HIST_SCALE !== a[i] || Object.is(a[i], -0)) return undefined;
+    const x = a[i];
+    const b = (x - min) * HIST_SCALE;
+    // A value off the grid (or −0, whose rebuilt value would be +0) takes the general path. b is
+    // below 2^16 here, so `b | 0` is its integer part; × (1 / HIST_SCALE) is exact for a power of 2.
+    if (b !== (b | 0) || min + b * HIST_INV !== x || (x === 0 && 1 / x < 0)) return undefined;
     counts[b]++;
   }
   // The order statistics needed, ascending: ranks ⌊q(n−1)⌋ and the next, for q = ¼, ½, ¾.
