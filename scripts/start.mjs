@@ -12,6 +12,18 @@ const bin = process.env.BUTLER_BROWSER_MODE ? null : findElectronBinary();
 if (!bin) console.log('Electron binary not found: starting browser mode.');
 const child = bin
   ? spawn(bin, [join(root, 'dist/electron/main.cjs'), ...args], { stdio: 'inherit' })
-  : spawn(process.execPath, [join(root, 'bin/butler-desktop.js'), 'serve', ...args], { stdio: 'inherit' });
+  : spawn(process.execPath, [join(root, 'bin/butler-desktop.js'), 'serve', ...args], { stdio: 'inherit', env: nodeEnv() });
 child.on('exit', (code) => process.exit(code ?? 0));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+
+/**
+ * The browser-mode host (Node, not Electron) runs with glibc keeping freed large buffers for
+ * reuse, so images opened one after another cost no page faults (core/fits/README.md, "Speed");
+ * BUTLER_WARM_HEAP=0 turns it off.
+ */
+function nodeEnv() {
+  const tunables = process.env.GLIBC_TUNABLES ?? '';
+  if (process.env.BUTLER_WARM_HEAP === '0' || tunables.includes('glibc.malloc.mmap_max')) return process.env;
+  const warmHeap = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824';
+  return { ...process.env, GLIBC_TUNABLES: [tunables, warmHeap].filter(Boolean).join(':') };
+}
