@@ -19,7 +19,7 @@ import {
   type Scaling,
   type SwapPlan,
 } from './pixels.js';
-import { KERNEL_CHUNK, swapKernel, type SwapKernel } from './swap-kernel.js';
+import { KERNEL_CHUNK, wasmKernel, type WasmKernel } from './wasm/kernel.js';
 import { FileSource, MemorySource, type ByteSource } from './source.js';
 import { readCompressedImage, compressedImageInfo } from './compressed-read.js';
 import { parseTable, type Table } from './table.js';
@@ -151,7 +151,7 @@ export class FitsFile {
     if (!options.region) {
       const scaling = scalingOf(h.header, h.bitpix);
       const plan = swapPlanOf(scaling);
-      const kernel = swapKernel('read');
+      const kernel = wasmKernel('read');
       if (plan && kernel) {
         this.checkComplete(h);
         // Not zeroed: readSwapped writes every value (or throws).
@@ -244,7 +244,7 @@ export class FitsFile {
     // Not zeroed: the read and the conversion write every value (or this throws).
     const out = into ? into.subarray(0, n) : uninitializedFloat32(n);
     const plan = swapPlanOf(scaling);
-    const kernel = swapKernel('read');
+    const kernel = wasmKernel('read');
     if (plan && kernel && plan.size <= 4) {
       this.readSwapped(h, plan, kernel, out);
       return { axes: h.axes.slice(), data: out, scaling };
@@ -266,7 +266,7 @@ export class FitsFile {
    * `out` (the engine's native copy, converting to out's type), so the output is written once and
    * the stored bytes need no buffer of their own.
    */
-  private readSwapped(h: HduInfo, plan: SwapPlan, kernel: SwapKernel, out: PixelArray): void {
+  private readSwapped(h: HduInfo, plan: SwapPlan, kernel: WasmKernel, out: PixelArray): void {
     const total = pixelCount(h) * plan.size;
     const chunk = KERNEL_CHUNK - (KERNEL_CHUNK % plan.size);
     for (let done = 0; done < total; done += chunk) {

@@ -4,7 +4,7 @@
 import { FitsError } from './errors.js';
 import type { Bitpix } from './layout.js';
 import type { Header } from './header.js';
-import { KERNEL_CHUNK, swapKernel } from './swap-kernel.js';
+import { KERNEL_CHUNK, wasmKernel } from './wasm/kernel.js';
 
 export type PixelArray =
   | Uint8Array
@@ -565,7 +565,7 @@ export function* encodePixelChunks(data: PixelArray, s: Scaling): Generator<Uint
   const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const flipStep = UNSIGNED_FLIP[pixelTypeOf(data)];
   const size = bytesPerPixel(s.bitpix) as 1 | 2 | 4 | 8;
-  const kernel = swapKernel('write');
+  const kernel = wasmKernel('write');
   if (kernel) {
     for (let offset = 0; offset < src.length; offset += CHUNK_BYTES) {
       const n = Math.min(CHUNK_BYTES, src.length - offset);

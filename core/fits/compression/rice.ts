@@ -2,6 +2,7 @@
 // pixels, the zigzag-mapped differences are coded with a split parameter `fs`, plus special
 // codes for all-equal blocks and for blocks stored verbatim.
 import { FitsError } from '../errors.js';
+import { wasmKernel } from '../wasm/kernel.js';
 
 export type BytePix = 1 | 2 | 4;
 
@@ -72,12 +73,19 @@ export function riceDecode(input: Uint8Array, count: number, blockSize: number, 
  * it is exact (e.g. BZERO 32768 for 16-bit data); this decodes a tile straight into an image.
  */
 export function riceDecodeInto(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, out: RiceOutput, at: number, addend: number): void {
-  const { fsBits, fsMax, bBits } = PARAMS[bytePix];
   if (count === 0) return;
   if (!(blockSize >= 1)) throw new FitsError(`Rice block size must be at least 1, found ${blockSize}`);
   if (at < 0 || at + count > out.length) throw new FitsError(`internal: Rice output holds ${out.length} values, ${at + count} needed`);
   const len = input.length;
   if (len < bytePix + 1) throw new FitsError(`Rice data too short: ${len} bytes for ${count} pixels`);
+  // Float32 output: the WebAssembly decoder (the same algorithm), where it exists and the tile fits its memory.
+  if (out instanceof Float32Array && wasmKernel('read')?.riceToFloat32(input, count, blockSize, bytePix, PARAMS[bytePix], out, at, addend)) return;
+  decodeJs(input, count, blockSize, bytePix, out, at, addend);
+}
+
+function decodeJs(input: Uint8Array, count: number, blockSize: number, bytePix: BytePix, out: RiceOutput, at: number, addend: number): void {
+  const { fsBits, fsMax, bBits } = PARAMS[bytePix];
+  const len = input.length;
   // A pixel reads at most 57 bits past its start (31 zeros, the stop bit, 25 bits), so zero words
   // for two per pixel of a block keep every read in the buffer; overruns are caught at block ends
   // and in the zero-run loop by comparing the bit position with the stream's length.

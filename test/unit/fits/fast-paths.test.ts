@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FitsFile, encodeFits, writeFits, type PixelArray } from '../../../core/fits/index.js';
 import type { Bitpix } from '../../../core/fits/layout.js';
 import { riceDecode, riceDecodeInto, riceEncode } from '../../../core/fits/compression/rice.js';
-import { swapKernel, useSwapKernel } from '../../../core/fits/swap-kernel.js';
+import { useWasmKernels, wasmKernel } from '../../../core/fits/wasm/kernel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fits-fast-'));
 
@@ -138,6 +138,60 @@ describe('Rice decoder', () => {
   });
 });
 
+describe('Rice decoding into float32: WebAssembly and JavaScript decoders', () => {
+  it('give the encoded values (plus the addend) for every split parameter, zero runs, verbatim blocks and pixel width', () => {
+    const rand = lcg(21);
+    for (const bytePix of [1, 2, 4] as const) {
+      const bits = bytePix * 8;
+      const values: number[] = [];
+      for (let amp = 0; amp <= bits; amp++) {
+        for (let i = 0; i < 70; i++) {
+          // Mostly small noise with rare outliers: long unary runs (more than 64 zeros) inside low-entropy blocks.
+          const outlier = i % 23 === 5 ? 2 ** (bits - 2) : 0;
+          const v = Math.floor(rand() * 2 ** Math.min(amp, bits - 2)) + outlier + (bytePix === 1 ? 0 : -(2 ** (bits - 2)));
+          values.push(bytePix === 1 ? v & 0xff : bytePix === 2 ? (v << 16) >> 16 : v | 0);
+        }
+      }
+      // Addends for which value + addend is exact in float32 (as FITS readers use them).
+      const addend = bytePix === 2 ? 32768 : 0;
+      const expected = Float32Array.from(values, (v) => v + addend);
+      for (const block of [1, 7, 16, 32]) {
+        const bytes = riceEncode(values, block, bytePix);
+        for (const wasm of [true, false]) {
+          useWasmKernels(wasm);
+          try {
+            const out = new Float32Array(values.length + 3).fill(-1);
+            riceDecodeInto(bytes, values.length, block, bytePix, out, 2, addend);
+            sameFloats(out.subarray(2, 2 + values.length), expected);
+            expect([out[0], out[1], out[values.length + 2]]).toEqual([-1, -1, -1]);
+            expect(() => riceDecodeInto(bytes.subarray(0, bytes.length - 2), values.length, block, bytePix, out, 0, addend), `bytePix ${bytePix} block ${block} wasm ${wasm}`).toThrow(/Rice data ends early/);
+          } finally {
+            useWasmKernels(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('both decoders report an endless zero run and a split parameter out of range', () => {
+    const zeroRun = new Uint8Array(64);
+    zeroRun[4] = 0b00001000; // first value 0, then a block header with fs = 0, then zeros
+    const out = new Float32Array(1000);
+    expect(() => riceDecodeInto(zeroRun, 1000, 32, 4, out, 0, 0)).toThrow(/Rice data ends early \(decoded 0 of 1000/);
+    // Only BYTEPIX 4 has room for a split parameter beyond its maximum (5 bits: fs up to 30 > 25).
+    const badSplit = new Uint8Array(64);
+    badSplit[4] = 0b11111000; // first value 0, then fs + 1 = 31
+    for (const wasm of [true, false]) {
+      useWasmKernels(wasm);
+      try {
+        expect(() => riceDecodeInto(badSplit, 100, 32, 4, out, 0, 0)).toThrow(/split parameter (30 )?> 25/);
+      } finally {
+        useWasmKernels(true);
+      }
+    }
+  });
+});
+
 describe('whole-image reads', () => {
   for (const c of cases()) {
     it(`${c.label}: whole-image float32 equals the region path and the physical values`, () => {
@@ -180,7 +234,7 @@ describe('large whole-image reads and writes, with and without the SIMD swap ker
         BigInt64Array.from({ length: n }, (_, i) => BigInt(i - 20000) * 182622766329724561n),
         BigUint64Array.from({ length: n }, (_, i) => BigInt(i) * 182622766329724561n),
       ];
-      useSwapKernel(simd);
+      useWasmKernels(simd);
       try {
         for (const data of arrays) {
           const path = join(dir, `large-${data.constructor.name}-${simd}.fits`);
@@ -201,13 +255,13 @@ describe('large whole-image reads and writes, with and without the SIMD swap ker
           f.close();
         }
       } finally {
-        useSwapKernel(true);
+        useWasmKernels(true);
       }
     });
   }
 
   it('the kernel reverses each value\'s bytes and flips the top bit as Buffer.swapNN and an XOR do', () => {
-    const kernel = swapKernel('read');
+    const kernel = wasmKernel('read');
     expect(kernel, 'WebAssembly SIMD is available in Node 20').toBeDefined();
     if (!kernel) return;
     const rand = lcg(9);
