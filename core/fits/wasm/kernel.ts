@@ -1,7 +1,7 @@
 // Our WebAssembly kernels, one instance per use, each with its own fixed memory (it never grows,
 // so views on it stay valid):
 //  - byte order: big-endian ↔ native (and the top-bit flip of FITS's unsigned conventions) 16
-//    bytes a shuffle, in a 256 KB scratch that data read from or written to a file passes through
+//    bytes a shuffle, in a 512 KB scratch that data read from or written to a file passes through
 //    (Node's Buffer.swap32/swap64 go a value at a time: about 2.6 ms for a 39 MB float32 image,
 //    the shuffle a fraction of that);
 //  - Rice decoding of a tile into float32 (see ./rice.ts), about twice as fast as the JavaScript
@@ -14,7 +14,7 @@ import { riceToFloat32 } from './rice.js';
 import { FitsError } from '../errors.js';
 
 /** Bytes of the byte-order scratch (a multiple of 16 and of every value size). */
-export const KERNEL_CHUNK = 256 << 10;
+export const KERNEL_CHUNK = 512 << 10;
 
 /** Rice split-parameter field width, its largest value (verbatim blocks) and the verbatim value width, per BYTEPIX. */
 export interface RiceCoding {
