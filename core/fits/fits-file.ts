@@ -9,6 +9,8 @@ import {
   consumeToFloat32,
   decodePhysical,
   decodeToFloat32,
+  physicalTypeOf,
+  pixelTypeOf,
   scalingOf,
   setPixels,
   storedView,
@@ -144,24 +146,41 @@ export class FitsFile {
     return h.header;
   }
 
-  /** Pixels in the physical type astropy gives (uint16 for BZERO 32768, float when scaled, ...). */
-  readImage(ref: HduRef, options: { region?: Region } = {}): ImageData {
+  /**
+   * Pixels in the physical type astropy gives (uint16 for BZERO 32768, float when scaled, ...).
+   * `into`: an array of that type holding at least the pixels read, which receives them (no new
+   * memory); the result's data is then a view of it.
+   */
+  readImage(ref: HduRef, options: { region?: Region; into?: PixelArray } = {}): ImageData {
     const h = this.requireImage(ref);
-    if (h.kind === 'compressed-image') return readCompressedImage(this, h, options.region, 'physical');
-    if (!options.region) {
+    const { region, into } = options;
+    if (into) {
+      const type = physicalTypeOf(h.kind === 'compressed-image' ? scalingOf(this.imageHeader(h.index), h.bitpix) : scalingOf(h.header, h.bitpix));
+      if (pixelTypeOf(into) !== type) throw new FitsError(`the output array is ${pixelTypeOf(into)} but the image's pixels are ${type}`, this.where(h));
+      checkInto(into, regionPixels(h, region), this.where(h));
+    }
+    if (h.kind !== 'compressed-image' && !region) {
       const scaling = scalingOf(h.header, h.bitpix);
       const plan = swapPlanOf(scaling);
       const kernel = wasmKernel('read');
       if (plan && kernel) {
         this.checkComplete(h);
-        // Not zeroed: readSwapped writes every value (or throws).
-        const out = uninitializedPixels(plan.type, pixelCount(h));
+        const n = pixelCount(h);
+        // A new array is not zeroed: readSwapped writes every value (or throws).
+        const out = into ? into.subarray(0, n) : uninitializedPixels(plan.type, n);
         this.readSwapped(h, plan, kernel, out);
         return { axes: h.axes.slice(), data: out, scaling };
       }
     }
-    const { bytes, axes, scaling } = this.readImageBytes(h, options.region);
-    return { axes, data: decodePhysical(bytes, scaling), scaling };
+    let result: ImageData;
+    if (h.kind === 'compressed-image') result = readCompressedImage(this, h, region, 'physical');
+    else {
+      const { bytes, axes, scaling } = this.readImageBytes(h, region);
+      result = { axes, data: decodePhysical(bytes, scaling), scaling };
+    }
+    if (!into) return result;
+    setPixels(into, result.data, 0);
+    return { ...result, data: into.subarray(0, result.data.length) };
   }
 
   /** Physical values as float32 (BLANK → NaN), the fast path for display and processing. */
@@ -310,7 +329,7 @@ function regionPixels(h: HduInfo, region: Region | undefined): number {
   return region ? region.width * region.height : pixelCount(h);
 }
 
-function checkInto(into: Float32Array, n: number, where: FitsErrorLocation): void {
+function checkInto(into: PixelArray, n: number, where: FitsErrorLocation): void {
   if (into.length < n) throw new FitsError(`the output array holds ${into.length} values but the image has ${n} pixels`, where);
 }
 

@@ -3,10 +3,9 @@
 // pixel grid, LTV1/LTV2 = −xy0 and the 'A' WCS giving parent coordinates, MP_* on the mask), and a
 // DETECTOR table holding the detector as JSON. Each component reads alone: only the headers are
 // scanned and only the HDU (and, with a bbox, the rows) it needs are read.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { FitsFile, type HduInfo } from '../../fits/fits-file.js';
 import { Header } from '../../fits/header.js';
+import { physicalTypeOf, scalingOf } from '../../fits/pixels.js';
 import { writeFits, type HduSpec } from '../../fits/writer.js';
 import { loadCamera, shippedCameras } from '../../camera/cameraData.js';
 import { detectorFromJson, detectorToJson } from '../../camera/detectorJson.js';
@@ -216,29 +215,16 @@ export class ExposureFitsReader {
   }
 
   /**
-   * A whole uncompressed, unscaled int32 MASK plane read straight into a released buffer (byte
-   * swap in place), or undefined when that does not apply (then the generic path reads it).
+   * A whole int32 MASK plane (uncompressed or tile-compressed, unscaled) read straight into a
+   * released buffer, or undefined when there is none of its size (then a new array is read).
    */
   private readMaskInto(h: HduInfo, length: number): Int32Array | undefined {
-    if (h.kind !== 'image' || h.bitpix !== 32 || h.truncated || h.dataSize !== length * 4 || endianness() !== 'LE') return undefined;
-    const header = h.header;
-    if ((header.getNumber('BZERO') ?? 0) !== 0 || (header.getNumber('BSCALE') ?? 1) !== 1) return undefined;
+    if (h.truncated) return undefined;
+    const scaling = scalingOf(this.file.imageHeader(h.index), h.bitpix);
+    if (physicalTypeOf(scaling) !== 'int32') return undefined;
     const out = takeInt32Buffer(length);
     if (!out) return undefined;
-    const bytes = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-    const fd = openSync(this.path, 'r');
-    try {
-      let done = 0;
-      while (done < bytes.length) {
-        const got = readSync(fd, bytes, done, bytes.length - done, h.dataOffset + done);
-        if (got === 0) throw new Error(`${this.path}[MASK]: data unit ends after ${done} of ${bytes.length} bytes`);
-        done += got;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    bytes.swap32();
-    return out;
+    return this.file.readImage(h.index, { into: out }).data as Int32Array;
   }
 
   readMask(options: ExposureReadOptions = {}): Mask {

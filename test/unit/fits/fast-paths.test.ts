@@ -300,6 +300,27 @@ describe('large whole-image reads and writes, with and without the SIMD swap ker
   });
 });
 
+describe('physical reads into a caller\'s array', () => {
+  it('fills the array of the physical type for whole images, regions and compressed images, and refuses another type or too small an array', () => {
+    const data = Uint16Array.from({ length: N }, (_, i) => (i * 40503) & 0xffff);
+    const plain = FitsFile.fromBytes(encodeFits([{ type: 'image', data, axes: [W, H] }]));
+    const rice = FitsFile.fromBytes(encodeFits([{ type: 'image' }, { type: 'compressed-image', data, axes: [W, H] }]));
+    for (const [f, hdu] of [[plain, 0], [rice, 1]] as const) {
+      const into = new Uint16Array(N + 1).fill(7);
+      const whole = f.readImage(hdu, { into }).data;
+      expect(whole.buffer).toBe(into.buffer);
+      expect(Array.from(into.subarray(0, N))).toEqual(Array.from(data));
+      expect(into[N]).toBe(7);
+      const region = { x: 2, y: 3, width: 5, height: 4 };
+      const part = new Uint16Array(20);
+      f.readImage(hdu, { region, into: part });
+      expect(Array.from(part)).toEqual(Array.from(f.readImage(hdu, { region }).data as Uint16Array));
+      expect(() => f.readImage(hdu, { into: new Int16Array(N) })).toThrow(/the output array is int16 but the image's pixels are uint16/);
+      expect(() => f.readImage(hdu, { into: new Uint16Array(N - 1) })).toThrow(new RegExp(`holds ${N - 1} values but the image has ${N} pixels`));
+    }
+  });
+});
+
 describe('writing natural types', () => {
   it('writes the big-endian stored values the standard defines, in one piece or in chunks', () => {
     const n = 3 * 1024 * 1024 + 3; // more than one 4 MB chunk of uint16, odd length
