@@ -76,6 +76,10 @@ interface TxFrame {
 
 let savepointCounter = 0;
 
+/** A transaction's puts wait for the file writes once this many artifacts (or bytes) are not yet on disk. */
+const MAX_PENDING_WRITES = 4096;
+const MAX_PENDING_BYTES = 256 << 20;
+
 export class Butler {
   readonly config: ButlerConfig;
   readonly registry: Registry;
@@ -312,7 +316,10 @@ export class Butler {
       this.registry.importDatasets([ref]);
       prepared.commit(undo);
     }, () => prepared.discard());
-    if (inTransaction && this.datastore.pendingWrites > 64) await this.datastore.flushWrites(32);
+    // Bounds the memory held by artifacts still to write (a worker writes them meanwhile).
+    if (inTransaction && (this.datastore.pendingWrites > MAX_PENDING_WRITES || this.datastore.pendingBytes > MAX_PENDING_BYTES)) {
+      await this.datastore.flushWrites(Math.floor(this.datastore.pendingWrites / 2));
+    }
     return ref;
   }
 

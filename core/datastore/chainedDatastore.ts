@@ -49,6 +49,10 @@ export class ChainedDatastore implements Datastore {
     return this.children.reduce((n, c) => n + c.pendingWrites, 0);
   }
 
+  get pendingBytes(): number {
+    return this.children.reduce((n, c) => n + c.pendingBytes, 0);
+  }
+
   settle(): void {
     for (const c of this.children) c.settle();
   }

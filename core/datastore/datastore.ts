@@ -66,8 +66,10 @@ export interface Datastore {
   preparePut(obj: unknown, ref: DatasetRef, opts?: { defer?: boolean }): Promise<PreparedPut>;
   /** Waits until at most `limit` background writes remain (0: all); throws the first failure. */
   flushWrites(limit?: number): Promise<void>;
-  /** Background writes in flight. */
+  /** Background writes not yet on disk. */
   readonly pendingWrites: number;
+  /** Their bytes (held in memory until written). */
+  readonly pendingBytes: number;
   /** Tells the datastore that nothing is in flight any more (lets it trim its crash journal). */
   settle(): void;
   get(ref: DatasetRef, options?: GetOptions): Promise<unknown>;

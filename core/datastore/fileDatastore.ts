@@ -26,7 +26,9 @@ import { DatasetLocationTable, FileRecordsTable, type StoredFileInfo } from './r
 import { conformerFor, lookupRef } from './refAdapter.js';
 import { PosixStorage } from './storage/posixStorage.js';
 import { StorageError, TRANSFER_MODES, type StagedFile, type TransferMode } from './storage/storage.js';
+import type { FileOpFailure } from './storage/fileOps.js';
 import { checksumBytes, checksumFile } from './checksum.js';
+import type { FileJob } from './storage/fileOpsWorker.js';
 
 export interface FileDatastoreOptions {
   /** The datastore config section with `<butlerRoot>` already replaced in `root`. */
@@ -46,6 +48,27 @@ export interface FileDataset {
   formatter?: string;
 }
 
+/** Artifacts of a transaction are written in batches of this many (one journal write and one worker message each). */
+const WRITE_BATCH = 64;
+/** ...or sooner once this many bytes wait (large datasets go out at once). */
+const WRITE_BATCH_BYTES = 8 << 20;
+
+/** An artifact of a transaction waiting for its background write (deferred mode). */
+interface PendingWrite {
+  path: string;
+  bytes: Uint8Array;
+  /** True once the file on disk is ours (only then may a rollback delete it). */
+  published: boolean;
+  /** Settles when its batch is done; null while still queued. */
+  settled: Promise<void> | null;
+}
+
+interface WriteJob {
+  job: FileJob;
+  writes: PendingWrite[];
+  settled: Promise<void>;
+}
+
 /** An artifact ready to publish: a staged temporary file, or (deferred mode) bytes still to write. */
 interface StagedPart {
   staged?: StagedFile;
@@ -54,6 +77,7 @@ interface StagedPart {
   info: StoredFileInfo;
 }
 
+const EMPTY_BYTES = new Uint8Array(0);
 
 export class FileDatastore implements Datastore {
   readonly name: string;
@@ -74,8 +98,12 @@ export class FileDatastore implements Datastore {
   /** Formatter, format and template per dataset type (+instrument): looked up once, used on every put. */
   private readonly plans = new Map<string, { choice: FormatterChoice; info: FormatterInfo; template: FileTemplate }>();
   private readonly optionsCache = new WeakMap<DatasetType, Map<string, Readonly<Record<string, unknown>>>>();
-  private readonly pending = new Set<Promise<void>>();
-  private readonly pendingByPath = new Map<string, Promise<void>>();
+  /** Deferred writes not yet handed to the file worker, then those in flight (oldest first). */
+  private queue: PendingWrite[] = [];
+  private queuedBytes = 0;
+  private readonly jobs: WriteJob[] = [];
+  private readonly pendingByPath = new Map<string, PendingWrite>();
+  private unwrittenBytes = 0;
   private readonly writeErrors: unknown[] = [];
 
   constructor(opts: FileDatastoreOptions) {
@@ -189,62 +217,110 @@ export class FileDatastore implements Datastore {
   }
 
   settle(): void {
-    if (this.pending.size === 0) this.journal.settle();
+    if (this.pendingByPath.size === 0) this.journal.settle();
   }
 
-  /** Writes of a transaction still in flight (deferred mode). */
+  /** Deferred writes not yet on disk. */
   get pendingWrites(): number {
-    return this.pending.size;
+    return this.pendingByPath.size;
+  }
+
+  /** Bytes of the deferred writes not yet on disk. */
+  get pendingBytes(): number {
+    return this.unwrittenBytes;
   }
 
   /**
-   * Starts writing an artifact in the background; flushWrites() waits for it. The returned
-   * state says whether the file was published by us (only then may a rollback delete it).
+   * Queues an artifact for writing in the background (flushWrites() waits for it). Files are
+   * created directly under their final names, never replacing one: nothing refers to them
+   * before the transaction commits, which waits for them, and the crash journal lists them
+   * first, so a killed process leaves nothing the next open does not remove.
    */
-  private startWrite(path: string, bytes: Uint8Array): { published: boolean } {
-    const state = { published: false };
+  private startWrite(path: string, bytes: Uint8Array): PendingWrite {
     // An existing file is refused by the write itself (reported at flush); this catches clashes within the batch.
     if (this.pendingByPath.has(path)) {
       throw new StorageError(`Refusing to overwrite existing file ${this.storage.absolute(path)}; another dataset already uses this path (check the file template)`);
     }
-    this.journal.record('put', this.storage.absolute(path));
-    const write = this.storage.writeAsync(path, bytes).then(
-      () => {
-        state.published = true;
-      },
-      (err: unknown) => {
-        this.journal.record('keep', this.storage.absolute(path));
-        throw err;
-      },
-    );
-    const tracked = write.finally(() => {
-      this.pending.delete(tracked);
-      this.pendingByPath.delete(path);
+    const write: PendingWrite = { path, bytes, published: false, settled: null };
+    this.queue.push(write);
+    this.pendingByPath.set(path, write);
+    this.queuedBytes += bytes.length;
+    this.unwrittenBytes += bytes.length;
+    if (this.queue.length >= WRITE_BATCH || this.queuedBytes >= WRITE_BATCH_BYTES) this.dispatch(true);
+    return write;
+  }
+
+  /** Hands the queued writes to the storage as one batch (journal first). */
+  private dispatch(full: boolean): void {
+    if (this.queue.length === 0) return;
+    const writes = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    const paths = writes.map((w) => this.storage.absolute(w.path));
+    this.journal.recordAll('put', paths);
+    // A transaction with several batches is worth the second core (the worker starts once, in the background).
+    if (full) this.storage.startFileWorker();
+    const job = this.storage.writeNewFiles(paths, writes.map((w) => w.bytes));
+    const entry: WriteJob = { job, writes, settled: Promise.resolve() };
+    entry.settled = job.done.then((failures) => this.finishWrites(entry, paths, failures));
+    for (const w of writes) w.settled = entry.settled;
+    this.jobs.push(entry);
+  }
+
+  private finishWrites(entry: WriteJob, paths: string[], failures: FileOpFailure[]): void {
+    const failed = new Map<number, FileOpFailure>();
+    for (const f of failures) {
+      if (f.index >= 0) failed.set(f.index, f);
+      else this.writeErrors.push(new StorageError(f.message));
+    }
+    entry.writes.forEach((w, i) => {
+      const f = failed.get(i);
+      if (f === undefined) w.published = true;
+      else if (f.existed) {
+        // Not ours: recovery must not delete it.
+        this.journal.record('keep', paths[i]);
+        this.writeErrors.push(new StorageError(`Refusing to overwrite existing file ${paths[i]}; another dataset already uses this path (check the file template)`));
+      } else this.writeErrors.push(new StorageError(`Cannot write ${paths[i]}: ${f.message}`));
+      this.unwrittenBytes -= w.bytes.length;
+      w.bytes = EMPTY_BYTES;
+      if (this.pendingByPath.get(w.path) === w) this.pendingByPath.delete(w.path);
     });
-    // Failures are kept for flushWrites() to report (the promise may settle long before).
-    tracked.catch((err: unknown) => {
-      this.writeErrors.push(err);
-    });
-    this.pending.add(tracked);
-    this.pendingByPath.set(path, tracked);
-    return state;
+    this.jobs.splice(this.jobs.indexOf(entry), 1);
   }
 
   /**
-   * Waits until at most `limit` background writes are in flight (0: all done). Throws the
-   * first write error, after every write has settled, so the caller can roll back.
+   * Waits until at most `limit` deferred writes are not on disk (0: all), doing the unclaimed
+   * ones itself meanwhile. Throws the first write error, after every write has settled, so
+   * the caller can roll back.
    */
   async flushWrites(limit = 0): Promise<void> {
-    while (this.pending.size > limit && this.writeErrors.length === 0) {
-      await Promise.allSettled(limit === 0 ? [...this.pending] : [this.pending.values().next().value as Promise<void>]);
+    while (this.pendingByPath.size > limit && this.writeErrors.length === 0) {
+      if (this.jobs.length === 0) this.dispatch(false);
+      const oldest = this.jobs[0];
+      if (oldest === undefined) break;
+      oldest.job.help();
+      await oldest.settled;
     }
     if (this.writeErrors.length > 0) {
-      await Promise.allSettled([...this.pending]);
-      // Let the rejection handlers of just-settled writes run before reading the errors.
-      await Promise.resolve();
+      // The transaction will roll back: queued artifacts need not be written at all.
+      for (const w of this.queue.splice(0)) {
+        this.unwrittenBytes -= w.bytes.length;
+        w.settled = Promise.resolve();
+        if (this.pendingByPath.get(w.path) === w) this.pendingByPath.delete(w.path);
+      }
+      this.queuedBytes = 0;
+      await Promise.all(this.jobs.map((j) => j.settled));
       const [first] = this.writeErrors.splice(0);
       throw first;
     }
+  }
+
+  /** Waits for the deferred write of one artifact (queued ones are sent first). */
+  private async awaitWrite(path: string): Promise<void> {
+    const write = this.pendingByPath.get(path);
+    if (write === undefined) return;
+    if (write.settled === null) this.dispatch(false);
+    await write.settled;
   }
 
   /**
@@ -287,11 +363,11 @@ export class FileDatastore implements Datastore {
             }
             undo.onRollback(() => this.storage.remove(p.path));
           } else {
-            const state = this.startWrite(p.path, p.bytes as Uint8Array);
+            const write = this.startWrite(p.path, p.bytes as Uint8Array);
             // On rollback the caller has waited for background writes (flushWrites) first;
             // a file that was already there (the write refused it) is not ours to delete.
             undo.onRollback(() => {
-              if (state.published) this.storage.remove(p.path);
+              if (write.published) this.storage.remove(p.path);
             });
           }
         }
@@ -342,8 +418,7 @@ export class FileDatastore implements Datastore {
   }
 
   private async readRecord(ref: DatasetRef, rec: StoredFileInfo, component: string | undefined, parameters: Record<string, unknown>): Promise<unknown> {
-    const inFlight = this.pendingByPath.get(rec.path);
-    if (inFlight) await inFlight;
+    await this.awaitWrite(rec.path);
     const info = resolveFormatter(rec.formatter, () => this.storage.uri(rec.path));
     await Promise.all([ensureFormatLoaded(info.format), ensureStorageClassLoaded(rec.storageClass)]);
     const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
@@ -428,7 +503,7 @@ export class FileDatastore implements Datastore {
     const candidates = [...new Set(trashed.map((r) => r.path).filter((p) => !p.includes('://')))];
     const stillUsed = this.records.pathsStillUsed(candidates, this.name);
     const doomed = candidates.filter((p) => !stillUsed.has(p));
-    for (const p of doomed) this.journal.record('del', this.storage.absolute(p));
+    this.journal.recordAll('del', doomed.map((p) => this.storage.absolute(p)));
     this.db.transaction(() => {
       this.records.deleteTrashed(this.name);
       this.locations.clearTrash();
@@ -527,6 +602,7 @@ export class FileDatastore implements Datastore {
   }
 
   close(): void {
+    this.storage.close();
     this.journal.close();
   }
 }

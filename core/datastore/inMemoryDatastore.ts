@@ -29,6 +29,7 @@ export class InMemoryDatastore implements Datastore {
   }
 
   readonly pendingWrites = 0;
+  readonly pendingBytes = 0;
 
   settle(): void {
     // No journal: nothing to trim.

@@ -44,12 +44,26 @@ export class CrashJournal {
   }
 
   record(kind: JournalKind, absPath: string): void {
+    this.append(`${kind}\t${absPath}\n`);
+  }
+
+  /** Records many paths with one write (a batch of puts or deletions). */
+  recordAll(kind: JournalKind, absPaths: readonly string[]): void {
+    if (absPaths.length === 0) return;
+    let text = '';
+    for (const p of absPaths) text += `${kind}\t${p}\n`;
+    this.append(text);
+  }
+
+  private append(text: string): void {
     if (this.fd === undefined) {
       mkdirSync(this.dir, { recursive: true });
       this.fd = openSync(this.file, 'a');
     }
-    const line = `${kind}\t${absPath}\n`;
-    this.written += writeSync(this.fd, line);
+    const bytes = Buffer.from(text);
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    this.written += bytes.length;
     if (this.fsync) fsyncSync(this.fd);
   }
 

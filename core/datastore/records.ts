@@ -1,7 +1,7 @@
 // The datastore's rows in the registry database, in daf_butler's tables:
 // file_datastore_records (one row per artifact, component "__NULL_STRING__" for none),
 // dataset_location and dataset_location_trash (which datastore holds which dataset).
-import type { Database } from '../registry/db/database.js';
+import type { Database, PreparedStatement } from '../registry/db/database.js';
 import { hexToUuid, uuidToHex } from '../datasets/ids.js';
 
 export const NULL_COMPONENT = '__NULL_STRING__';
@@ -37,9 +37,10 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS dataset_location_trash (datastore_name TEXT NOT NULL, dataset_id CHAR(32) NOT NULL, PRIMARY KEY (datastore_name, dataset_id))`,
 ];
 
-function fromRow(r: RecordRow): StoredFileInfo {
+/** A stored row as a record; `datasetId` when the caller knows it in its hyphenated form already. */
+function fromRow(r: RecordRow, datasetId?: string): StoredFileInfo {
   return {
-    datasetId: hexToUuid(r.dataset_id),
+    datasetId: datasetId !== undefined && datasetId.length === 36 && datasetId === datasetId.toLowerCase() ? datasetId : hexToUuid(r.dataset_id),
     path: r.path,
     formatter: r.formatter,
     storageClass: r.storage_class,
@@ -50,6 +51,10 @@ function fromRow(r: RecordRow): StoredFileInfo {
 }
 
 export class FileRecordsTable {
+  /** Statements of the hot paths (put, get), prepared once. */
+  private insertStmt: PreparedStatement | undefined;
+  private getStmt: PreparedStatement | undefined;
+
   constructor(
     private readonly db: Database,
     readonly table = 'file_datastore_records',
@@ -64,14 +69,18 @@ export class FileRecordsTable {
   }
 
   insert(infos: readonly StoredFileInfo[]): void {
-    const stmt = this.db.prepare(
+    const stmt = (this.insertStmt ??= this.db.prepare(
       `INSERT INTO ${this.table} (dataset_id, path, formatter, storage_class, component, checksum, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
+    ));
     for (const i of infos) stmt.run(uuidToHex(i.datasetId), i.path, i.formatter, i.storageClass, i.component ?? NULL_COMPONENT, i.checksum, i.fileSize);
   }
 
   get(datasetId: string): StoredFileInfo[] {
-    return this.db.prepare(`SELECT * FROM ${this.table} WHERE dataset_id = ? ORDER BY component`).all<RecordRow>(uuidToHex(datasetId)).map(fromRow);
+    const stmt = (this.getStmt ??= this.db.prepare(`SELECT * FROM ${this.table} WHERE dataset_id = ? ORDER BY component`));
+    const rows = stmt.all<RecordRow>(uuidToHex(datasetId));
+    const out: StoredFileInfo[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = fromRow(rows[i], datasetId);
+    return out;
   }
 
   has(datasetId: string): boolean {
@@ -92,7 +101,7 @@ export class FileRecordsTable {
     return this.db
       .prepare(`SELECT r.* FROM ${this.table} r JOIN dataset_location_trash t ON t.dataset_id = r.dataset_id WHERE t.datastore_name = ?`)
       .all<RecordRow>(datastoreName)
-      .map(fromRow);
+      .map((r) => fromRow(r));
   }
 
   /** Of the given paths, those still used by a dataset that is not in the trash. */
@@ -119,8 +128,10 @@ export class DatasetLocationTable {
     readonly datastoreName: string,
   ) {}
 
+  private insertStmt: PreparedStatement | undefined;
+
   insert(datasetIds: readonly string[]): void {
-    const stmt = this.db.prepare('INSERT OR IGNORE INTO dataset_location (datastore_name, dataset_id) VALUES (?, ?)');
+    const stmt = (this.insertStmt ??= this.db.prepare('INSERT OR IGNORE INTO dataset_location (datastore_name, dataset_id) VALUES (?, ?)'));
     for (const id of datasetIds) stmt.run(this.datastoreName, uuidToHex(id));
   }
 

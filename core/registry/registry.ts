@@ -233,6 +233,8 @@ export class Registry {
 
   removeCollection(name: string): void {
     this.checkWriteable(`remove collection '${name}'`);
+    // Its summary rows go with it (cascade).
+    this.datasets.forgetSummaries();
     this.collections.remove(name);
   }
 
@@ -277,6 +279,7 @@ export class Registry {
 
   removeDatasetType(name: string): void {
     this.checkWriteable(`remove dataset type '${name}'`);
+    this.datasets.forgetSummaries();
     this.datasetTypes.remove(name);
   }
 

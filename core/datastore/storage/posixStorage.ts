@@ -4,11 +4,11 @@ import {
   closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
   statSync, symlinkSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { link as linkAsync, open as openAsync, rename as renameAsync, rm as rmAsync, unlink, writeFile as writeFileAsync } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError, type StagedFile, type Storage } from './storage.js';
 import { checksumFile } from '../checksum.js';
+import { FileOpsWorker, type FileJob } from './fileOpsWorker.js';
 
 export interface PosixStorageOptions {
   /** fsync files and their directory before publishing (slower; survives power loss). */
@@ -26,6 +26,16 @@ export function isTempName(name: string): boolean {
 
 let counter = 0;
 
+/** One file worker per process: it holds no state, so every storage (and repository) shares it. */
+const sharedFileOps = new FileOpsWorker();
+
+const PLAIN_SEGMENTS = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
+
+/** A relative path of plain segments, none of them starting with a dot (so no `.` or `..`). */
+function isPlainRelative(path: string): boolean {
+  return PLAIN_SEGMENTS.test(path);
+}
+
 export class PosixStorage implements Storage {
   readonly kind = 'posix';
   readonly root: string;
@@ -33,6 +43,8 @@ export class PosixStorage implements Storage {
   private readonly fsync: boolean;
   private readonly onTemp: ((p: string) => void) | undefined;
   private readonly knownDirs = new Set<string>();
+  /** Bulk writes and removals, on the process's file worker once started. */
+  private readonly files = sharedFileOps;
 
   constructor(root: string, options: PosixStorageOptions = {}) {
     this.root = resolve(root.startsWith('file://') ? fileURLToPath(root) : root);
@@ -43,6 +55,8 @@ export class PosixStorage implements Storage {
 
   /** Absolute local path for a stored path; relative paths may not leave the root. */
   absolute(path: string): string {
+    // Plain relative paths (what templates make) cannot leave the root: no resolve() needed (a hot path).
+    if (isPlainRelative(path)) return this.root + sep + path;
     if (path.startsWith('file://')) return fileURLToPath(path);
     if (isAbsolute(path)) return path;
     const abs = resolve(this.root, path);
@@ -64,7 +78,7 @@ export class PosixStorage implements Storage {
 
   uri(path: string): string {
     // Plain relative paths need no percent-encoding: skip the URL machinery (a hot path).
-    if (/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path) && !path.split('/').includes('..')) return this.rootUri + path;
+    if (isPlainRelative(path)) return this.rootUri + path;
     return pathToFileURL(this.absolute(path)).href;
   }
 
@@ -145,42 +159,6 @@ export class PosixStorage implements Storage {
     }
   }
 
-  /**
-   * Writes bytes to a temporary file and renames it into place, in the background (the
-   * thread pool overlaps file creation with the caller's work). Refuses to replace a file.
-   */
-  async writeAsync(path: string, bytes: Uint8Array): Promise<void> {
-    const abs = this.absolute(path);
-    this.ensureDir(dirname(abs));
-    const tmp = this.tempFor(abs);
-    try {
-      await writeFileAsync(tmp, bytes, { flag: 'wx' });
-      if (this.fsync) {
-        const handle = await openAsync(tmp, 'r');
-        await handle.sync();
-        await handle.close();
-      }
-      // link() refuses to replace an existing file, atomically and off the main thread.
-      let linked = false;
-      try {
-        await linkAsync(tmp, abs);
-        linked = true;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST' || existsSync(abs)) {
-          throw new StorageError(`Refusing to overwrite existing file ${abs}; another dataset already uses this path (check the file template)`, { cause: err });
-        }
-        // File systems without hard links: check-then-rename instead.
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-        await renameAsync(tmp, abs);
-      }
-      if (linked) await unlink(tmp);
-    } catch (err) {
-      await rmAsync(tmp, { force: true });
-      throw err;
-    }
-  }
-
   commit(staged: StagedFile): void {
     const abs = this.absolute(staged.path);
     // link() publishes without ever replacing an existing file (rename would, silently).
@@ -220,20 +198,39 @@ export class PosixStorage implements Storage {
     }
   }
 
-  /** Removes many artifacts concurrently (missing ones are ignored). */
-  async removeMany(paths: readonly string[], concurrency = 16): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < paths.length) {
-        const abs = this.absolute(paths[next++]);
-        try {
-          await unlink(abs);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError(`Cannot remove ${abs}: ${(err as Error).message}`, { cause: err });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+  /**
+   * Removes many artifacts (missing ones are ignored): shared between this thread and the file
+   * worker when it runs, else here (synchronous unlinks beat the thread pool's round trips).
+   */
+  async removeMany(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const abs = paths.map((p) => this.absolute(p));
+    const job = this.files.submit({ kind: 'remove', paths: abs });
+    job.help();
+    const failures = await job.done;
+    if (failures.length > 0) {
+      const f = failures[0];
+      const what = f.index >= 0 ? abs[f.index] : `${abs.length} files`;
+      throw new StorageError(`Cannot remove ${what}: ${f.message}${failures.length > 1 ? ` (and ${failures.length - 1} more failures)` : ''}`);
+    }
+  }
+
+  /**
+   * Creates new files (absolute paths inside the root), never replacing one, as one batch: on
+   * the file worker when it runs (the caller may help), else right here. A failed item is
+   * reported in the job's failures and leaves no file of ours behind.
+   */
+  writeNewFiles(absPaths: string[], data: Uint8Array[]): FileJob {
+    return this.files.submit({ kind: 'write', paths: absPaths, data, fsync: this.fsync });
+  }
+
+  /** Starts the file worker in the background (for bulk writes and removals). */
+  startFileWorker(): void {
+    this.files.start();
+  }
+
+  close(): void {
+    // The file worker is shared by every storage of the process and idles unreferenced: nothing to stop.
   }
 
   transferIn(source: string, path: string, mode: 'copy' | 'move' | 'link' | 'symlink' | 'hardlink' | 'relsymlink'): void {

@@ -35,6 +35,12 @@ export interface Database {
   transaction<T>(fn: () => T): T;
   readonly inTransaction: boolean;
   /**
+   * Changes whenever an outermost transaction begins and whenever anything rolls back, through
+   * transaction() or exec(). What a caller learnt about the database inside a transaction stays
+   * true while the epoch is unchanged (e.g. which summary rows already exist).
+   */
+  readonly writeEpoch: number;
+  /**
    * Runs fn in a transaction with foreign-key enforcement off, for bulk loads whose caller checks
    * the same references itself (once per distinct value rather than once per row). Returns null
    * without running fn when that is impossible (inside an open transaction the setting cannot change).

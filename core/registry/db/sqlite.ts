@@ -45,12 +45,18 @@ class SqliteStatement implements PreparedStatement {
   }
 }
 
+/** SQL that begins or rolls back a transaction (see Database.writeEpoch). */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|ROLLBACK)\b/i;
+
 export class SqliteDatabase implements Database {
   readonly dialect = 'sqlite' as const;
   readonly readOnly: boolean;
   readonly location: string;
   private readonly native: Native;
   private readonly cache = new Map<string, SqliteStatement>();
+  private epoch = 0;
+  /** Transaction statements, prepared once (better-sqlite3's transaction() builds four wrappers per call). */
+  private txStatements: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', NativeStatement> | undefined;
 
   constructor(path: string, options: SqliteOptions = {}) {
     this.location = path;
@@ -74,7 +80,12 @@ export class SqliteDatabase implements Database {
   }
 
   exec(sql: string): void {
+    if (TRANSACTION_CONTROL.test(sql)) this.epoch++;
     this.native.exec(sql);
+  }
+
+  get writeEpoch(): number {
+    return this.epoch;
   }
 
   prepare(sql: string): PreparedStatement {
@@ -87,8 +98,33 @@ export class SqliteDatabase implements Database {
   }
 
   transaction<T>(fn: () => T): T {
-    // better-sqlite3 turns nested transaction() calls into savepoints.
-    return this.native.transaction(fn)();
+    const s = (this.txStatements ??= {
+      begin: this.native.prepare('BEGIN') as NativeStatement,
+      commit: this.native.prepare('COMMIT') as NativeStatement,
+      rollback: this.native.prepare('ROLLBACK') as NativeStatement,
+      savepoint: this.native.prepare('SAVEPOINT registry_tx') as NativeStatement,
+      release: this.native.prepare('RELEASE registry_tx') as NativeStatement,
+      rollbackTo: this.native.prepare('ROLLBACK TO registry_tx') as NativeStatement,
+    });
+    // Nested calls become savepoints (same name: RELEASE and ROLLBACK TO act on the innermost).
+    const nested = this.native.inTransaction;
+    if (!nested) this.epoch++;
+    (nested ? s.savepoint : s.begin).run();
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new TypeError('A database transaction function must be synchronous (it returned a promise)');
+      (nested ? s.release : s.commit).run();
+      return result;
+    } catch (err) {
+      if (this.native.inTransaction) {
+        this.epoch++;
+        if (nested) {
+          s.rollbackTo.run();
+          s.release.run();
+        } else s.rollback.run();
+      }
+      throw err;
+    }
   }
 
   transactionWithoutForeignKeys<T>(fn: () => T): { result: T } | null {
@@ -96,7 +132,7 @@ export class SqliteDatabase implements Database {
     if (this.readOnly || this.native.inTransaction) return null;
     this.native.pragma('foreign_keys = OFF');
     try {
-      return { result: this.native.transaction(fn)() };
+      return { result: this.transaction(fn) };
     } finally {
       this.native.pragma('foreign_keys = ON');
     }

@@ -1,0 +1,119 @@
+// Batches of file writes and removals that two threads can share: the main thread and the
+// file-operations worker take the next item of a batch from a shared counter (Atomics), so
+// whoever is free does the work and nothing is done twice. Used by PosixStorage for the
+// artifacts of a Butler transaction and for emptying the trash.
+import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One item of a batch that failed. `existed`: a write found the file already there (not ours). */
+export interface FileOpFailure {
+  index: number;
+  code: string | undefined;
+  message: string;
+  existed: boolean;
+}
+
+export interface WriteBatch {
+  kind: 'write';
+  /** Absolute paths of new files. */
+  paths: string[];
+  data: Uint8Array[];
+  fsync: boolean;
+}
+
+export interface RemoveBatch {
+  kind: 'remove';
+  paths: string[];
+}
+
+export type FileBatch = WriteBatch | RemoveBatch;
+
+/** Messages to the worker: a batch and the shared counter its items are claimed from. */
+export interface FileBatchMessage {
+  id: number;
+  batch: FileBatch;
+  claim: SharedArrayBuffer;
+}
+
+export type FromFileWorker = { ready: true } | { id: number; failures: FileOpFailure[] };
+
+/** Opens a new file for writing (never an existing one), making its directory when missing. */
+function createExclusive(abs: string): number {
+  try {
+    return openSync(abs, 'wx');
+  } catch (err) {
+    // Optimistic: most files go to existing directories, so mkdir only when the open says so.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(abs), { recursive: true });
+    return openSync(abs, 'wx');
+  }
+}
+
+/** Creates a new file with `bytes` (never replacing one); a file left half-written is removed. */
+export function writeNewFile(abs: string, bytes: Uint8Array, fsync: boolean): void {
+  const fd = createExclusive(abs);
+  try {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    if (fsync) fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(abs);
+    throw err;
+  }
+  closeSync(fd);
+}
+
+/** Removes a file; a missing one is not an error. */
+export function removeFile(abs: string): void {
+  try {
+    unlinkSync(abs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function fsyncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Does the items of `batch` not yet claimed by the other thread, appending failures.
+ * Returns how many items this call did.
+ */
+export function workOnBatch(batch: FileBatch, claim: Int32Array, failures: FileOpFailure[]): number {
+  const n = batch.paths.length;
+  let done = 0;
+  const touchedDirs = batch.kind === 'write' && batch.fsync ? new Set<string>() : null;
+  for (;;) {
+    const i = Atomics.add(claim, 0, 1);
+    if (i >= n) break;
+    const abs = batch.paths[i];
+    try {
+      if (batch.kind === 'write') {
+        writeNewFile(abs, batch.data[i], batch.fsync);
+        touchedDirs?.add(dirname(abs));
+      } else removeFile(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      failures.push({ index: i, code, message: err instanceof Error ? err.message : String(err), existed: batch.kind === 'write' && code === 'EEXIST' });
+    }
+    done++;
+  }
+  // Durable publication: the new directory entries too, not only the file contents.
+  if (touchedDirs) {
+    for (const dir of touchedDirs) {
+      try {
+        fsyncDirectory(dir);
+      } catch (err) {
+        failures.push({ index: -1, code: (err as NodeJS.ErrnoException).code, message: `fsync of directory ${dir}: ${err instanceof Error ? err.message : String(err)}`, existed: false });
+      }
+    }
+  }
+  return done;
+}
