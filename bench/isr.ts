@@ -3,12 +3,14 @@
 //      variance — our fused path, our step-by-step path, ccdproc, numpy float32, and the
 //      memory-copy floor (a Float32Array copy of the raw size) in both languages;
 //   2. a full 36-CCD exposure on a pool of worker threads (default 2).
-// Usage: npx tsx bench/isr.ts [--data DIR] [--runs N] [--threads N] [--ccds N] [--pages huge|4k]
+// Usage: npx tsx bench/isr.ts [--data DIR] [--runs N] [--threads N] [--ccds N] [--pages warm|huge|4k]
 // Without --data the reference files are generated with /usr/bin/python3 ccdproc_reference.py.
-// Memory pages: numpy asks for transparent huge pages on large arrays by default; Node cannot from
-// inside the process, so by default this script re-runs itself under
-// GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc then does it for V8's array buffers), putting both
-// sides on the same footing; `--pages 4k` measures with ordinary 4 KB pages.
+// Memory pages: each side runs as it ships. numpy asks for transparent huge pages on large arrays
+// by itself; `butler run-isr` (bin/butler.js) restarts itself with glibc keeping freed large
+// buffers on its heap for reuse (the "warm heap": GLIBC_TUNABLES mmap_max=0, trim_threshold 1 GB),
+// so new images cost no page faults. By default this script re-runs itself the same way;
+// `--pages huge` uses glibc's transparent huge pages instead (GLIBC_TUNABLES hugetlb=1), and
+// `--pages 4k` plain 4 KB pages with every large buffer a fresh mmap.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -21,11 +23,16 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const pages = arg('pages', 'huge');
-if (pages !== 'huge' && pages !== '4k') throw new Error(`--pages must be huge or 4k, got ${pages}`);
-const HUGE = 'glibc.malloc.hugetlb=1';
-if (pages === 'huge' && !(process.env.GLIBC_TUNABLES ?? '').includes(HUGE)) {
-  const env = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, HUGE].filter(Boolean).join(':') };
+const pages = arg('pages', 'warm');
+const TUNABLES: Record<string, string> = {
+  warm: 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824',
+  huge: 'glibc.malloc.hugetlb=1',
+  '4k': '',
+};
+if (!(pages in TUNABLES)) throw new Error(`--pages must be warm, huge or 4k, got ${pages}`);
+const wanted = TUNABLES[pages];
+if (wanted && !(process.env.GLIBC_TUNABLES ?? '').includes(wanted)) {
+  const env = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, wanted].filter(Boolean).join(':') };
   const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
   process.exit(r.status ?? 1);
 }
@@ -74,7 +81,7 @@ generic.freeze();
 const inputs = { raw: ref.raw, bias: ref.bias, dark: ref.dark, flat: ref.flat };
 
 console.log(`load average before: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log(`memory pages: ${pages === 'huge' ? `transparent huge pages (${HUGE}), as numpy uses` : '4 KB (no huge pages)'}`);
+console.log(`memory: ${pages === 'warm' ? `warm heap (${wanted}), as butler run-isr runs` : pages === 'huge' ? `transparent huge pages (${wanted})` : '4 KB pages, fresh mmap per large buffer'}; numpy: its default (transparent huge pages)`);
 const phases: Record<'overscanSeconds' | 'passSeconds' | 'maskSeconds', number[]> = { overscanSeconds: [], passSeconds: [], maskSeconds: [] };
 const fused = time(() => {
   const r = runIsr(inputs, config);
