@@ -268,6 +268,12 @@ export class Butler {
    */
   private async commitWrite(commit: (undo: UndoLog) => void, discard: () => void): Promise<void> {
     while (this.openTransaction && this.txContext.getStore() === undefined) await this.openTransaction;
+    const frame = this.txContext.getStore();
+    if (frame) {
+      const failed = this.commitInFrame(frame, commit, discard);
+      if (failed) await failed;
+      return;
+    }
     const undo = new UndoLog();
     try {
       this.registry.db.transaction(() => commit(undo));
@@ -277,9 +283,28 @@ export class Butler {
       discard();
       throw err;
     }
-    const frame = this.txContext.getStore();
-    if (frame) frame.undo.onRollback(() => undo.rollback());
-    else this.datastore.settle();
+    this.datastore.settle();
+  }
+
+  /**
+   * commitWrite inside the caller's transaction, synchronously when it succeeds (a put in a
+   * transaction of thousands saves a promise chain). On failure the returned promise cleans
+   * up (after background writes settle) and rejects.
+   */
+  private commitInFrame(frame: TxFrame, commit: (undo: UndoLog) => void, discard: () => void): Promise<never> | undefined {
+    const undo = new UndoLog();
+    try {
+      this.registry.db.transaction(() => commit(undo));
+    } catch (err) {
+      return (async () => {
+        await this.datastore.flushWrites().catch(() => undefined);
+        undo.rollback();
+        discard();
+        throw err;
+      })();
+    }
+    frame.undo.onRollback(() => undo.rollback());
+    return undefined;
   }
 
   /** Empties the datastore trash unless the caller is inside a transaction (then it waits for the commit). */
@@ -310,12 +335,18 @@ export class Butler {
     }
     this.ensureRun(ref.run);
     // Inside a transaction files are written in the background and awaited before COMMIT.
-    const inTransaction = this.txContext.getStore() !== undefined;
+    const frame = this.txContext.getStore();
+    const inTransaction = frame !== undefined;
     const prepared = await this.datastore.preparePut(obj, ref, { defer: inTransaction });
-    await this.commitWrite((undo) => {
+    const commit = (undo: UndoLog) => {
       this.registry.importDatasets([ref]);
       prepared.commit(undo);
-    }, () => prepared.discard());
+    };
+    if (frame === undefined) await this.commitWrite(commit, () => prepared.discard());
+    else {
+      const failed = this.commitInFrame(frame, commit, () => prepared.discard());
+      if (failed) await failed;
+    }
     // Bounds the memory held by artifacts still to write (a worker writes them meanwhile).
     if (inTransaction && (this.datastore.pendingWrites > MAX_PENDING_WRITES || this.datastore.pendingBytes > MAX_PENDING_BYTES)) {
       await this.datastore.flushWrites(Math.floor(this.datastore.pendingWrites / 2));

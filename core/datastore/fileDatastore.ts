@@ -56,7 +56,9 @@ const WRITE_BATCH_BYTES = 8 << 20;
 /** An artifact of a transaction waiting for its background write (deferred mode). */
 interface PendingWrite {
   path: string;
+  /** Released once handed to the storage. */
   bytes: Uint8Array;
+  size: number;
   /** True once the file on disk is ours (only then may a rollback delete it). */
   published: boolean;
   /** Settles when its batch is done; null while still queued. */
@@ -78,6 +80,7 @@ interface StagedPart {
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
+const NO_PARAMETERS: Record<string, unknown> = Object.freeze({});
 
 export class FileDatastore implements Datastore {
   readonly name: string;
@@ -95,6 +98,8 @@ export class FileDatastore implements Datastore {
   private readonly db: Database;
   private readonly storageClasses: StorageClassFactory;
   private readonly validated = new Set<string>();
+  /** Formats (and format + storage class pairs) whose serializers are loaded: no await on the hot paths. */
+  private readonly loaded = new Set<string>();
   /** Formatter, format and template per dataset type (+instrument): looked up once, used on every put. */
   private readonly plans = new Map<string, { choice: FormatterChoice; info: FormatterInfo; template: FileTemplate }>();
   private readonly optionsCache = new WeakMap<DatasetType, Map<string, Readonly<Record<string, unknown>>>>();
@@ -175,7 +180,10 @@ export class FileDatastore implements Datastore {
   private async stagePart(obj: unknown, ref: DatasetRef, component: string | null, defer: boolean): Promise<StagedPart> {
     const lref = lookupRef(ref);
     const { choice, info, template } = this.planFor(lref);
-    await ensureFormatLoaded(info.format);
+    if (!this.loaded.has(info.format)) {
+      await ensureFormatLoaded(info.format);
+      this.loaded.add(info.format);
+    }
     const serializer = serializers.getForObject(obj, info.format, this.storage.kind);
     const path = template.format(lref) + info.extension;
     let staged: StagedFile | undefined;
@@ -241,7 +249,7 @@ export class FileDatastore implements Datastore {
     if (this.pendingByPath.has(path)) {
       throw new StorageError(`Refusing to overwrite existing file ${this.storage.absolute(path)}; another dataset already uses this path (check the file template)`);
     }
-    const write: PendingWrite = { path, bytes, published: false, settled: null };
+    const write: PendingWrite = { path, bytes, size: bytes.length, published: false, settled: null };
     this.queue.push(write);
     this.pendingByPath.set(path, write);
     this.queuedBytes += bytes.length;
@@ -261,6 +269,7 @@ export class FileDatastore implements Datastore {
     // A transaction with several batches is worth the second core (the worker starts once, in the background).
     if (full) this.storage.startFileWorker();
     const job = this.storage.writeNewFiles(paths, writes.map((w) => w.bytes));
+    for (const w of writes) w.bytes = EMPTY_BYTES;
     const entry: WriteJob = { job, writes, settled: Promise.resolve() };
     entry.settled = job.done.then((failures) => this.finishWrites(entry, paths, failures));
     for (const w of writes) w.settled = entry.settled;
@@ -281,8 +290,7 @@ export class FileDatastore implements Datastore {
         this.journal.record('keep', paths[i]);
         this.writeErrors.push(new StorageError(`Refusing to overwrite existing file ${paths[i]}; another dataset already uses this path (check the file template)`));
       } else this.writeErrors.push(new StorageError(`Cannot write ${paths[i]}: ${f.message}`));
-      this.unwrittenBytes -= w.bytes.length;
-      w.bytes = EMPTY_BYTES;
+      this.unwrittenBytes -= w.size;
       if (this.pendingByPath.get(w.path) === w) this.pendingByPath.delete(w.path);
     });
     this.jobs.splice(this.jobs.indexOf(entry), 1);
@@ -304,7 +312,7 @@ export class FileDatastore implements Datastore {
     if (this.writeErrors.length > 0) {
       // The transaction will roll back: queued artifacts need not be written at all.
       for (const w of this.queue.splice(0)) {
-        this.unwrittenBytes -= w.bytes.length;
+        this.unwrittenBytes -= w.size;
         w.settled = Promise.resolve();
         if (this.pendingByPath.get(w.path) === w) this.pendingByPath.delete(w.path);
       }
@@ -418,13 +426,21 @@ export class FileDatastore implements Datastore {
   }
 
   private async readRecord(ref: DatasetRef, rec: StoredFileInfo, component: string | undefined, parameters: Record<string, unknown>): Promise<unknown> {
-    await this.awaitWrite(rec.path);
+    if (this.pendingByPath.size > 0) await this.awaitWrite(rec.path);
     const info = resolveFormatter(rec.formatter, () => this.storage.uri(rec.path));
-    await Promise.all([ensureFormatLoaded(info.format), ensureStorageClassLoaded(rec.storageClass)]);
+    const loadKey = `${info.format}\u0000${rec.storageClass}`;
+    if (!this.loaded.has(loadKey)) {
+      await Promise.all([ensureFormatLoaded(info.format), ensureStorageClassLoaded(rec.storageClass)]);
+      this.loaded.add(loadKey);
+    }
     const serializer: Serializer = serializers.get(storageClassType(rec.storageClass), info.format, this.storage.kind);
-    const handled = new Set(serializer.handledParameters ?? []);
-    const own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));
-    const rest = Object.fromEntries(Object.entries(parameters).filter(([k]) => !handled.has(k)));
+    let own: Record<string, unknown> = NO_PARAMETERS;
+    let rest: Record<string, unknown> = NO_PARAMETERS;
+    if (Object.keys(parameters).length > 0) {
+      const handled = new Set(serializer.handledParameters ?? []);
+      own = Object.fromEntries(Object.entries(parameters).filter(([k]) => handled.has(k)));
+      rest = Object.fromEntries(Object.entries(parameters).filter(([k]) => !handled.has(k)));
+    }
     const readsComponent = component !== undefined && (serializer.readsComponent?.(component) ?? false);
     const options = this.readOptions(ref);
     const storage = this.storage;
@@ -434,7 +450,7 @@ export class FileDatastore implements Datastore {
       storageClass: rec.storageClass,
       component: readsComponent ? component : undefined,
       parameters: own,
-      readBytes: () => this.storage.readBytes(rec.path),
+      readBytes: () => this.storage.readBytes(rec.path, rec.fileSize ?? undefined),
       localPath: () => this.storage.localPath(rec.path),
       dataset: { datasetType: ref.datasetType.name, dataId: ref.dataId.values, id: ref.id, run: ref.run },
     };
@@ -498,17 +514,17 @@ export class FileDatastore implements Datastore {
   }
 
   async emptyTrash(): Promise<void> {
-    const trashed = this.records.trashedRecords(this.name);
-    // Direct ingests (absolute URIs) are not ours to delete; shared files stay while any live dataset uses them.
-    const candidates = [...new Set(trashed.map((r) => r.path).filter((p) => !p.includes('://')))];
-    const stillUsed = this.records.pathsStillUsed(candidates, this.name);
-    const doomed = candidates.filter((p) => !stillUsed.has(p));
-    this.journal.recordAll('del', doomed.map((p) => this.storage.absolute(p)));
+    const doomed = this.records.deletablePaths(this.name).map((p) => this.storage.absolute(p));
+    this.journal.recordAll('del', doomed);
+    // The datasets are gone from the registry: their files go on the file worker (if running)
+    // while this thread forgets the records, then it helps. A failure in between leaves
+    // trashed records of missing files, which the next emptyTrash clears.
+    const removal = this.storage.startRemoval(doomed);
     this.db.transaction(() => {
       this.records.deleteTrashed(this.name);
       this.locations.clearTrash();
     });
-    await this.storage.removeMany(doomed);
+    await removal();
     this.journal.settle();
   }
 

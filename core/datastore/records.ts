@@ -96,24 +96,21 @@ export class FileRecordsTable {
     return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE path = ? LIMIT 1`).get(path) !== undefined;
   }
 
-  /** Records of every dataset in this datastore's trash. */
-  trashedRecords(datastoreName: string): StoredFileInfo[] {
+  /**
+   * Paths of the trashed datasets' artifacts that may be deleted: relative paths (direct
+   * ingests, absolute URIs, are not ours) no dataset outside the trash still uses. One
+   * statement: the trash drives the records' primary key, the path index answers the rest.
+   */
+  deletablePaths(datastoreName: string): string[] {
     return this.db
-      .prepare(`SELECT r.* FROM ${this.table} r JOIN dataset_location_trash t ON t.dataset_id = r.dataset_id WHERE t.datastore_name = ?`)
-      .all<RecordRow>(datastoreName)
-      .map((r) => fromRow(r));
-  }
-
-  /** Of the given paths, those still used by a dataset that is not in the trash. */
-  pathsStillUsed(paths: readonly string[], datastoreName: string): Set<string> {
-    if (paths.length === 0) return new Set();
-    const rows = this.db
       .prepare(
-        `SELECT DISTINCT r.path FROM ${this.table} r WHERE r.path IN (SELECT value FROM json_each(?))
-         AND r.dataset_id NOT IN (SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?)`,
+        `SELECT DISTINCT r.path AS path FROM dataset_location_trash t JOIN ${this.table} r ON r.dataset_id = t.dataset_id
+         WHERE t.datastore_name = ? AND instr(r.path, '://') = 0
+         AND NOT EXISTS (SELECT 1 FROM ${this.table} o WHERE o.path = r.path
+           AND NOT EXISTS (SELECT 1 FROM dataset_location_trash ot WHERE ot.datastore_name = ? AND ot.dataset_id = o.dataset_id))`,
       )
-      .all<{ path: string }>(JSON.stringify(paths), datastoreName);
-    return new Set(rows.map((r) => r.path));
+      .rows(datastoreName, datastoreName)
+      .map((row) => row[0] as string);
   }
 
   /** Deletes the records of every trashed dataset of a datastore. */

@@ -382,7 +382,9 @@ export class Registry {
     const out: DatasetRef[] = [];
     for (const { rec, component } of recs) {
       const refs = queryDatasets(this.datasetQueryContext(), rec, options);
-      out.push(...(component === null ? refs : refs.map((r) => r.makeComponentRef(component, this.storageClasses))));
+      const mapped = component === null ? refs : refs.map((r) => r.makeComponentRef(component, this.storageClasses));
+      if (recs.length === 1) return mapped;
+      for (const r of mapped) out.push(r);
     }
     return out;
   }

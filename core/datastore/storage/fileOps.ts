@@ -17,8 +17,21 @@ export interface WriteBatch {
   kind: 'write';
   /** Absolute paths of new files. */
   paths: string[];
-  data: Uint8Array[];
+  /** Their contents back to back in one shared buffer (one message, no copy per file): file i is [ends[i-1], ends[i]). */
+  packed: SharedArrayBuffer;
+  ends: number[];
   fsync: boolean;
+}
+
+/** Packs file contents into one shared buffer for a WriteBatch. */
+export function packContents(data: readonly Uint8Array[]): { packed: SharedArrayBuffer; ends: number[] } {
+  let total = 0;
+  const ends: number[] = new Array(data.length);
+  for (let i = 0; i < data.length; i++) ends[i] = total += data[i].length;
+  const packed = new SharedArrayBuffer(total);
+  const view = new Uint8Array(packed);
+  for (let i = 0; i < data.length; i++) view.set(data[i], ends[i] - data[i].length);
+  return { packed, ends };
 }
 
 export interface RemoveBatch {
@@ -33,6 +46,11 @@ export interface FileBatchMessage {
   id: number;
   batch: FileBatch;
   claim: SharedArrayBuffer;
+}
+
+/** What the worker starts with: a flag it sets once it listens. */
+export interface FileWorkerData {
+  ready: SharedArrayBuffer;
 }
 
 export type FromFileWorker = { ready: true } | { id: number; failures: FileOpFailure[] };
@@ -96,7 +114,8 @@ export function workOnBatch(batch: FileBatch, claim: Int32Array, failures: FileO
     const abs = batch.paths[i];
     try {
       if (batch.kind === 'write') {
-        writeNewFile(abs, batch.data[i], batch.fsync);
+        const start = i === 0 ? 0 : batch.ends[i - 1];
+        writeNewFile(abs, new Uint8Array(batch.packed, start, batch.ends[i] - start), batch.fsync);
         touchedDirs?.add(dirname(abs));
       } else removeFile(abs);
     } catch (err) {

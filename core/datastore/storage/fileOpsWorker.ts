@@ -4,7 +4,7 @@
 // demand) and if it ever fails, batches run on the calling thread: nothing waits for it.
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../util/workers.js';
-import { type FileBatch, type FileBatchMessage, type FileOpFailure, type FromFileWorker, workOnBatch } from './fileOps.js';
+import { type FileBatch, type FileBatchMessage, type FileOpFailure, type FileWorkerData, type FromFileWorker, workOnBatch } from './fileOps.js';
 
 export interface FileJob {
   readonly batch: FileBatch;
@@ -18,7 +18,8 @@ const WORKER_SOURCE = 'core/datastore/storage/fileOps.worker.ts';
 
 export class FileOpsWorker {
   private worker: Worker | undefined;
-  private ready = false;
+  /** Set by the worker itself (shared memory), readable while this thread never yields. */
+  private readyFlag = new Int32Array(new SharedArrayBuffer(4));
   private broken = false;
   private nextId = 1;
   private readonly waiting = new Map<number, (failures: FileOpFailure[]) => void>();
@@ -28,7 +29,8 @@ export class FileOpsWorker {
     if (this.worker || this.broken) return;
     let worker: Worker;
     try {
-      worker = startWorker(WORKER_SOURCE);
+      this.readyFlag = new Int32Array(new SharedArrayBuffer(4));
+      worker = startWorker(WORKER_SOURCE, { workerData: { ready: this.readyFlag.buffer as SharedArrayBuffer } satisfies FileWorkerData });
     } catch {
       // E.g. a bundle without its worker file: everything runs on the calling thread.
       this.broken = true;
@@ -38,7 +40,6 @@ export class FileOpsWorker {
     worker.unref();
     worker.on('message', (msg: FromFileWorker) => {
       if ('ready' in msg) {
-        this.ready = true;
         // An unref() during the worker's boot does not always hold: say it again now.
         if (this.waiting.size === 0) worker.unref();
         return;
@@ -50,7 +51,6 @@ export class FileOpsWorker {
     });
     const fail = (reason: string) => {
       this.broken = true;
-      this.ready = false;
       this.worker = undefined;
       // Which items the worker finished is unknown: report them failed and existing (so nobody deletes them).
       for (const [, resolve] of this.waiting) resolve([{ index: -1, code: undefined, message: `file worker stopped: ${reason}`, existed: true }]);
@@ -63,7 +63,7 @@ export class FileOpsWorker {
   }
 
   get running(): boolean {
-    return this.ready;
+    return this.worker !== undefined && Atomics.load(this.readyFlag, 0) === 1;
   }
 
   submit(batch: FileBatch): FileJob {
@@ -73,7 +73,7 @@ export class FileOpsWorker {
       workOnBatch(batch, claim, local);
     };
     const worker = this.worker;
-    if (!this.ready || worker === undefined) {
+    if (worker === undefined || !this.running) {
       help();
       return { batch, done: Promise.resolve(local), help };
     }
@@ -90,7 +90,6 @@ export class FileOpsWorker {
   close(): void {
     const worker = this.worker;
     this.worker = undefined;
-    this.ready = false;
     if (worker) void worker.terminate();
   }
 }

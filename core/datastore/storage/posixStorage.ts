@@ -1,7 +1,7 @@
 // Local-filesystem storage: atomic publication by temp file + rename in the same
 // directory, paths confined to the root, optional fsync for power-loss durability.
 import {
-  closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
+  closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync,
   statSync, symlinkSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError, type StagedFile, type Storage } from './storage.js';
 import { checksumFile } from '../checksum.js';
 import { FileOpsWorker, type FileJob } from './fileOpsWorker.js';
+import { packContents } from './fileOps.js';
 
 export interface PosixStorageOptions {
   /** fsync files and their directory before publishing (slower; survives power loss). */
@@ -94,11 +95,13 @@ export class PosixStorage implements Storage {
     }
   }
 
-  async readBytes(path: string): Promise<Uint8Array> {
+  /** The whole file; `expectedSize` (the recorded size) saves a stat when it is right. */
+  async readBytes(path: string, expectedSize?: number): Promise<Uint8Array> {
     const abs = this.absolute(path);
     try {
       // Synchronous on purpose: for the small files datasets usually are, one blocking read is
       // several times faster than the thread-pool round trips of fs.promises.
+      if (expectedSize !== undefined && expectedSize < SMALL_READ) return readKnownSize(abs, expectedSize);
       return new Uint8Array(readFileSync(abs));
     } catch (err) {
       throw new StorageError(`Cannot read ${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message}`, { cause: err });
@@ -198,21 +201,28 @@ export class PosixStorage implements Storage {
     }
   }
 
-  /**
-   * Removes many artifacts (missing ones are ignored): shared between this thread and the file
-   * worker when it runs, else here (synchronous unlinks beat the thread pool's round trips).
-   */
+  /** Removes many artifacts (missing ones are ignored). */
   async removeMany(paths: readonly string[]): Promise<void> {
-    if (paths.length === 0) return;
-    const abs = paths.map((p) => this.absolute(p));
-    const job = this.files.submit({ kind: 'remove', paths: abs });
-    job.help();
-    const failures = await job.done;
-    if (failures.length > 0) {
-      const f = failures[0];
-      const what = f.index >= 0 ? abs[f.index] : `${abs.length} files`;
-      throw new StorageError(`Cannot remove ${what}: ${f.message}${failures.length > 1 ? ` (and ${failures.length - 1} more failures)` : ''}`);
-    }
+    await this.startRemoval(paths.map((p) => this.absolute(p)))();
+  }
+
+  /**
+   * Starts removing files (absolute paths; missing ones are ignored) on the file worker when it
+   * runs, else right here; the returned function helps with what is left and waits for the end.
+   */
+  startRemoval(absPaths: readonly string[]): () => Promise<void> {
+    if (absPaths.length === 0) return async () => undefined;
+    const paths = [...absPaths];
+    const job = this.files.submit({ kind: 'remove', paths });
+    return async () => {
+      job.help();
+      const failures = await job.done;
+      if (failures.length > 0) {
+        const f = failures[0];
+        const what = f.index >= 0 ? paths[f.index] : `${paths.length} files`;
+        throw new StorageError(`Cannot remove ${what}: ${f.message}${failures.length > 1 ? ` (and ${failures.length - 1} more failures)` : ''}`);
+      }
+    };
   }
 
   /**
@@ -220,8 +230,8 @@ export class PosixStorage implements Storage {
    * the file worker when it runs (the caller may help), else right here. A failed item is
    * reported in the job's failures and leaves no file of ours behind.
    */
-  writeNewFiles(absPaths: string[], data: Uint8Array[]): FileJob {
-    return this.files.submit({ kind: 'write', paths: absPaths, data, fsync: this.fsync });
+  writeNewFiles(absPaths: string[], data: readonly Uint8Array[]): FileJob {
+    return this.files.submit({ kind: 'write', paths: absPaths, ...packContents(data), fsync: this.fsync });
   }
 
   /** Starts the file worker in the background (for bulk writes and removals). */
@@ -303,6 +313,32 @@ function placeFile(src: string, dest: string, mode: string, tempFor: (final: str
     default:
       throw new StorageError(`Unknown transfer mode '${mode}'`);
   }
+}
+
+/** Files up to this size are read at their recorded size, without an fstat. */
+const SMALL_READ = 1 << 20;
+const PROBE = new Uint8Array(1);
+
+/**
+ * Reads a small file whose size is probably `size`: read that many bytes, then a one-byte read
+ * confirms the end of the file (no fstat, no second buffer). A file of another length (rewritten
+ * outside the Butler?) is read whole instead.
+ */
+function readKnownSize(abs: string, size: number): Uint8Array {
+  const fd = openSync(abs, 'r');
+  try {
+    const buf = new Uint8Array(size);
+    let n = 0;
+    while (n < size) {
+      const got = readSync(fd, buf, n, size - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n === size && readSync(fd, PROBE, 0, 1, null) === 0) return buf;
+  } finally {
+    closeSync(fd);
+  }
+  return new Uint8Array(readFileSync(abs));
 }
 
 /** Reads a whole local file synchronously (small helper for journals). */
