@@ -247,10 +247,10 @@ export class Butler {
         }
       } finally {
         frame.undo.rollback();
-        if (outer) {
-          this.knownRuns.clear();
-          this.expander.clear();
-        }
+        // Runs, collections and records made in the rolled-back part are gone (a savepoint too).
+        this.knownRuns.clear();
+        this.expander.clear();
+        this.registry.refresh();
       }
       throw err;
     } finally {

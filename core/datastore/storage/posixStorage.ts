@@ -239,6 +239,11 @@ export class PosixStorage implements Storage {
     this.files.start();
   }
 
+  /** Whether batches go to the file worker now (else the calling thread does them). */
+  get fileWorkerRunning(): boolean {
+    return this.files.running;
+  }
+
   close(): void {
     // The file worker is shared by every storage of the process and idles unreferenced: nothing to stop.
   }

@@ -1,0 +1,110 @@
+// Transactions of many puts: artifacts written in batches by the file worker (the caller
+// helping at commit), all or nothing; summary rows cached within a transaction are re-made
+// after a rollback; a file rewritten outside the Butler is still read whole.
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { Butler } from '../../../core/butler/index.js';
+import { addCameraRecords, newRepo, registerType } from './helpers.js';
+
+const EXPOSURES = 40;
+const DETECTORS = 10;
+
+function setup() {
+  const root = newRepo('bulk-');
+  const butler = Butler.open(root, { run: 'u/bulk' });
+  addCameraRecords(butler, EXPOSURES, DETECTORS);
+  registerType(butler, 'metric', 'StructuredDataDict');
+  return { root, butler };
+}
+
+const dataIdOf = (i: number) => ({ instrument: 'Cam', detector: i % DETECTORS, exposure: 100 + Math.floor(i / DETECTORS) });
+
+async function workerRunning(butler: Butler): Promise<void> {
+  const storage = butler.fileDatastores()[0].storage;
+  storage.startFileWorker();
+  const deadline = Date.now() + 20_000;
+  while (!storage.fileWorkerRunning) {
+    if (Date.now() > deadline) throw new Error('file worker did not start within 20 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('a transaction of many puts', () => {
+  it('writes every artifact through the file worker and commits them with their rows', async () => {
+    const { root, butler } = setup();
+    await workerRunning(butler);
+    const n = EXPOSURES * DETECTORS;
+    const refs = await butler.transaction(async () => {
+      const out = [];
+      for (let i = 0; i < n; i++) out.push(await butler.put({ i, label: `m${i}` }, 'metric', dataIdOf(i)));
+      // Read back inside the transaction: waits for (or sends) the batch holding it.
+      expect(await butler.get(out[n - 1])).toEqual({ i: n - 1, label: `m${n - 1}` });
+      return out;
+    });
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/bulk' })).toHaveLength(n);
+    expect(filesUnder(join(root, 'u/bulk'))).toHaveLength(n);
+    for (const [i, ref] of refs.entries()) {
+      expect(YAML.parse(readFileSync(fileURLToPath(butler.getURI(ref)), 'utf8'))).toEqual({ i, label: `m${i}` });
+    }
+    butler.close();
+  });
+
+  it('rolls back rows and files when one artifact of a worker batch cannot be written', async () => {
+    const { root, butler } = setup();
+    await workerRunning(butler);
+    // A plain file where the directory of exposure 130's artifacts must go: those writes fail (ENOTDIR).
+    const blocker = join(root, 'u/bulk/metric/20250101/CAM_130');
+    mkdirSync(dirname(blocker), { recursive: true });
+    writeFileSync(blocker, 'not a directory');
+    await expect(butler.transaction(async () => {
+      for (let i = 0; i < EXPOSURES * DETECTORS; i++) await butler.put({ i }, 'metric', dataIdOf(i));
+    })).rejects.toThrow(/Cannot write .*CAM_130.*ENOTDIR/);
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/bulk' })).toEqual([]);
+    expect(filesUnder(join(root, 'u/bulk'))).toEqual([blocker]);
+    butler.close();
+  });
+
+  it('re-records a RUN\'s summary rows after a nested transaction that made them rolled back', async () => {
+    const { butler } = setup();
+    await butler.transaction(async () => {
+      await butler.put({ a: 1 }, 'metric', dataIdOf(0));
+      // The first put into u/other inserts its summary rows, then the savepoint rolls them back.
+      await expect(butler.transaction(async () => {
+        await butler.put({ b: 1 }, 'metric', dataIdOf(0), { run: 'u/other' });
+        throw new Error('inner failure');
+      })).rejects.toThrow('inner failure');
+      await butler.put({ b: 2 }, 'metric', dataIdOf(1), { run: 'u/other' });
+    });
+    expect(butler.registry.getCollectionSummary('u/other')).toEqual({ datasetTypes: ['metric'], governors: expect.objectContaining({ instrument: ['Cam'] }) });
+    expect(await butler.get('metric', dataIdOf(1), { collections: 'u/other' })).toEqual({ b: 2 });
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/other' })).toHaveLength(1);
+    // After an outer rollback too.
+    await expect(butler.transaction(async () => {
+      await butler.put({ c: 1 }, 'metric', dataIdOf(0), { run: 'u/third' });
+      throw new Error('outer failure');
+    })).rejects.toThrow('outer failure');
+    await butler.transaction(async () => {
+      await butler.put({ c: 2 }, 'metric', dataIdOf(0), { run: 'u/third' });
+    });
+    expect(butler.registry.getCollectionSummary('u/third').datasetTypes).toEqual(['metric']);
+    butler.close();
+  });
+
+  it('reads a file rewritten outside the Butler at its new length', async () => {
+    const { butler } = setup();
+    const ref = await butler.put({ short: 1 }, 'metric', dataIdOf(0));
+    const path = fileURLToPath(butler.getURI(ref));
+    writeFileSync(path, JSON.stringify({ longer: 'than the recorded size' }));
+    expect(await butler.get(ref)).toEqual({ longer: 'than the recorded size' });
+    writeFileSync(path, '{}');
+    expect(await butler.get(ref)).toEqual({});
+    butler.close();
+  });
+});
