@@ -149,6 +149,9 @@ export class Butler {
     const butler = new Butler(config, registry, datastore, storageClasses, root, { ...opts, writeable });
     if (writeable) {
       for (const ds of butler.fileDatastores()) ds.recover();
+      // WAL checkpoints go to the file worker while it runs (a bulk transaction started it), not into commits.
+      const files = butler.fileDatastores()[0];
+      if (files) registry.db.setBackgroundCheckpoint((path) => files.storage.checkpointInBackground(path));
       if (opts.run !== undefined) butler.ensureRun(opts.run);
     }
     return butler;

@@ -41,12 +41,8 @@ export interface RemoveBatch {
 
 export type FileBatch = WriteBatch | RemoveBatch;
 
-/** Messages to the worker: a batch and the shared counter its items are claimed from. */
-export interface FileBatchMessage {
-  id: number;
-  batch: FileBatch;
-  claim: SharedArrayBuffer;
-}
+/** Messages to the worker: a batch and the shared counter its items are claimed from, or a WAL checkpoint of an SQLite database. */
+export type FileBatchMessage = { id: number; batch: FileBatch; claim: SharedArrayBuffer } | { id: number; checkpoint: string };
 
 /** What the worker starts with: a flag it sets once it listens. */
 export interface FileWorkerData {

@@ -1,14 +1,36 @@
 // Worker-thread entry for file batches (see fileOps.ts): writes the artifacts of a Butler
 // transaction and removes trashed ones on the second core while the main thread does the
-// registry work. Started by FileOpsWorker through core/util/workers.ts.
+// registry work, and checkpoints the registry's WAL in the background. Started by
+// FileOpsWorker through core/util/workers.ts.
 import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
 import { type FileBatchMessage, type FileOpFailure, type FileWorkerData, type FromFileWorker, workOnBatch } from './fileOps.js';
+
+/**
+ * Copies committed WAL pages into the database file without blocking anyone (PASSIVE), on a
+ * connection of its own, closed again so the main connection stays the one that cleans up.
+ */
+function checkpoint(dbPath: string): void {
+  const db = new BetterSqlite3(dbPath, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } finally {
+    db.close();
+  }
+}
 
 const port = parentPort;
 if (port) {
   port.on('message', (msg: FileBatchMessage) => {
     const failures: FileOpFailure[] = [];
-    workOnBatch(msg.batch, new Int32Array(msg.claim), failures);
+    if ('checkpoint' in msg) {
+      try {
+        checkpoint(msg.checkpoint);
+      } catch (err) {
+        failures.push({ index: -1, code: (err as NodeJS.ErrnoException).code, message: `WAL checkpoint of ${msg.checkpoint}: ${err instanceof Error ? err.message : String(err)}`, existed: false });
+      }
+    } else workOnBatch(msg.batch, new Int32Array(msg.claim), failures);
     port.postMessage({ id: msg.id, failures } satisfies FromFileWorker);
   });
   // A flag in shared memory: the main thread may be busy for seconds without reading messages.

@@ -87,6 +87,19 @@ export class FileOpsWorker {
     return { batch, done, help };
   }
 
+  /** Checkpoints an SQLite database's WAL on the worker; null when the worker is not running. */
+  checkpoint(dbPath: string): Promise<void> | null {
+    const worker = this.worker;
+    if (worker === undefined || !this.running) return null;
+    const id = this.nextId++;
+    const done = new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, (failures) => (failures.length === 0 ? resolve() : reject(new Error(failures[0].message))));
+    });
+    worker.ref();
+    worker.postMessage({ id, checkpoint: dbPath } satisfies FileBatchMessage);
+    return done;
+  }
+
   close(): void {
     const worker = this.worker;
     this.worker = undefined;

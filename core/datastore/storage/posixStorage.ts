@@ -239,6 +239,11 @@ export class PosixStorage implements Storage {
     this.files.start();
   }
 
+  /** Checkpoints an SQLite WAL on the file worker; null when it is not running (then the caller does it). */
+  checkpointInBackground(dbPath: string): Promise<void> | null {
+    return this.files.checkpoint(dbPath);
+  }
+
   /** Whether batches go to the file worker now (else the calling thread does them). */
   get fileWorkerRunning(): boolean {
     return this.files.running;

@@ -46,6 +46,11 @@ export interface Database {
    * without running fn when that is impossible (inside an open transaction the setting cannot change).
    */
   transactionWithoutForeignKeys<T>(fn: () => T): { result: T } | null;
+  /**
+   * Hands WAL checkpoints to `run` (e.g. a worker thread) instead of doing them inside commits;
+   * `run` returns null when it cannot, and then the committing thread does it.
+   */
+  setBackgroundCheckpoint(run: (dbPath: string) => Promise<void> | null): void;
   /** Registers a deterministic scalar SQL function (e.g. core/sphgeom's region overlap test). */
   function(name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number | null): unknown;
   tableExists(name: string): boolean;

@@ -1,7 +1,7 @@
 // SQLite implementation of the registry database on better-sqlite3: WAL journal, a busy
 // timeout as daf_butler's (5 min), foreign keys on, cached prepared statements.
 import BetterSqlite3 from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Database, PreparedStatement, RunResult, SqlRow, SqlValue } from './database.js';
 
 type Native = BetterSqlite3.Database;
@@ -47,6 +47,16 @@ class SqliteStatement implements PreparedStatement {
 
 /** SQL that begins or rolls back a transaction (see Database.writeEpoch). */
 const TRANSACTION_CONTROL = /^\s*(BEGIN|ROLLBACK)\b/i;
+const COMMIT = /^\s*(COMMIT|END)\b/i;
+/**
+ * With background checkpoints: after a completed checkpoint the next commit restarts the WAL and
+ * truncates it to WAL_KEPT_BYTES; once it grows past WAL_CHECKPOINT_BYTES (about SQLite's own
+ * 1,000-page trigger) a background checkpoint is asked for, and past WAL_FORCE_BYTES (the
+ * background is not keeping up) the committing thread checkpoints itself.
+ */
+const WAL_KEPT_BYTES = 4 << 20;
+const WAL_CHECKPOINT_BYTES = 5 << 20;
+const WAL_FORCE_BYTES = 64 << 20;
 
 export class SqliteDatabase implements Database {
   readonly dialect = 'sqlite' as const;
@@ -55,6 +65,8 @@ export class SqliteDatabase implements Database {
   private readonly native: Native;
   private readonly cache = new Map<string, SqliteStatement>();
   private epoch = 0;
+  private backgroundCheckpoint: ((dbPath: string) => Promise<void> | null) | undefined;
+  private checkpointRunning = false;
   /** Transaction statements, prepared once (better-sqlite3's transaction() builds four wrappers per call). */
   private txStatements: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', NativeStatement> | undefined;
 
@@ -82,6 +94,35 @@ export class SqliteDatabase implements Database {
   exec(sql: string): void {
     if (TRANSACTION_CONTROL.test(sql)) this.epoch++;
     this.native.exec(sql);
+    if (this.backgroundCheckpoint && COMMIT.test(sql)) this.afterCommit();
+  }
+
+  setBackgroundCheckpoint(run: (dbPath: string) => Promise<void> | null): void {
+    if (this.readOnly || this.location === ':memory:') return;
+    this.backgroundCheckpoint = run;
+    this.native.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
+    this.native.pragma('wal_autocheckpoint = 0');
+  }
+
+  /** Asks for a checkpoint once the WAL has grown (see WAL_CHECKPOINT_BYTES); one at a time. */
+  private afterCommit(): void {
+    const run = this.backgroundCheckpoint;
+    if (run === undefined || this.checkpointRunning) return;
+    let size: number;
+    try {
+      size = statSync(`${this.location}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size < WAL_CHECKPOINT_BYTES) return;
+    const background = size < WAL_FORCE_BYTES ? run(this.location) : null;
+    if (background === null) {
+      this.native.pragma('wal_checkpoint(PASSIVE)');
+      return;
+    }
+    this.checkpointRunning = true;
+    // A failed background checkpoint is retried by the next commit (or by SQLite at close).
+    void background.catch(() => undefined).finally(() => (this.checkpointRunning = false));
   }
 
   get writeEpoch(): number {
@@ -114,6 +155,7 @@ export class SqliteDatabase implements Database {
       const result = fn();
       if (result instanceof Promise) throw new TypeError('A database transaction function must be synchronous (it returned a promise)');
       (nested ? s.release : s.commit).run();
+      if (!nested && this.backgroundCheckpoint) this.afterCommit();
       return result;
     } catch (err) {
       if (this.native.inTransaction) {

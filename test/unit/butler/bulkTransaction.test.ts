@@ -2,7 +2,7 @@
 // helping at commit), all or nothing; summary rows cached within a transaction are re-made
 // after a rollback; a file rewritten outside the Butler is still read whole.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -105,6 +105,30 @@ describe('a transaction of many puts', () => {
     expect(await butler.get(ref)).toEqual({ longer: 'than the recorded size' });
     writeFileSync(path, '{}');
     expect(await butler.get(ref)).toEqual({});
+    butler.close();
+  });
+
+  it('checkpoints the registry WAL on the file worker once it has grown, not inside commits', async () => {
+    const { root, butler } = setup();
+    await workerRunning(butler);
+    const db = join(root, 'gen3.sqlite3');
+    expect(butler.registry.db.prepare('PRAGMA wal_autocheckpoint').get<{ wal_autocheckpoint: number }>()!.wal_autocheckpoint).toBe(0);
+    const before = statSync(db).size;
+    const dataIds = Array.from({ length: EXPOSURES * DETECTORS }, (_, i) => dataIdOf(i));
+    // Enough rows for a WAL of several MB (only the commit's size check may start the checkpoint).
+    await butler.transaction(async () => {
+      for (let k = 0; k < 40; k++) {
+        butler.registry.registerRun(`u/many${k}`);
+        butler.registry.insertDatasets('metric', dataIds, `u/many${k}`);
+      }
+    });
+    expect(statSync(`${db}-wal`).size).toBeGreaterThan(5 << 20);
+    const deadline = Date.now() + 20_000;
+    while (statSync(db).size === before) {
+      if (Date.now() > deadline) throw new Error('no background checkpoint within 20 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/many39' })).toHaveLength(dataIds.length);
     butler.close();
   });
 });
