@@ -52,11 +52,11 @@ const COMMIT = /^\s*(COMMIT|END)\b/i;
  * With background checkpoints: after a completed checkpoint the next commit restarts the WAL and
  * truncates it to WAL_KEPT_BYTES; once it grows past WAL_CHECKPOINT_BYTES (about SQLite's own
  * 1,000-page trigger) a background checkpoint is asked for, and past WAL_FORCE_BYTES (the
- * background is not keeping up) the committing thread checkpoints itself.
+ * WAL could not be restarted: commits kept coming) the committing thread checkpoints itself.
  */
 const WAL_KEPT_BYTES = 4 << 20;
 const WAL_CHECKPOINT_BYTES = 5 << 20;
-const WAL_FORCE_BYTES = 64 << 20;
+const WAL_FORCE_BYTES = 16 << 20;
 
 export class SqliteDatabase implements Database {
   readonly dialect = 'sqlite' as const;
@@ -107,7 +107,7 @@ export class SqliteDatabase implements Database {
   /** Asks for a checkpoint once the WAL has grown (see WAL_CHECKPOINT_BYTES); one at a time. */
   private afterCommit(): void {
     const run = this.backgroundCheckpoint;
-    if (run === undefined || this.checkpointRunning) return;
+    if (run === undefined) return;
     let size: number;
     try {
       size = statSync(`${this.location}-wal`).size;
@@ -115,6 +115,9 @@ export class SqliteDatabase implements Database {
       return;
     }
     if (size < WAL_CHECKPOINT_BYTES) return;
+    // Under a stream of commits a background checkpoint never finds the WAL idle, so it is never
+    // reset: past the limit this thread finishes the job (mostly done by then) and resets it.
+    if (size < WAL_FORCE_BYTES && this.checkpointRunning) return;
     const background = size < WAL_FORCE_BYTES ? run(this.location) : null;
     if (background === null) {
       this.native.pragma('wal_checkpoint(PASSIVE)');
