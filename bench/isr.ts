@@ -32,9 +32,21 @@ const TUNABLES: Record<string, string> = {
 if (!(pages in TUNABLES)) throw new Error(`--pages must be warm, huge or 4k, got ${pages}`);
 const wanted = TUNABLES[pages];
 if (wanted && !(process.env.GLIBC_TUNABLES ?? '').includes(wanted)) {
-  const env = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, wanted].filter(Boolean).join(':') };
+  // The Python side must run as it ships: it gets back the tunables this script started with.
+  const env = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, wanted].filter(Boolean).join(':'), BENCH_PYTHON_GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? '' };
   const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
   process.exit(r.status ?? 1);
+}
+
+/** The environment this script was started with, for the Python side (numpy with its own defaults). */
+function pythonEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const original = env.BENCH_PYTHON_GLIBC_TUNABLES;
+  delete env.BENCH_PYTHON_GLIBC_TUNABLES;
+  if (original === undefined) return env;
+  if (original) env.GLIBC_TUNABLES = original;
+  else delete env.GLIBC_TUNABLES;
+  return env;
 }
 
 const runs = Number(arg('runs', '7'));
@@ -106,7 +118,7 @@ const freshPlanes = time(() => {
 });
 
 const py = JSON.parse(
-  execFileSync('/usr/bin/python3', [path.join(repoRoot, 'bench', 'isr_ccdproc.py'), dir, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+  execFileSync('/usr/bin/python3', [path.join(repoRoot, 'bench', 'isr_ccdproc.py'), dir, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20, env: pythonEnv() }),
 ) as Record<string, { median_s: number; min_s: number; cpu_median_s: number }> & { loadavg: number[] };
 
 const mb = (rawPixels.length * 4) / 1e6;
