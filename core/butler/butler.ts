@@ -495,6 +495,18 @@ export class Butler {
       if (type !== 'TAGGED') throw new TypeError(`pruneDatasets: collection ${tag} is of type ${type}, not TAGGED`);
     }
     const list = [...refs];
+    if (purge && this.txContext.getStore() === undefined) {
+      // Outside a transaction the trash round trip is not needed: records and registry rows go
+      // in one transaction, then the files (both threads), then any earlier leftovers in the trash.
+      const deletion = this.datastore.prepareDeletion(list);
+      await this.commitWrite(() => {
+        deletion.commit();
+        this.registry.removeDatasets(list);
+      }, () => undefined);
+      await deletion.finish();
+      await this.emptyTrashOutsideTransactions();
+      return;
+    }
     await this.commitWrite(() => {
       if (purge) {
         this.datastore.trash(list);

@@ -4,7 +4,7 @@ import type { DatasetRef } from '../datasets/index.js';
 import type { DimensionUniverse } from '../dimensions/index.js';
 import type { ConfigValue } from '../config/index.js';
 import { Constraints } from './constraints.js';
-import { DatasetNotStoredError, type DatasetURIs, type Datastore, type GetOptions, type PreparedPut, type RetrieveOptions, type UndoLog } from './datastore.js';
+import { DatasetNotStoredError, type DatasetURIs, type Datastore, type GetOptions, type PreparedDeletion, type PreparedPut, type RetrieveOptions, type UndoLog } from './datastore.js';
 import { conformerFor, lookupRef } from './refAdapter.js';
 
 export class DatastoreValidationError extends Error {
@@ -121,6 +121,18 @@ export class ChainedDatastore implements Datastore {
 
   async emptyTrash(): Promise<void> {
     for (const c of this.children) await c.emptyTrash();
+  }
+
+  prepareDeletion(refs: readonly DatasetRef[]): PreparedDeletion {
+    const parts = this.children.map((c) => c.prepareDeletion(refs));
+    return {
+      commit: () => {
+        for (const p of parts) p.commit();
+      },
+      finish: async () => {
+        for (const p of parts) await p.finish();
+      },
+    };
   }
 
   forget(refs: readonly DatasetRef[]): void {

@@ -46,6 +46,14 @@ export interface PreparedPut {
   discard(): void;
 }
 
+/** The removal of datasets' artifacts in step with their registry rows (a purge outside a transaction). */
+export interface PreparedDeletion {
+  /** Inside the registry transaction: drops the datasets' records (files other datasets use are kept). */
+  commit(): void;
+  /** After the commit: deletes the files. */
+  finish(): Promise<void>;
+}
+
 export class DatasetNotStoredError extends Error {
   override name = 'FileNotFoundError';
 }
@@ -84,6 +92,8 @@ export interface Datastore {
   emptyTrash(): Promise<void>;
   /** Drops records without touching artifacts. */
   forget(refs: readonly DatasetRef[]): void;
+  /** Deletes datasets' artifacts without the trash round trip: records in the caller's transaction, files after it. */
+  prepareDeletion(refs: readonly DatasetRef[]): PreparedDeletion;
   retrieveArtifacts(refs: readonly DatasetRef[], destination: string, options?: RetrieveOptions): string[];
   close(): void;
 }

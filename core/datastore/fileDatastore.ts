@@ -19,10 +19,10 @@ import type { FormatterChoice } from './formatterConfig.js';
 import type { FormatterInfo } from '../formatters/index.js';
 import { CompositesMap } from './composites.js';
 import { Constraints } from './constraints.js';
-import { DatasetNotStoredError, UndoLog, type DatasetURIs, type Datastore, type GetOptions, type PreparedPut, type RetrieveOptions } from './datastore.js';
+import { DatasetNotStoredError, UndoLog, type DatasetURIs, type Datastore, type GetOptions, type PreparedDeletion, type PreparedPut, type RetrieveOptions } from './datastore.js';
 import { FormatterFactory } from './formatterConfig.js';
 import { CrashJournal, type RecoveryReport } from './journal.js';
-import { DatasetLocationTable, FileRecordsTable, type StoredFileInfo } from './records.js';
+import { DatasetLocationTable, FileRecordsTable, storedIdChunks, type StoredFileInfo } from './records.js';
 import { conformerFor, lookupRef } from './refAdapter.js';
 import { PosixStorage } from './storage/posixStorage.js';
 import { StorageError, TRANSFER_MODES, type StagedFile, type TransferMode } from './storage/storage.js';
@@ -514,6 +514,7 @@ export class FileDatastore implements Datastore {
   }
 
   async emptyTrash(): Promise<void> {
+    if (!this.locations.hasTrash()) return;
     const doomed = this.records.deletablePaths(this.name).map((p) => this.storage.absolute(p));
     this.journal.recordAll('del', doomed);
     // The datasets are gone from the registry: their files go on the file worker (if running)
@@ -528,8 +529,32 @@ export class FileDatastore implements Datastore {
     this.journal.settle();
   }
 
+  /**
+   * A purge's share: inside the registry transaction the records and locations go and the files
+   * no other dataset uses are journalled; after the commit those files are removed (file worker
+   * and this thread together). A crash in between leaves unreferenced files the next open removes.
+   */
+  prepareDeletion(refs: readonly DatasetRef[]): PreparedDeletion {
+    let doomed: string[] = [];
+    return {
+      commit: () => {
+        const ids = storedIdChunks(refs.map((r) => r.id));
+        const candidates = this.records.relativePathsOf(ids);
+        this.records.delete(ids);
+        this.locations.remove(ids);
+        const inUse = candidates.length > 0 ? this.records.pathsInUse(candidates) : new Set<string>();
+        doomed = candidates.filter((p) => !inUse.has(p)).map((p) => this.storage.absolute(p));
+        this.journal.recordAll('del', doomed);
+      },
+      finish: async () => {
+        await this.storage.startRemoval(doomed)();
+        this.journal.settle();
+      },
+    };
+  }
+
   forget(refs: readonly DatasetRef[]): void {
-    const ids = refs.map((r) => r.id);
+    const ids = storedIdChunks(refs.map((r) => r.id));
     this.db.transaction(() => {
       this.records.delete(ids);
       this.locations.remove(ids);

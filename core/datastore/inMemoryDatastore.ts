@@ -5,7 +5,7 @@ import { DatasetType, type DatasetRef } from '../datasets/index.js';
 import type { DimensionUniverse } from '../dimensions/index.js';
 import { delegateFor } from '../formatters/index.js';
 import { Constraints } from './constraints.js';
-import { DatasetNotStoredError, type DatasetURIs, type Datastore, type GetOptions, type PreparedPut, type RetrieveOptions, type UndoLog } from './datastore.js';
+import { DatasetNotStoredError, type DatasetURIs, type Datastore, type GetOptions, type PreparedDeletion, type PreparedPut, type RetrieveOptions, type UndoLog } from './datastore.js';
 import { conformerFor, lookupRef } from './refAdapter.js';
 
 let instances = 0;
@@ -80,6 +80,19 @@ export class InMemoryDatastore implements Datastore {
   async emptyTrash(): Promise<void> {
     for (const id of this.trashed) this.objects.delete(id);
     this.trashed.clear();
+  }
+
+  prepareDeletion(refs: readonly DatasetRef[]): PreparedDeletion {
+    return {
+      commit: () => this.trash(refs),
+      finish: async () => {
+        for (const r of refs) {
+          if (!this.trashed.has(r.id)) continue;
+          this.objects.delete(r.id);
+          this.trashed.delete(r.id);
+        }
+      },
+    };
   }
 
   forget(refs: readonly DatasetRef[]): void {

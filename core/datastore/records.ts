@@ -38,6 +38,20 @@ const DDL = [
 ];
 
 /** A stored row as a record; `datasetId` when the caller knows it in its hyphenated form already. */
+/** IDs per set-based statement (one JSON array parameter each). */
+const ID_CHUNK = 50_000;
+
+/** Dataset IDs as JSON arrays of their stored (hex) form, ID_CHUNK at a time: made once, used by several statements. */
+export interface StoredIdChunks {
+  readonly chunks: readonly string[];
+}
+
+export function storedIdChunks(datasetIds: readonly string[]): StoredIdChunks {
+  const chunks: string[] = [];
+  for (let i = 0; i < datasetIds.length; i += ID_CHUNK) chunks.push(JSON.stringify(datasetIds.slice(i, i + ID_CHUNK).map(uuidToHex)));
+  return { chunks };
+}
+
 function fromRow(r: RecordRow, datasetId?: string): StoredFileInfo {
   return {
     datasetId: datasetId !== undefined && datasetId.length === 36 && datasetId === datasetId.toLowerCase() ? datasetId : hexToUuid(r.dataset_id),
@@ -87,9 +101,28 @@ export class FileRecordsTable {
     return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE dataset_id = ? LIMIT 1`).get(uuidToHex(datasetId)) !== undefined;
   }
 
-  delete(datasetIds: readonly string[]): void {
-    const stmt = this.db.prepare(`DELETE FROM ${this.table} WHERE dataset_id = ?`);
-    for (const id of datasetIds) stmt.run(uuidToHex(id));
+  /** Deletes the records of datasets (set-based; `ids` from storedIdChunks). */
+  delete(ids: StoredIdChunks): void {
+    for (const chunk of ids.chunks) this.db.prepare(`DELETE FROM ${this.table} WHERE dataset_id IN (SELECT value FROM json_each(?))`).run(chunk);
+  }
+
+  /** Distinct relative paths (not absolute URIs) of the datasets' records. */
+  relativePathsOf(ids: StoredIdChunks): string[] {
+    const out = new Set<string>();
+    for (const chunk of ids.chunks) {
+      for (const row of this.db.prepare(`SELECT path FROM ${this.table} WHERE dataset_id IN (SELECT value FROM json_each(?)) AND instr(path, '://') = 0`).rows(chunk)) out.add(row[0] as string);
+    }
+    return [...out];
+  }
+
+  /** Of the given paths, those some record still uses. */
+  pathsInUse(paths: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (let i = 0; i < paths.length; i += ID_CHUNK) {
+      const chunk = JSON.stringify(paths.slice(i, i + ID_CHUNK));
+      for (const row of this.db.prepare(`SELECT DISTINCT path FROM ${this.table} WHERE path IN (SELECT value FROM json_each(?))`).rows(chunk)) out.add(row[0] as string);
+    }
+    return out;
   }
 
   isPathReferenced(path: string): boolean {
@@ -155,8 +188,13 @@ export class DatasetLocationTable {
     return this.db.prepare('SELECT dataset_id FROM dataset_location_trash WHERE datastore_name = ?').all<{ dataset_id: string }>(this.datastoreName).map((r) => hexToUuid(r.dataset_id));
   }
 
-  remove(datasetIds: readonly string[]): void {
-    const stmt = this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id = ?');
-    for (const id of datasetIds) stmt.run(this.datastoreName, uuidToHex(id));
+  /** Forgets that this datastore holds the datasets (set-based; `ids` from storedIdChunks). */
+  remove(ids: StoredIdChunks): void {
+    for (const chunk of ids.chunks) this.db.prepare('DELETE FROM dataset_location WHERE datastore_name = ? AND dataset_id IN (SELECT value FROM json_each(?))').run(this.datastoreName, chunk);
+  }
+
+  /** Whether anything of this datastore waits in the trash. */
+  hasTrash(): boolean {
+    return this.db.prepare('SELECT 1 FROM dataset_location_trash WHERE datastore_name = ? LIMIT 1').get(this.datastoreName) !== undefined;
   }
 }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { Butler } from '../../../core/butler/index.js';
+import type { DatasetRef } from '../../../core/datasets/index.js';
 import { addCameraRecords, newRepo, registerType } from './helpers.js';
 
 const EXPOSURES = 40;
@@ -132,3 +133,56 @@ describe('a transaction of many puts', () => {
     butler.close();
   });
 });
+
+describe('purging', () => {
+  it('keeps a file another dataset still uses, and removes it with the last one', async () => {
+    const { root, butler } = setup();
+    const src = join(root, '..', 'shared.json');
+    writeFileSync(src, JSON.stringify({ shared: true }));
+    const refs = await butler.ingest([{ path: src, datasetType: 'metric', dataIds: [dataIdOf(0), dataIdOf(1)], formatter: 'lsst.daf.butler.formatters.json.JsonFormatter' }], { transfer: 'copy' });
+    const file = fileURLToPath(butler.getURI(refs[0]));
+    expect(fileURLToPath(butler.getURI(refs[1]))).toBe(file);
+    await butler.pruneDatasets([refs[0]], { purge: true, unstore: true });
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ shared: true }));
+    expect(await butler.get(refs[1])).toEqual({ shared: true });
+    await butler.pruneDatasets([refs[1]], { purge: true, unstore: true });
+    expect(() => statSync(file)).toThrow(/ENOENT/);
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/bulk' })).toEqual([]);
+    butler.close();
+  });
+
+  it('purges hundreds at once, empties what an earlier transaction left in the trash, and leaves no row behind', async () => {
+    const { root, butler } = setup();
+    await workerRunning(butler);
+    const refs = await butler.transaction(async () => {
+      const out = [];
+      for (let i = 0; i < EXPOSURES * DETECTORS; i++) out.push(await butler.put({ i }, 'metric', dataIdOf(i)));
+      return out;
+    });
+    // Unstored inside a transaction: trashed, files kept until a prune outside one.
+    await butler.transaction(async () => {
+      await butler.pruneDatasets(refs.slice(0, 10), { unstore: true, disassociate: false });
+    });
+    expect(filesUnder(join(root, 'u/bulk'))).toHaveLength(refs.length);
+    await butler.pruneDatasets(refs.slice(10), { purge: true, unstore: true });
+    expect(filesUnder(join(root, 'u/bulk'))).toEqual([]);
+    const count = (table: string) => butler.registry.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get<{ n: number }>()!.n;
+    expect([count('file_datastore_records'), count('dataset_location'), count('dataset_location_trash')]).toEqual([0, 0, 0]);
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/bulk' }).map((r) => r.id)).toEqual(refs.slice(0, 10).map((r) => r.id));
+    butler.close();
+  });
+
+  it('inside a transaction a purge that is rolled back keeps every row and file', async () => {
+    const { root, butler } = setup();
+    const refs: DatasetRef[] = [];
+    for (let i = 0; i < 5; i++) refs.push(await butler.put({ i }, 'metric', dataIdOf(i)));
+    await expect(butler.transaction(async () => {
+      await butler.pruneDatasets(refs, { purge: true, unstore: true });
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    expect(filesUnder(join(root, 'u/bulk'))).toHaveLength(5);
+    for (const [i, ref] of refs.entries()) expect(await butler.get(ref)).toEqual({ i });
+    butler.close();
+  });
+});
+
