@@ -15,6 +15,7 @@ import { taiIso, type ObservationInfo } from '../../instrument/translator.js';
 import { MegaPrimeTranslator } from '../../instrument/megaprime/translator.js';
 import { hasWcs } from '../../wcs/headerWcs.js';
 import { SkyWcs } from '../../wcs/skyWcs.js';
+import { takeFloat32Buffer } from './planeBuffers.js';
 
 const translator = new MegaPrimeTranslator();
 
@@ -139,7 +140,9 @@ export function readMegaPrimeRaw(path: string, options: MegaPrimeRawReadOptions 
     const box = options.bbox ?? full;
     if (!full.containsBox(box) || box.isEmpty()) throw new Error(`${where}: bbox ${box.toString()} is outside the raw frame ${full.toString()}`);
     const region = box.equals(full) ? undefined : { x: box.minX, y: box.minY, width: box.width, height: box.height };
-    const data = file.readImageFloat32(h.index, region ? { region } : {});
+    // A whole frame goes into a released buffer of its size when there is one (planeBuffers.ts).
+    const into = region ? undefined : takeFloat32Buffer(box.width * box.height);
+    const data = file.readImageFloat32(h.index, region ? { region } : into ? { into } : {});
     const image = new Image(data.data, box.width, box.height, { x0: box.minX, y0: box.minY });
 
     const num = detectorOfHdu(file, h) ?? wanted;

@@ -121,6 +121,9 @@ async function run(job: QuantumJob): Promise<FromQuantumWorker> {
       return out;
     });
     records.push(...isrRecords);
+    // The raw's pixels are not needed any more: the next raw of this size is read into them.
+    const outBuffers = [result.exposure.image.array.buffer, result.exposure.mask.array.buffer, result.exposure.variance.array.buffer];
+    if (!outBuffers.includes(raw.image.array.buffer)) releasePlaneBuffers(raw.image.array);
     const t2 = performance.now();
     const done = captureLogsSync(() => log.info(`Execution of task 'isr' on quantum ${job.label} took ${((t2 - t0) / 1000).toFixed(3)} seconds`));
     records.push(...done.records);
