@@ -254,6 +254,7 @@ export class Butler {
         this.knownRuns.clear();
         this.expander.clear();
         this.registry.refresh();
+        if (outer) this.datastore.settle();
       }
       throw err;
     } finally {

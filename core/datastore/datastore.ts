@@ -78,7 +78,7 @@ export interface Datastore {
   readonly pendingWrites: number;
   /** Their bytes (held in memory until written). */
   readonly pendingBytes: number;
-  /** Tells the datastore that nothing is in flight any more (lets it trim its crash journal). */
+  /** The outermost transaction ended (committed or rolled back): trims the crash journal, forgets its write errors. */
   settle(): void;
   get(ref: DatasetRef, options?: GetOptions): Promise<unknown>;
   /** The datastore has records for the dataset. */

@@ -224,8 +224,11 @@ export class FileDatastore implements Datastore {
     };
   }
 
+  /** The transaction has ended (committed or rolled back): nothing of it is in flight any more. */
   settle(): void {
-    if (this.pendingByPath.size === 0) this.journal.settle();
+    if (this.pendingByPath.size > 0) return;
+    this.writeErrors.length = 0;
+    this.journal.settle();
   }
 
   /** Deferred writes not yet on disk. */
@@ -299,7 +302,8 @@ export class FileDatastore implements Datastore {
   /**
    * Waits until at most `limit` deferred writes are not on disk (0: all), doing the unclaimed
    * ones itself meanwhile. Throws the first write error, after every write has settled, so
-   * the caller can roll back.
+   * the caller can roll back; the error stays (every later flush throws it) until settle():
+   * writes still queued were dropped, so the transaction cannot commit any more.
    */
   async flushWrites(limit = 0): Promise<void> {
     while (this.pendingByPath.size > limit && this.writeErrors.length === 0) {
@@ -318,8 +322,7 @@ export class FileDatastore implements Datastore {
       }
       this.queuedBytes = 0;
       await Promise.all(this.jobs.map((j) => j.settled));
-      const [first] = this.writeErrors.splice(0);
-      throw first;
+      throw this.writeErrors[0];
     }
   }
 

@@ -26,7 +26,8 @@ export interface Storage {
   exists(path: string): boolean;
   /** Size in bytes, or undefined if absent. */
   size(path: string): number | undefined;
-  readBytes(path: string): Promise<Uint8Array>;
+  /** The whole artifact; `expectedSize` (the recorded size) may spare a size lookup. */
+  readBytes(path: string, expectedSize?: number): Promise<Uint8Array>;
   localPath(path: string): Promise<string>;
   /** Writes bytes to a temporary artifact; publish with commit(). */
   stageBytes(path: string, bytes: Uint8Array): StagedFile;

@@ -72,6 +72,28 @@ describe('a transaction of many puts', () => {
     butler.close();
   });
 
+  it('cannot commit after a write failed, even when the caller caught the put that surfaced it', async () => {
+    const { root, butler } = setup();
+    const blocker = join(root, 'u/bulk/metric/20250101/CAM_101');
+    mkdirSync(dirname(blocker), { recursive: true });
+    writeFileSync(blocker, 'not a directory');
+    await expect(butler.transaction(async () => {
+      await butler.put({ a: 1 }, 'metric', dataIdOf(0));
+      await butler.put({ b: 1 }, 'metric', dataIdOf(DETECTORS));
+      // A registry conflict fails this put at once; its cleanup waits for the queued writes (one fails).
+      await expect(butler.put({ a: 2 }, 'metric', dataIdOf(0))).rejects.toThrow(/already exists in RUN/);
+      await butler.put({ c: 1 }, 'metric', dataIdOf(2 * DETECTORS));
+    })).rejects.toThrow(/Cannot write .*CAM_101.*ENOTDIR/);
+    expect(butler.registry.queryDatasets('metric', { collections: 'u/bulk' })).toEqual([]);
+    expect(filesUnder(join(root, 'u/bulk'))).toEqual([blocker]);
+    // The next transaction starts clean.
+    await butler.transaction(async () => {
+      await butler.put({ d: 1 }, 'metric', dataIdOf(0));
+    });
+    expect(await butler.get('metric', dataIdOf(0))).toEqual({ d: 1 });
+    butler.close();
+  });
+
   it('re-records a RUN\'s summary rows after a nested transaction that made them rolled back', async () => {
     const { butler } = setup();
     await butler.transaction(async () => {
