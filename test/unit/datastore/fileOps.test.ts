@@ -2,7 +2,7 @@
 // reported per item, removals ignoring missing files, and the calling thread helping with
 // whatever the worker has not claimed (each item done exactly once).
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packContents, workOnBatch, type FileOpFailure } from '../../../core/datastore/storage/fileOps.js';
@@ -10,7 +10,10 @@ import { FileOpsWorker } from '../../../core/datastore/storage/fileOpsWorker.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'file-ops-'));
 const worker = new FileOpsWorker();
-afterAll(() => worker.close());
+afterAll(() => {
+  worker.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
