@@ -17,16 +17,6 @@ export interface StoredFileInfo {
   fileSize: number | null;
 }
 
-interface RecordRow {
-  dataset_id: string;
-  path: string;
-  formatter: string;
-  storage_class: string;
-  component: string;
-  checksum: string | null;
-  file_size: number | null;
-}
-
 const DDL = [
   `CREATE TABLE IF NOT EXISTS file_datastore_records (
     dataset_id CHAR(32) NOT NULL, path TEXT NOT NULL, formatter TEXT NOT NULL, storage_class TEXT NOT NULL,
@@ -37,7 +27,6 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS dataset_location_trash (datastore_name TEXT NOT NULL, dataset_id CHAR(32) NOT NULL, PRIMARY KEY (datastore_name, dataset_id))`,
 ];
 
-/** A stored row as a record; `datasetId` when the caller knows it in its hyphenated form already. */
 /** IDs per set-based statement (one JSON array parameter each). */
 const ID_CHUNK = 50_000;
 
@@ -50,18 +39,6 @@ export function storedIdChunks(datasetIds: readonly string[]): StoredIdChunks {
   const chunks: string[] = [];
   for (let i = 0; i < datasetIds.length; i += ID_CHUNK) chunks.push(JSON.stringify(datasetIds.slice(i, i + ID_CHUNK).map(uuidToHex)));
   return { chunks };
-}
-
-function fromRow(r: RecordRow, datasetId?: string): StoredFileInfo {
-  return {
-    datasetId: datasetId !== undefined && datasetId.length === 36 && datasetId === datasetId.toLowerCase() ? datasetId : hexToUuid(r.dataset_id),
-    path: r.path,
-    formatter: r.formatter,
-    storageClass: r.storage_class,
-    component: r.component === NULL_COMPONENT ? null : r.component,
-    checksum: r.checksum,
-    fileSize: r.file_size === null || r.file_size < 0 ? null : Number(r.file_size),
-  };
 }
 
 export class FileRecordsTable {
@@ -90,10 +67,25 @@ export class FileRecordsTable {
   }
 
   get(datasetId: string): StoredFileInfo[] {
-    const stmt = (this.getStmt ??= this.db.prepare(`SELECT * FROM ${this.table} WHERE dataset_id = ? ORDER BY component`));
-    const rows = stmt.all<RecordRow>(uuidToHex(datasetId));
+    // Rows as arrays (no per-row object of seven keys): a get reads one record.
+    const stmt = (this.getStmt ??= this.db.prepare(`SELECT path, formatter, storage_class, component, checksum, file_size, dataset_id FROM ${this.table} WHERE dataset_id = ? ORDER BY component`));
+    const rows = stmt.rows(uuidToHex(datasetId));
+    const id = datasetId.length === 36 && datasetId === datasetId.toLowerCase() ? datasetId : undefined;
     const out: StoredFileInfo[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = fromRow(rows[i], datasetId);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const component = r[3] as string;
+      const size = r[5] as number | null;
+      out[i] = {
+        datasetId: id ?? hexToUuid(r[6] as string),
+        path: r[0] as string,
+        formatter: r[1] as string,
+        storageClass: r[2] as string,
+        component: component === NULL_COMPONENT ? null : component,
+        checksum: r[4] as string | null,
+        fileSize: size === null || size < 0 ? null : Number(size),
+      };
+    }
     return out;
   }
 

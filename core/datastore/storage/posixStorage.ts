@@ -325,29 +325,31 @@ function placeFile(src: string, dest: string, mode: string, tempFor: (final: str
   }
 }
 
-/** Files up to this size are read at their recorded size, without an fstat. */
-const SMALL_READ = 1 << 20;
-const PROBE = new Uint8Array(1);
+/** Files below this size are read at their recorded size, without an fstat. */
+const SMALL_READ = 1 << 16;
+/** Scratch for those reads (synchronous, so never shared by two reads at once). */
+const SCRATCH = new Uint8Array(SMALL_READ + 1);
 
 /**
- * Reads a small file whose size is probably `size`: read that many bytes, then a one-byte read
- * confirms the end of the file (no fstat, no second buffer). A file of another length (rewritten
- * outside the Butler?) is read whole instead.
+ * Reads a small file whose size is probably `size`: asking for one byte more and getting
+ * exactly `size` proves the end of the file (open, read, close: no fstat); the bytes are copied
+ * out of the scratch buffer. A file of another length (rewritten outside the Butler?) is read
+ * whole instead.
  */
 function readKnownSize(abs: string, size: number): Uint8Array {
   const fd = openSync(abs, 'r');
+  let n = 0;
   try {
-    const buf = new Uint8Array(size);
-    let n = 0;
-    while (n < size) {
-      const got = readSync(fd, buf, n, size - n, null);
+    for (;;) {
+      const got = readSync(fd, SCRATCH, n, size + 1 - n, null);
       if (got === 0) break;
       n += got;
+      if (n > size) break;
     }
-    if (n === size && readSync(fd, PROBE, 0, 1, null) === 0) return buf;
   } finally {
     closeSync(fd);
   }
+  if (n === size) return SCRATCH.slice(0, size);
   return new Uint8Array(readFileSync(abs));
 }
 
