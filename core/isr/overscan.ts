@@ -10,7 +10,7 @@ import { defineConfig, f } from '../pipe/config/index.js';
 import { Task, type TaskOptions } from '../pipe/task/index.js';
 import { makeInterpolate } from './math/interpolate.js';
 import { polyfit, polyval } from './math/polyfit.js';
-import { clippedStats, goodValues, integerMedian, mean, medianInPlace, quantileInPlace } from './stats.js';
+import { clippedStats, goodValues, integerMedian, mean, medianInPlace, nthElement, quantileInPlace } from './stats.js';
 
 export const OVERSCAN_FIT_TYPES = {
   MEAN: 'Mean of the overscan (one value).',
@@ -391,51 +391,15 @@ function perLine(lines: Lines, stat: 'median' | 'mean', asInt: boolean): Float64
 const SMALL_LINE = 64;
 
 /**
- * medianInPlace for short arrays (same order statistics, same interpolation): a median-of-three
- * quickselect for the lower middle element, then the minimum of the upper part for an even count
- * (about 2.4× faster than insertion-sorting 32 values).
+ * medianInPlace for short arrays (same order statistics, same interpolation): by counting for
+ * integer ADU, else one selection (nthElement) of the lower middle element and the minimum of the
+ * upper part for an even count (about 2.4× faster than insertion-sorting 32 values).
  */
 export function sortedMedian(a: Float64Array, n = a.length): number {
   const counted = countedMedian(a, n);
   if (counted !== undefined) return counted;
   const k = (n - 1) >> 1;
-  let lo = 0;
-  let hi = n - 1;
-  let lower: number;
-  while (true) {
-    if (hi <= lo) {
-      lower = a[k];
-      break;
-    }
-    const mid = (lo + hi) >> 1;
-    if (a[lo] > a[hi]) {
-      const t = a[lo];
-      a[lo] = a[hi];
-      a[hi] = t;
-    }
-    let pivot = a[mid];
-    if (pivot < a[lo]) pivot = a[lo];
-    else if (pivot > a[hi]) pivot = a[hi];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else {
-      lower = a[k];
-      break;
-    }
-  }
+  const lower = nthElement(a, k, 0, n - 1);
   if (n % 2 === 1) return lower;
   // Everything after position k is ≥ a[k] now: the upper middle element is their minimum.
   let upper = Infinity;
