@@ -51,8 +51,9 @@ const COMMIT = /^\s*(COMMIT|END)\b/i;
 /**
  * With background checkpoints: after a completed checkpoint the next commit restarts the WAL and
  * truncates it to WAL_KEPT_BYTES; once it grows past WAL_CHECKPOINT_BYTES (about SQLite's own
- * 1,000-page trigger) a background checkpoint is asked for, and past WAL_FORCE_BYTES (the
- * WAL could not be restarted: commits kept coming) the committing thread checkpoints itself.
+ * 1,000-page trigger) a background checkpoint is asked for, and past WAL_FORCE_BYTES (the WAL
+ * could not be restarted, commits kept coming, or no worker runs) the committing thread
+ * checkpoints itself.
  */
 const WAL_KEPT_BYTES = 4 << 20;
 const WAL_CHECKPOINT_BYTES = 5 << 20;
@@ -115,17 +116,26 @@ export class SqliteDatabase implements Database {
       return;
     }
     if (size < WAL_CHECKPOINT_BYTES) return;
-    // Under a stream of commits a background checkpoint never finds the WAL idle, so it is never
-    // reset: past the limit this thread finishes the job (mostly done by then) and resets it.
-    if (size < WAL_FORCE_BYTES && this.checkpointRunning) return;
-    const background = size < WAL_FORCE_BYTES ? run(this.location) : null;
-    if (background === null) {
+    if (size >= WAL_FORCE_BYTES) {
+      // Under a stream of commits a background checkpoint never finds the WAL idle, so it is never
+      // reset: past the limit this thread finishes the job (mostly done by then) and resets it.
       this.native.pragma('wal_checkpoint(PASSIVE)');
       return;
     }
+    if (this.checkpointRunning) return;
     this.checkpointRunning = true;
-    // A failed background checkpoint is retried by the next commit (or by SQLite at close).
-    void background.catch(() => undefined).finally(() => (this.checkpointRunning = false));
+    // Asked for once this thread yields, so work the caller hands the worker right after its
+    // commit (a purge's file removals) goes first. Without a worker, the limit above applies.
+    const timer = setTimeout(() => {
+      const background = run(this.location);
+      if (background === null) {
+        this.checkpointRunning = false;
+        return;
+      }
+      // A failed background checkpoint is retried after a later commit (or by SQLite at close).
+      void background.catch(() => undefined).finally(() => (this.checkpointRunning = false));
+    }, 0);
+    timer.unref();
   }
 
   get writeEpoch(): number {
