@@ -1,8 +1,8 @@
 // Transactions of many puts: artifacts written in batches by the file worker (the caller
 // helping at commit), all or nothing; summary rows cached within a transaction are re-made
 // after a rollback; a file rewritten outside the Butler is still read whole.
-import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -13,8 +13,14 @@ import { addCameraRecords, newRepo, registerType } from './helpers.js';
 const EXPOSURES = 40;
 const DETECTORS = 10;
 
+const made: string[] = [];
+afterAll(() => {
+  for (const root of made) rmSync(dirname(root), { recursive: true, force: true });
+});
+
 function setup() {
   const root = newRepo('bulk-');
+  made.push(root);
   const butler = Butler.open(root, { run: 'u/bulk' });
   addCameraRecords(butler, EXPOSURES, DETECTORS);
   registerType(butler, 'metric', 'StructuredDataDict');
