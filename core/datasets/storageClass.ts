@@ -177,7 +177,8 @@ export class StorageClassFactory {
  * module) and from a dist/ bundle (walk up to the checkout root that holds it).
  */
 function shippedDataFile(relPath: string): string {
-  const here = dirname(fileURLToPath(import.meta.url));
+  // The Electron main bundle is CommonJS: there import.meta is empty and __dirname is set.
+  const here = typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
   const beside = join(here, relPath.split('/').pop()!);
   if (existsSync(beside)) return beside;
   for (let dir = here; ; dir = dirname(dir)) {
