@@ -9,7 +9,6 @@
 // Usage: npx tsx bench/executor.ts [--jobs 2] [--runs 2] [--dir bench/out/executor-repo] [--ccds 36]
 // The repository (one simulated full-frame exposure, masters for every CCD) is built on first use
 // and kept in --dir for later runs. Runs on the warm heap as `butler run-isr` does (BUTLER_WARM_HEAP=0: plain malloc).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -27,6 +26,7 @@ import { IsrWorkerPool, loadIsrPreset } from '../core/isr/index.js';
 import { executeIsrGraph, type ExecutionReport } from '../core/pipe/execution/index.js';
 import { buildIsrGraph } from '../core/pipe/graph/index.js';
 import { utcIsoToTaiNs } from '../core/time/convenience.js';
+import { WARM_HEAP, rerunWithTunables } from './glibcTunables.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,12 +35,7 @@ function arg(name: string, fallback: string): string {
 
 // As `butler run-isr` runs (bin/butler.js): glibc keeps freed large buffers for reuse (the warm
 // heap); BUTLER_WARM_HEAP=0 measures with plain malloc.
-const WARM_HEAP = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824';
-if (process.platform === 'linux' && process.env.BUTLER_WARM_HEAP !== '0' && !(process.env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.mmap_max')) {
-  const env = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, WARM_HEAP].filter(Boolean).join(':') };
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
-  process.exit(r.status ?? 1);
-}
+if (process.platform === 'linux' && process.env.BUTLER_WARM_HEAP !== '0' && !(process.env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.mmap_max')) rerunWithTunables(WARM_HEAP);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const jobs = Number(arg('jobs', '2'));

@@ -11,12 +11,13 @@
 // so new images cost no page faults. By default this script re-runs itself the same way;
 // `--pages huge` uses glibc's transparent huge pages instead (GLIBC_TUNABLES hugetlb=1), and
 // `--pages 4k` plain 4 KB pages with every large buffer a fresh mmap.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Exposure, Image, MaskedImage } from '../core/image/index.js';
 import { IsrWorkerPool, loadIsrPreset, recycleIsrOutput, runIsr } from '../core/isr/index.js';
 import { generateReference, loadReference, repoRoot } from '../test/unit/isr/ccdprocData.js';
+import { HUGE_PAGES, WARM_HEAP, rerunWithTunables, startingEnv } from './glibcTunables.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,30 +25,11 @@ function arg(name: string, fallback: string): string {
 }
 
 const pages = arg('pages', 'warm');
-const TUNABLES: Record<string, string> = {
-  warm: 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824',
-  huge: 'glibc.malloc.hugetlb=1',
-  '4k': '',
-};
+const TUNABLES: Record<string, string> = { warm: WARM_HEAP, huge: HUGE_PAGES, '4k': '' };
 if (!(pages in TUNABLES)) throw new Error(`--pages must be warm, huge or 4k, got ${pages}`);
 const wanted = TUNABLES[pages];
-if (wanted && !(process.env.GLIBC_TUNABLES ?? '').includes(wanted)) {
-  // The Python side must run as it ships: it gets back the tunables this script started with.
-  const env = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, wanted].filter(Boolean).join(':'), BENCH_PYTHON_GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? '' };
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
-  process.exit(r.status ?? 1);
-}
-
-/** The environment this script was started with, for the Python side (numpy with its own defaults). */
-function pythonEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  const original = env.BENCH_PYTHON_GLIBC_TUNABLES;
-  delete env.BENCH_PYTHON_GLIBC_TUNABLES;
-  if (original === undefined) return env;
-  if (original) env.GLIBC_TUNABLES = original;
-  else delete env.GLIBC_TUNABLES;
-  return env;
-}
+// The Python side gets back the tunables this script started with (startingEnv): it runs as it ships.
+rerunWithTunables(wanted);
 
 const runs = Number(arg('runs', '7'));
 const threads = Number(arg('threads', '2'));
@@ -118,7 +100,7 @@ const freshPlanes = time(() => {
 });
 
 const py = JSON.parse(
-  execFileSync('/usr/bin/python3', [path.join(repoRoot, 'bench', 'isr_ccdproc.py'), dir, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20, env: pythonEnv() }),
+  execFileSync('/usr/bin/python3', [path.join(repoRoot, 'bench', 'isr_ccdproc.py'), dir, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20, env: startingEnv() }),
 ) as Record<string, { median_s: number; min_s: number; cpu_median_s: number }> & { loadavg: number[] };
 
 const mb = (rawPixels.length * 4) / 1e6;

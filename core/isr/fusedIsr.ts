@@ -7,6 +7,7 @@
 
 import type { Amplifier, Detector } from '../camera/geometry.js';
 import type { Header } from '../fits/header.js';
+import { uninitializedBytes } from '../fits/pixels.js';
 import { Box2I, Exposure, Image, Mask, MaskedImage, type MaskPlaneDict } from '../image/index.js';
 import type { IsrInputs, IsrTask } from './isrTask.js';
 import { maskDefects, maskEdges, widenSaturationTrails } from './masking.js';
@@ -166,7 +167,7 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   const n = box.width * box.height;
   const at = { x0: box.minX, y0: box.minY };
   // They need no zero-filling either: a fresh one is taken uninitialised (no memset of ~113 MB).
-  const buffer = (): ArrayBuffer => (reuse ? (takeBuffer(n * 4) ?? uninitializedBuffer(n * 4)) : new ArrayBuffer(n * 4));
+  const buffer = (): ArrayBuffer => (reuse ? (takeBuffer(n * 4) ?? (uninitializedBytes(n * 4).buffer as ArrayBuffer)) : new ArrayBuffer(n * 4));
   const mi = new MaskedImage(
     new Image(new Float32Array(buffer()), box.width, box.height, at),
     new Mask(new Int32Array(buffer()), box.width, box.height, { ...at, planes }),
@@ -277,13 +278,6 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   task.metadata.set('fused.passSeconds', tPass / 1000);
   task.metadata.set('fused.maskSeconds', (performance.now() - tMask0) / 1000);
   return exposure;
-}
-
-/** An ArrayBuffer of exactly `bytes` whose contents are not zeroed (the caller overwrites all of it). */
-function uninitializedBuffer(bytes: number): ArrayBuffer {
-  const b = Buffer.allocUnsafeSlow(bytes);
-  // allocUnsafeSlow never hands out a slice of a shared pool.
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : new ArrayBuffer(bytes);
 }
 
 function orMask(dst: Mask, src: Mask): void {
