@@ -9,6 +9,7 @@ import { Exposure, Image, type PixelArray } from '../image/index.js';
 import { f, registerConfigurable } from '../pipe/config/index.js';
 import type { TaskOptions } from '../pipe/task/index.js';
 import { IsrConfig, type IsrFields } from './isrConfig.js';
+import { stageRaw } from './kernels/wasmKernel.js';
 import { type IsrInputs, type IsrResult, IsrTask } from './isrTask.js';
 
 export const CfhtIsrConfig = IsrConfig.extend('CfhtIsrTaskConfig', 'ISR for CFHT MegaCam (obs_cfht CfhtIsrTask).', {
@@ -24,8 +25,15 @@ type CfhtFields = typeof CfhtIsrConfig.fields;
 export function estimateSaturation(pixels: ArrayLike<number>, safe: number, headerSaturate: number | undefined): number {
   // One comparison per pixel: only the (few) pixels at or above 60000 matter, and the maximum
   // matters only when it exceeds 60000, so it is the maximum of those.
-  const lo = 60000;
-  const high = highPixels(pixels, lo);
+  return saturationFromHigh(highPixels(pixels, HIGH), safe, headerSaturate);
+}
+
+/** Only pixels at or above this enter the estimate. */
+const HIGH = 60000;
+
+/** estimateSaturation from the pixels ≥ 60000 (in pixel order), however they were found. */
+export function saturationFromHigh(high: Float64Array, safe: number, headerSaturate: number | undefined): number {
+  const lo = HIGH;
   let max = -Infinity;
   for (let i = 0; i < high.length; i++) if (high[i] > max) max = high[i];
   if (!(max > lo)) {
@@ -105,8 +113,21 @@ export class CfhtIsrTask extends IsrTask {
     if (!detector) throw new Error('CfhtIsrTask: no detector: pass inputs.detector or a raw exposure with a detector');
     const header = rawInfo.metadata;
     const image: Image<PixelArray> = inputs.raw instanceof Exposure ? inputs.raw.image : inputs.raw.image;
+    // On the fused path the raw is staged in wasm memory for the run: the pixels ≥ 60000 are listed
+    // (and the overscans gathered) by the SIMD scan that copies it there.
+    const staged = this.config.useFusedPath && inputs.raw instanceof Exposure && image.array instanceof Float32Array
+      ? stageRaw(image as Image<Float32Array>, { highAtOrAbove: HIGH, gather: detector.amplifiers.map((a) => a.rawSerialOverscanBBox) })
+      : undefined;
+    try {
+      return this.runStaged(inputs, detector, header, staged?.high ?? highPixels(image.pixels(), HIGH));
+    } finally {
+      staged?.release();
+    }
+  }
+
+  private runStaged(inputs: IsrInputs, detector: Detector, header: Header | undefined, high: Float64Array): IsrResult {
     const safe = (this.config as unknown as { safe: number }).safe;
-    const saturate = estimateSaturation(image.pixels(), safe, headerNumber(header, 'SATURATE'));
+    const saturate = saturationFromHigh(high, safe, headerNumber(header, 'SATURATE'));
     this.metadata.set('SATURATION_ESTIMATE', saturate);
     this.log.info(`Saturation level for ${detector.name}: ${saturate}`);
     const amplifiers: Amplifier[] = detector.amplifiers.map((amp) => {

@@ -12,13 +12,14 @@ import { Box2I, Exposure, Image, Mask, MaskedImage, type MaskPlaneDict } from '.
 import type { IsrInputs, IsrTask } from './isrTask.js';
 import { maskDefects, maskEdges, widenSaturationTrails } from './masking.js';
 import type { OverscanCorrectionResult } from './overscan.js';
-import { runWasmBands } from './kernels/wasmKernel.js';
+import { runWasmBands, setWasmKernelsEnabled, type StagedRaw, stageRaw, stagedRawOf } from './kernels/wasmKernel.js';
 import { takeBuffer } from './outputBuffers.js';
 
 let wasmEnabled = true;
 /** Turns the WebAssembly SIMD kernel off/on (tests compare it with the JavaScript kernel). */
 export function setWasmKernelEnabled(enabled: boolean): void {
   wasmEnabled = enabled;
+  setWasmKernelsEnabled(enabled);
 }
 
 const f32 = Math.fround;
@@ -151,6 +152,17 @@ export interface FusedInputs {
 }
 
 export function runFused(task: IsrTask, p: FusedInputs): Exposure {
+  // The raw goes into wasm memory once (unless CfhtIsrTask staged it already): the band kernel reads
+  // it in place, and the overscans are gathered in the same sequential pass.
+  const own = wasmEnabled && stagedRawOf(p.ccd.image) === undefined ? stageRaw(p.ccd.image, { gather: p.detector.amplifiers.map((a) => a.rawSerialOverscanBBox) }) : undefined;
+  try {
+    return runFusedStaged(task, p, stagedRawOf(p.ccd.image));
+  } finally {
+    own?.release();
+  }
+}
+
+function runFusedStaged(task: IsrTask, p: FusedInputs, staged: StagedRaw | undefined): Exposure {
   const c = task.config;
   const { ccd, detector, bias, dark, flat } = p;
   // `ccd` shares the caller's raw pixels: this function never writes to it.
@@ -200,17 +212,35 @@ export function runFused(task: IsrTask, p: FusedInputs): Exposure {
     const t0 = performance.now();
     const g = p.gains.get(amp.name)!;
     const level = task.saturationLevel(amp);
-    // Saturated pixels outside the data region (overscans) count as in the generic path.
-    let nSat = 0;
-    if (c.doSaturation) for (const b of complementBoxes(amp.rawBBox, amp.rawDataBBox)) nSat += countAtLeast(ccd, b, level);
-
     let ovs: OverscanCorrectionResult | undefined;
+    // Pixels of the fitted overscan columns, when measured straight from the raw: none of them is at
+    // or above the saturation level, so the saturation count need not visit them again.
+    let fitted: Box2I | undefined;
     if (c.doOverscan && !amp.rawSerialOverscanBBox.isEmpty()) {
       const { serialBBox, imageBBox } = task.overscan.serialBoxes(amp);
-      // The overscan is measured on a copy carrying the SAT/SUSPECT bits the generic path sets.
-      const copy = overscanCopy(ccd, serialBBox, planes, c.doSaturation ? level : NaN, satBits, doSuspect ? amp.suspectLevel : NaN, suspectBits);
-      ovs = task.overscan.correctOverscan(copy, amp, imageBBox, serialBBox, false, c.overscan.leadingColumnsToSkip, c.overscan.trailingColumnsToSkip, false);
+      const leading = c.overscan.leadingColumnsToSkip;
+      const trailing = c.overscan.trailingColumnsToSkip;
+      const satAt = c.doSaturation && Number.isFinite(level) ? level : Infinity;
+      const suspectAt = doSuspect && Number.isFinite(amp.suspectLevel) ? amp.suspectLevel : Infinity;
+      // Gathered at staging (contiguous), or read from the raw's rows.
+      const source = staged?.gathered(amp.rawSerialOverscanBBox) ?? ccd.image;
+      const direct = isZeroRegion(ccd.mask, serialBBox) ? task.overscan.measureSerialFromRaw(source, amp, serialBBox, leading, trailing, Math.min(satAt, suspectAt), staged?.rowMiddles(amp.rawSerialOverscanBBox)) : undefined;
+      if (direct) {
+        ovs = direct.result;
+        fitted = direct.fitBox;
+      } else {
+        // The overscan is measured on a copy carrying the SAT/SUSPECT bits the generic path sets.
+        const copy = overscanCopy(ccd, serialBBox, planes, c.doSaturation ? level : NaN, satBits, doSuspect ? amp.suspectLevel : NaN, suspectBits);
+        ovs = task.overscan.correctOverscan(copy, amp, imageBBox, serialBBox, false, leading, trailing, false);
+      }
       task.recordOverscan(p.header, amp.name, { serial: ovs });
+    }
+    // Saturated pixels outside the data region (overscans) count as in the generic path.
+    let nSat = 0;
+    if (c.doSaturation) {
+      for (const b of complementBoxes(amp.rawBBox, amp.rawDataBBox)) {
+        for (const part of fitted ? complementBoxes(b, fitted) : [b]) nSat += countAtLeast(ccd, part, level);
+      }
     }
     const rn = task.readNoiseFor(amp, g, p.readNoises.get(amp.name)!, ovs ? { serial: ovs } : undefined);
     tOverscan += performance.now() - t0;

@@ -8,9 +8,10 @@ import type { Amplifier } from '../camera/geometry.js';
 import { Box2I, type Exposure, type Image, type Mask } from '../image/index.js';
 import { defineConfig, f } from '../pipe/config/index.js';
 import { Task, type TaskOptions } from '../pipe/task/index.js';
+import type { RowMiddles } from './kernels/wasmKernel.js';
 import { makeInterpolate } from './math/interpolate.js';
 import { polyfit, polyval } from './math/polyfit.js';
-import { clippedStats, goodValues, integerMedian, mean, medianInPlace, nthElement, quantileInPlace } from './stats.js';
+import { clippedStats, goodValues, integerMedian, mean, medianInPlace, nthElement, quantileInPlace, quartiles } from './stats.js';
 
 export const OVERSCAN_FIT_TYPES = {
   MEAN: 'Mean of the overscan (one value).',
@@ -234,6 +235,79 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
     return { ...fit, residualMean, residualMedian, residualSigma, nMaxDeviation, allMasked };
   }
 
+  /**
+   * correctOverscan of a serial overscan for the fused pass's common case, measured straight from
+   * the raw's pixels (no copy of the overscan as an exposure, no mask plane): per-row MEDIAN/MEAN
+   * without outlier rejection, and no pixel of the fitted columns excluded (the caller has checked
+   * that the raw's mask is empty there; a pixel at or above `excludeAtOrAbove`, the lowest level that
+   * sets a SAT/SUSPECT bit, or a non-finite one, or one flagged by maxDeviation, would be). Returns
+   * undefined when that is not the case: the caller then takes correctOverscan on a copy. The
+   * statistics are computed by the same functions on the same values in the same order, so the
+   * result is identical to correctOverscan's.
+   */
+  measureSerialFromRaw(raw: Image<Float32Array>, amp: Amplifier, serialBBox: Box2I, leading: number, trailing: number, excludeAtOrAbove: number, middles?: RowMiddles): { result: OverscanCorrectionResult; fitBox: Box2I } | undefined {
+    const c = this.config;
+    if (c.fitType !== 'MEDIAN_PER_ROW' && c.fitType !== 'MEAN_PER_ROW') return undefined;
+    if (c.doOutlierRejection || c.doParallelOverscan) return undefined;
+    const fitBox = this.trimOverscan(amp, serialBBox, leading, trailing, false);
+    if (fitBox.height !== serialBBox.height || !raw.bbox.containsBox(fitBox)) return undefined;
+    const { width, height } = fitBox;
+    const n = width * height;
+    const values = scratch(0, n);
+    const src = raw.array;
+    let k = 0;
+    let positive = true;
+    for (let y = 0; y < height; y++) {
+      const row = raw.offset + (fitBox.minY - raw.y0 + y) * raw.stride + (fitBox.minX - raw.x0);
+      for (let x = row; x < row + width; x++) {
+        const v = src[x];
+        // Non-finite (v − v is NaN) or at/above a masking level: the general path decides.
+        if (v - v !== 0 || v >= excludeAtOrAbove) return undefined;
+        if (!(v > 0)) positive = false;
+        values[k++] = v;
+      }
+    }
+    const all = values.subarray(0, n);
+    // Config fields are read once: each read goes through the config's accessors.
+    const maxDeviation = c.maxDeviation;
+    if (Number.isFinite(maxDeviation)) {
+      const med = quartiles(all).median;
+      const absolute = c.doAbsoluteMaxDeviation;
+      for (let i = 0; i < n; i++) {
+        const delta = absolute ? Math.abs(all[i] - med) : all[i] - med;
+        if (delta > maxDeviation) return undefined;
+      }
+    }
+    const stat = c.fitType === 'MEDIAN_PER_ROW' ? 'median' : 'mean';
+    const asInt = c.overscanIsInt;
+    const vector = new Float64Array(height);
+    const line = scratch(1, width);
+    // The SIMD network's middle order statistics are the very values sortedMedian would select
+    // (positive finite values; an even count of 32, whose median is 0.5·lower + 0.5·upper).
+    const m = middles;
+    if (m && positive && stat === 'median' && !asInt && m.x0 === fitBox.minX && m.width === width && fitBox.minY >= m.y0 && fitBox.maxY < m.y0 + m.lower.length) {
+      const dy = fitBox.minY - m.y0;
+      for (let y = 0; y < height; y++) vector[y] = 0.5 * m.lower[dy + y] + 0.5 * m.upper[dy + y];
+    } else for (let y = 0; y < height; y++) {
+      const row = y * width;
+      if (asInt) for (let x = 0; x < width; x++) line[x] = Math.trunc(all[row + x]);
+      else for (let x = 0; x < width; x++) line[x] = all[row + x];
+      vector[y] = lineStatistic(line, width, stat, asInt);
+    }
+    fillMaskedPixels(vector);
+    const fit = vectorFit(vector, c.numSigmaClip);
+    // The residuals as correctOverscan reads them back: the model subtracted in double and stored as float32.
+    for (let y = 0; y < height; y++) {
+      const m = vector[y];
+      for (let i = y * width; i < (y + 1) * width; i++) all[i] = Math.fround(all[i] - m);
+    }
+    const clipped = clippedStats(all, c.numSigmaClip, 3);
+    return {
+      result: { ...fit, residualMean: mean(all), residualMedian: clipped.median, residualSigma: clipped.stdev, nMaxDeviation: 0, allMasked: false },
+      fitBox,
+    };
+  }
+
   /** The model (scalar or per-line vector) for the overscan pixels in `box`. */
   fitOverscan(exposure: Exposure, box: Box2I, andMask: number, isTransposed: boolean): { value: number | Float64Array; mean: number; median: number; sigma: number } {
     const c = this.config;
@@ -286,6 +360,14 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
   }
 }
 
+/** Reusable scratch arrays (overscans of every amplifier of every exposure have the same size). */
+const scratchArrays: Float64Array[] = [];
+function scratch(slot: number, n: number): Float64Array {
+  let a = scratchArrays[slot];
+  if (!a || a.length < n) scratchArrays[slot] = a = new Float64Array(n);
+  return a;
+}
+
 /** A vector model with its summary statistics (mean, clipped median and σ of its finite values). */
 function vectorFit(vector: Float64Array, numSigmaClip: number): { value: Float64Array; mean: number; median: number; sigma: number } {
   const finite = vector.filter((v) => Number.isFinite(v));
@@ -321,14 +403,17 @@ function perImageRow(img: Image<Float32Array>, mask: Mask, andMask: number, stat
       if ((bits[mRow + x] & andMask) !== 0 || v - v !== 0) continue;
       buf[k++] = asInt ? Math.trunc(v) : v;
     }
-    if (k === 0) out[y] = NaN;
-    else if (stat === 'median' && !asInt && k <= SMALL_LINE) out[y] = sortedMedian(buf, k);
-    else {
-      const a = buf.subarray(0, k);
-      out[y] = stat === 'mean' ? mean(a) : asInt ? integerMedian(a) : medianInPlace(a);
-    }
+    out[y] = lineStatistic(buf, k, stat, asInt);
   }
   return out;
+}
+
+/** The per-row statistic of the first k values of `buf` (reordered), as perImageRow defines it; NaN when k = 0. */
+function lineStatistic(buf: Float64Array, k: number, stat: 'median' | 'mean', asInt: boolean): number {
+  if (k === 0) return NaN;
+  if (stat === 'median' && !asInt && k <= SMALL_LINE) return sortedMedian(buf, k);
+  const a = buf.subarray(0, k);
+  return stat === 'mean' ? mean(a) : asInt ? integerMedian(a) : medianInPlace(a);
 }
 
 function toLines(values: Float32Array, vOff: number, vStride: number, mask: Int32Array, mOff: number, mStride: number, width: number, height: number, andMask: number, transposed: boolean): Lines {
@@ -428,7 +513,8 @@ function countedMedian(a: Float64Array, n: number): number | undefined {
   // Positive only: no −0 whose sign a sum of counts would lose.
   if (!integral || !(min > 0) || max - min >= medianCounts.length) return undefined;
   const counts = medianCounts;
-  for (let i = 0; i < n; i++) counts[a[i] - min]++;
+  // `| 0`: an integer index (a double-valued one takes V8's slow element path).
+  for (let i = 0; i < n; i++) counts[(a[i] - min) | 0]++;
   const k = (n - 1) >> 1;
   let below = 0;
   let b = 0;
@@ -440,7 +526,7 @@ function countedMedian(a: Float64Array, n: number): number | undefined {
     while (counts[next] === 0) next++;
     upper = min + next;
   }
-  for (let i = 0; i < n; i++) counts[a[i] - min] = 0;
+  for (let i = 0; i < n; i++) counts[(a[i] - min) | 0] = 0;
   return n % 2 === 1 ? lower : 0.5 * lower + 0.5 * upper;
 }
 

@@ -160,12 +160,18 @@ const HIST_SCALE = 2;
 const HIST_INV = 1 / HIST_SCALE;
 const HIST_MAX_BINS = 1 << 16;
 
+/** Counts of values on the half-integer grid: value = min + bin / HIST_SCALE. */
+interface GridHistogram {
+  min: number;
+  counts: Int32Array;
+}
+
 /**
- * Quartiles and median by counting, when every value is a multiple of 1/HIST_SCALE within a
- * small range (overscan residuals of integer raws); undefined otherwise. Exact: the order
- * statistics are the very values, rebuilt as min + bin / HIST_SCALE and checked.
+ * The histogram of `a` when every value is a multiple of 1/HIST_SCALE within a small range
+ * (overscan residuals of integer raws); undefined otherwise. The values are rebuilt exactly from
+ * their bins (checked), so order statistics and sums taken from it are the very values'.
  */
-function quartilesByCounting(a: Float64Array): { q1: number; median: number; q3: number } | undefined {
+function gridHistogram(a: Float64Array): GridHistogram | undefined {
   const n = a.length;
   let min = Infinity;
   let max = -Infinity;
@@ -179,11 +185,19 @@ function quartilesByCounting(a: Float64Array): { q1: number; median: number; q3:
   for (let i = 0; i < n; i++) {
     const x = a[i];
     const b = (x - min) * HIST_SCALE;
-    // A value off the grid (or −0, whose rebuilt value would be +0) takes the general path. b is
-    // below 2^16 here, so `b | 0` is its integer part; × (1 / HIST_SCALE) is exact for a power of 2.
-    if (b !== (b | 0) || min + b * HIST_INV !== x || (x === 0 && 1 / x < 0)) return undefined;
-    counts[b]++;
+    // An integer index (b < 2^16 here, so `b | 0` is its integer part): a double-valued index
+    // would take V8's slow element path. A value off the grid (or −0, whose rebuilt value would be
+    // +0) takes the general path; × (1 / HIST_SCALE) is exact for a power of 2.
+    const bin = b | 0;
+    if (b !== bin || min + bin * HIST_INV !== x || (x === 0 && 1 / x < 0)) return undefined;
+    counts[bin]++;
   }
+  return { min, counts };
+}
+
+/** Quartiles and median (numpy's interpolation) of the n values in a histogram. */
+function quartilesOfHistogram(h: GridHistogram, n: number): { q1: number; median: number; q3: number } {
+  const { min, counts } = h;
   // The order statistics needed, ascending: ranks ⌊q(n−1)⌋ and the next, for q = ¼, ½, ¾.
   const qs = [0.25, 0.5, 0.75];
   const ranks: number[] = [];
@@ -209,7 +223,8 @@ function quartilesByCounting(a: Float64Array): { q1: number; median: number; q3:
 /** quartilesInPlace without reordering `a` (counting when the values allow, else on a copy). */
 export function quartiles(a: Float64Array): { q1: number; median: number; q3: number } {
   if (a.length === 0) return { q1: NaN, median: NaN, q3: NaN };
-  return (a.length >= 1024 ? quartilesByCounting(a) : undefined) ?? quartilesInPlace(Float64Array.from(a));
+  const h = a.length >= 1024 ? gridHistogram(a) : undefined;
+  return h ? quartilesOfHistogram(h, a.length) : quartilesInPlace(Float64Array.from(a));
 }
 
 /**
@@ -259,11 +274,17 @@ export interface ClippedStats {
   n: number;
 }
 
-/** afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (not reordered: sums run in its order, as afw's over the pixels). */
+/**
+ * afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (not reordered). Sums run in `a`'s
+ * order, as afw's over the pixels — except for values on the half-integer grid (overscan residuals
+ * of integer raws), whose clipping passes run over their histogram: the sums of values are then
+ * exact either way, and the sum of squared deviations adds each bin's count × its square once.
+ */
 export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): ClippedStats {
   const n = a.length;
   if (n === 0) return { median: NaN, mean: NaN, variance: NaN, stdev: NaN, n: 0 };
-  const { q1, median, q3 } = quartiles(a);
+  const h = n >= 1024 ? gridHistogram(a) : undefined;
+  const { q1, median, q3 } = h ? quartilesOfHistogram(h, n) : quartilesInPlace(Float64Array.from(a));
   let center = median;
   let hwidth = numSigmaClip * IQ_TO_STDEV * (q3 - q1);
   let m = NaN;
@@ -271,19 +292,37 @@ export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): Cl
   let kept = 0;
   for (let iter = 0; iter < numIter; iter++) {
     let s = 0;
-    kept = 0;
-    for (let i = 0; i < n; i++) {
-      const x = a[i];
-      if (Math.abs(x - center) <= hwidth) {
-        s += x;
-        kept++;
-      }
-    }
-    m = kept > 0 ? s / kept : NaN;
     let ss = 0;
-    for (let i = 0; i < n; i++) {
-      const x = a[i];
-      if (Math.abs(x - center) <= hwidth) ss += (x - m) * (x - m);
+    kept = 0;
+    if (h) {
+      const { min, counts } = h;
+      for (let b = 0; b < counts.length; b++) {
+        const c = counts[b];
+        const x = min + b * HIST_INV;
+        if (c !== 0 && Math.abs(x - center) <= hwidth) {
+          s += c * x;
+          kept += c;
+        }
+      }
+      m = kept > 0 ? s / kept : NaN;
+      for (let b = 0; b < counts.length; b++) {
+        const c = counts[b];
+        const x = min + b * HIST_INV;
+        if (c !== 0 && Math.abs(x - center) <= hwidth) ss += c * ((x - m) * (x - m));
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        if (Math.abs(x - center) <= hwidth) {
+          s += x;
+          kept++;
+        }
+      }
+      m = kept > 0 ? s / kept : NaN;
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        if (Math.abs(x - center) <= hwidth) ss += (x - m) * (x - m);
+      }
     }
     v = kept > 1 ? ss / (kept - 1) : NaN;
     center = m;
