@@ -11,7 +11,7 @@ import { Task, type TaskOptions } from '../pipe/task/index.js';
 import type { RowMiddles } from './kernels/wasmKernel.js';
 import { makeInterpolate } from './math/interpolate.js';
 import { polyfit, polyval } from './math/polyfit.js';
-import { clippedStats, goodValues, integerMedian, mean, medianInPlace, nthElement, quantileInPlace, quartiles } from './stats.js';
+import { clippedStats, goodValues, integerMedian, mean, meanAndClippedStats, medianInPlace, nthElement, quantileInPlace, quartiles } from './stats.js';
 
 export const OVERSCAN_FIT_TYPES = {
   MEAN: 'Mean of the overscan (one value).',
@@ -228,8 +228,7 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
     subtractModel(exposure, overscanBBox, fit.value, isTransposed);
 
     const resid = goodValues(ov.image.array, ov.width, ov.height, { offset: ov.image.offset, stride: ov.image.stride, mask: ov.mask.array, maskOffset: ov.mask.offset, maskStride: ov.mask.stride, andMask });
-    const residualMean = mean(resid);
-    const clipped = clippedStats(resid, c.numSigmaClip, 3);
+    const { mean: residualMean, clipped } = meanAndClippedStats(resid, c.numSigmaClip, 3);
     const residualSigma = clipped.stdev;
     const residualMedian = clipped.median;
     return { ...fit, residualMean, residualMedian, residualSigma, nMaxDeviation, allMasked };
@@ -297,13 +296,20 @@ export class OverscanCorrectionTask extends Task<OverscanFields> {
     fillMaskedPixels(vector);
     const fit = vectorFit(vector, c.numSigmaClip);
     // The residuals as correctOverscan reads them back: the model subtracted in double and stored as float32.
+    let min = Infinity;
+    let max = -Infinity;
     for (let y = 0; y < height; y++) {
       const m = vector[y];
-      for (let i = y * width; i < (y + 1) * width; i++) all[i] = Math.fround(all[i] - m);
+      for (let i = y * width; i < (y + 1) * width; i++) {
+        const r = Math.fround(all[i] - m);
+        all[i] = r;
+        if (r < min) min = r;
+        if (r > max) max = r;
+      }
     }
-    const clipped = clippedStats(all, c.numSigmaClip, 3);
+    const { mean: residualMean, clipped } = meanAndClippedStats(all, c.numSigmaClip, 3, { min, max });
     return {
-      result: { ...fit, residualMean: mean(all), residualMedian: clipped.median, residualSigma: clipped.stdev, nMaxDeviation: 0, allMasked: false },
+      result: { ...fit, residualMean, residualMedian: clipped.median, residualSigma: clipped.stdev, nMaxDeviation: 0, allMasked: false },
       fitBox,
     };
   }
@@ -370,10 +376,21 @@ function scratch(slot: number, n: number): Float64Array {
 
 /** A vector model with its summary statistics (mean, clipped median and σ of its finite values). */
 function vectorFit(vector: Float64Array, numSigmaClip: number): { value: Float64Array; mean: number; median: number; sigma: number } {
-  const finite = vector.filter((v) => Number.isFinite(v));
+  const finite = finiteValues(vector);
   const m = mean(finite);
   const clipped = clippedStats(finite, numSigmaClip, 3);
   return { value: vector, mean: m, median: clipped.median, sigma: clipped.stdev };
+}
+
+/** The finite values of `v` in order (`v` itself when all are: a loop, not filter()'s callback per value). */
+function finiteValues(v: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] - v[i] === 0) n++;
+  if (n === v.length) return v;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] - v[i] === 0) out[k++] = v[i];
+  return out;
 }
 
 /** Whether any pixel is finite and carries none of `andMask`. */
@@ -532,7 +549,7 @@ function countedMedian(a: Float64Array, n: number): number | undefined {
 
 /** ip_isr fillMaskedPixels: each run of NaNs gets the median of ≤ 5 values each side (if available), else the median of all good values. */
 export function fillMaskedPixels(v: Float64Array): void {
-  const good = v.filter((x) => Number.isFinite(x));
+  const good = finiteValues(v);
   if (good.length === v.length) return;
   const fallback = good.length ? medianInPlace(Float64Array.from(good)) : 0;
   const size = v.length;

@@ -171,14 +171,17 @@ interface GridHistogram {
  * (overscan residuals of integer raws); undefined otherwise. The values are rebuilt exactly from
  * their bins (checked), so order statistics and sums taken from it are the very values'.
  */
-function gridHistogram(a: Float64Array): GridHistogram | undefined {
+function gridHistogram(a: Float64Array, range?: { min: number; max: number }): GridHistogram | undefined {
   const n = a.length;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = a[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
+  if (range) ({ min, max } = range);
+  else {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   if (!((max - min) * HIST_SCALE < HIST_MAX_BINS)) return undefined;
   const counts = new Int32Array((max - min) * HIST_SCALE + 1);
@@ -281,9 +284,25 @@ export interface ClippedStats {
  * exact either way, and the sum of squared deviations adds each bin's count × its square once.
  */
 export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): ClippedStats {
+  return clippedOf(a, a.length >= 1024 ? gridHistogram(a) : undefined, numSigmaClip, numIter);
+}
+
+/**
+ * mean(a) and clippedStats(a) at once (an overscan's residual statistics): one histogram serves
+ * both when the values lie on the grid. `range`, when the caller knows it, spares a pass.
+ */
+export function meanAndClippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3, range?: { min: number; max: number }): { mean: number; clipped: ClippedStats } {
+  const h = a.length >= 1024 ? gridHistogram(a, range) : undefined;
+  if (!h) return { mean: mean(a), clipped: clippedOf(a, undefined, numSigmaClip, numIter) };
+  // The sum of grid values is exact in any order: the same as mean(a)'s.
+  let s = 0;
+  for (let b = 0; b < h.counts.length; b++) if (h.counts[b] !== 0) s += h.counts[b] * (h.min + b * HIST_INV);
+  return { mean: s / a.length, clipped: clippedOf(a, h, numSigmaClip, numIter) };
+}
+
+function clippedOf(a: Float64Array, h: GridHistogram | undefined, numSigmaClip: number, numIter: number): ClippedStats {
   const n = a.length;
   if (n === 0) return { median: NaN, mean: NaN, variance: NaN, stdev: NaN, n: 0 };
-  const h = n >= 1024 ? gridHistogram(a) : undefined;
   const { q1, median, q3 } = h ? quartilesOfHistogram(h, n) : quartilesInPlace(Float64Array.from(a));
   let center = median;
   let hwidth = numSigmaClip * IQ_TO_STDEV * (q3 - q1);

@@ -6,12 +6,11 @@
 ;;
 ;; band(raw, rawStride, bias, biasStride, dark, darkStride, flat, flatStride,
 ;;      oimg, ovar, omask, outStride, w, rows, model, satRows, counts,
-;;      sat, satBits, nanBits, darkC, gain, inv, rn2, negBits, flatScale)
+;;      sat, satBits, nanBits, darkC, gain, inv, rn2, negBits)
 ;; processes `rows` rows of `w` pixels (w % 4 == 0) of one amplifier. Pointers and strides are in
 ;; bytes. `model` holds one float32 overscan value per row; `satRows` gets one byte per row (1 when
 ;; the row has a saturated pixel); `counts` accumulates three i32 counts (SAT, NaN, var <= 0).
-;; flatScale 0 means the flat is used as given; otherwise it is divided by flatScale first
-;; (float32 division, as the normalised flat plane would hold it).
+;; The flat is used as given: a scaled flat is normalised once, when it becomes resident (divide).
 ;;
 ;; divide(ptr, n, s) divides n float32 values (n % 4 == 0) in place by s: a resident flat is
 ;; normalised once this way, rather than per pixel in every band call.
@@ -39,20 +38,17 @@
     (param $w i32) (param $rows i32) (param $model i32) (param $satRows i32) (param $counts i32)
     (param $sat f32) (param $satBits i32) (param $nanBits i32)
     (param $darkC f32) (param $gain f32) (param $inv f32) (param $rn2 f32) (param $negBits i32)
-    (param $flatScale f32)
-    (local $y i32) (local $off i32) (local $end i32) (local $doScale i32)
-    (local $r v128) (local $v v128) (local $vr v128) (local $mask v128) (local $f v128)
+    (local $y i32) (local $off i32) (local $end i32)
+    (local $r v128) (local $v v128) (local $vr v128) (local $mask v128)
     (local $ge v128) (local $bad v128) (local $neg v128) (local $rowSat v128)
     (local $cSat v128) (local $cNan v128) (local $cNeg v128)
     (local $vm v128) (local $vsat v128) (local $vdarkC v128) (local $vgain v128) (local $vinv v128) (local $vrn2 v128)
-    (local $vscale v128) (local $vsatBits v128) (local $vnanBits v128) (local $vnegBits v128) (local $zero v128) (local $nan v128)
+    (local $vsatBits v128) (local $vnanBits v128) (local $vnegBits v128) (local $zero v128) (local $nan v128)
     (local.set $vsat (f32x4.splat (local.get $sat)))
     (local.set $vdarkC (f32x4.splat (local.get $darkC)))
     (local.set $vgain (f32x4.splat (local.get $gain)))
     (local.set $vinv (f32x4.splat (local.get $inv)))
     (local.set $vrn2 (f32x4.splat (local.get $rn2)))
-    (local.set $vscale (f32x4.splat (local.get $flatScale)))
-    (local.set $doScale (f32.ne (local.get $flatScale) (f32.const 0)))
     (local.set $vsatBits (i32x4.splat (local.get $satBits)))
     (local.set $vnanBits (i32x4.splat (local.get $nanBits)))
     (local.set $vnegBits (i32x4.splat (local.get $negBits)))
@@ -85,12 +81,10 @@
             (local.set $bad (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
             (local.set $cNan (i32x4.sub (local.get $cNan) (local.get $bad)))
             (local.set $mask (v128.or (local.get $mask) (v128.and (local.get $bad) (local.get $vnanBits))))
-            ;; v = ((v - darkC·dark) / flat) · gain, the flat first divided by its scale if asked
+            ;; v = ((v - darkC·dark) / flat) · gain
             (local.set $v (f32x4.sub (local.get $v)
                                      (f32x4.mul (local.get $vdarkC) (v128.load (i32.add (local.get $dark) (local.get $off))))))
-            (local.set $f (v128.load (i32.add (local.get $flat) (local.get $off))))
-            (if (local.get $doScale) (then (local.set $f (f32x4.div (local.get $f) (local.get $vscale)))))
-            (local.set $v (f32x4.div (local.get $v) (local.get $f)))
+            (local.set $v (f32x4.div (local.get $v) (v128.load (i32.add (local.get $flat) (local.get $off)))))
             (local.set $v (f32x4.mul (local.get $v) (local.get $vgain)))
             ;; var = v < 0 ? NaN : v·inv + rn2 ; BAD where var <= 0
             (local.set $vr (f32x4.add (f32x4.mul (local.get $v) (local.get $vinv)) (local.get $vrn2)))

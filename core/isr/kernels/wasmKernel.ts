@@ -227,7 +227,7 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
           oimgPtr + ox, ovarPtr + ox, omaskPtr + ox, outW * 4,
           src.width, n, modelPtr + 4 * (maxH * i + y0), satPtr + maxH * i + y0, countsPtr + 16 * i,
           Number.isFinite(amp.satLevel) ? amp.satLevel : NaN, Number.isFinite(amp.satLevel) ? a.satBits : 0, a.nanBits,
-          a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits, 0,
+          a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits,
         );
       }
       const oy = first.dst.minY - out.y0 + y0;
