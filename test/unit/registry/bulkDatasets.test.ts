@@ -1,6 +1,7 @@
 // Set-based dataset removal (thousands at once, every membership, refusal without partial
-// deletion) and the lean one-RUN listing (constant governor columns left out of the rows),
-// checked against the general query path.
+// deletion) and the lean one-RUN listing (constant governor columns left out of the rows, the
+// result fetched as one aggregate row), checked against the general query path, including
+// stored IDs that are not 32 lowercase hex digits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataCoordinate } from '../../../core/dimensions/index.js';
 import { OrphanedRecordError, Registry } from '../../../core/registry/index.js';
@@ -89,5 +90,40 @@ describe('listing one RUN', () => {
     expect(refs.map((r) => r.dataId.values.instrument)).toEqual(['Cam', 'Other']);
     expect(refs[1].dataId.equals(DataCoordinate.standardize(registry.dimensions, { instrument: 'Other', detector: 0, exposure: 1 }, { dimensions: refs[1].datasetType.dimensions }))).toBe(true);
     expect(lean('run')).toEqual(general('run'));
+  });
+
+  it('lists thousands in the same order as the general path, empty RUNs and RUNs without the type too', () => {
+    const more = Array.from({ length: 40 }, (_, k) => k + 7);
+    registry.insertDimensionData('exposure', more.map((id) => ({
+      instrument: 'Cam', id, obs_id: `CAM_${id}`, day_obs: 20250102, group: 'g2', physical_filter: 'r_1', exposure_time: 1, observation_type: 'science', seq_num: id, has_simulated: false, can_see_sky: true, timespan: null,
+    })));
+    registry.registerRun('run');
+    registry.registerRun('empty');
+    // Inserted out of order: the listing's order comes from the query, not from insertion.
+    registry.insertDatasets('raw', rawDataIds([...more].reverse(), [3, 1, 0, 2]), 'run');
+    expect(lean('run')).toHaveLength(160);
+    expect(lean('run')).toEqual(general('run'));
+    expect(lean('run', { where: 'exposure > 40', limit: 7, offset: 5 })).toEqual(general('run').filter((s) => Number(/exposure: (\d+)/.exec(s)![1]) > 40).slice(5, 12));
+    expect(registry.queryDatasets('raw', { collections: 'empty' })).toEqual([]);
+    expect(registry.queryDatasets('calexp', { collections: 'run' })).toEqual([]);
+    expect(registry.countDatasets('calexp', { collections: 'run' })).toBe(0);
+  });
+
+  it('normalises stored IDs in capitals and names a stored ID that is not a UUID', () => {
+    registry.registerRun('run');
+    const refs = registry.insertDatasets('raw', rawDataIds([1], [0, 1, 2]), 'run');
+    registry.db.exec('PRAGMA foreign_keys = OFF');
+    const table = tagTable('raw');
+    const setStored = (ref: { id: string }, stored: string) => registry.db.prepare(`UPDATE ${table} SET dataset_id = ? WHERE dataset_id = ?`).run(stored, ref.id.replace(/-/g, ''));
+    setStored(refs[1], refs[1].id.replace(/-/g, '').toUpperCase());
+    expect(registry.queryDatasets('raw', { collections: 'run' }).map((r) => r.id)).toEqual(refs.map((r) => r.id));
+    // 31 + 33 digits: the total length still fits two IDs, each one is wrong.
+    const hex0 = refs[0].id.replace(/-/g, '');
+    registry.db.prepare(`UPDATE ${table} SET dataset_id = ? WHERE dataset_id = ?`).run(hex0.slice(0, 31), hex0);
+    setStored(refs[2], `${refs[2].id.replace(/-/g, '')}0`);
+    expect(() => registry.queryDatasets('raw', { collections: 'run' })).toThrow(new RegExp(`'${hex0.slice(0, 31)}' is not a UUID`));
+    registry.db.prepare(`UPDATE ${table} SET dataset_id = ? WHERE dataset_id = ?`).run(hex0, hex0.slice(0, 31));
+    setStored({ id: `${refs[2].id}0` }, `${'g'.repeat(31)}0`);
+    expect(() => registry.queryDatasets('raw', { collections: 'run' })).toThrow(/'g{8}-g{4}-g{4}-g{4}-g{11}0' is not a UUID/);
   });
 });
