@@ -8,6 +8,7 @@ import { updateVariance, flatCorrection, darkCorrection } from '../../../core/is
 import { Linearizer } from '../../../core/isr/linearize.js';
 import { subtractCrosstalk } from '../../../core/isr/crosstalk.js';
 import { estimateSaturation } from '../../../core/isr/cfhtIsrTask.js';
+import { rng } from './synthetic.js';
 import { MT19937 } from '../../../core/isr/math/random.js';
 import { polyfit, polyval } from '../../../core/isr/math/polyfit.js';
 import { naturalSpline, akimaGsl } from '../../../core/isr/math/interpolate.js';
@@ -135,6 +136,38 @@ describe('masking', () => {
     expect(row.indexOf(1)).toBe(7);
     expect(row.lastIndexOf(1)).toBe(20);
     expect(m.countSet(sat)).toBe(14);
+  });
+
+  it('finds every saturated run wherever it starts (the skip over clear pixels misses none)', () => {
+    const r = rng(21);
+    const m = Mask.createMask(203, 40);
+    const sat = m.getPlaneBitMask('SAT');
+    const other = m.getPlaneBitMask('BAD');
+    for (let y = 0; y < 40; y++) {
+      for (let k = 0; k < 4; k++) {
+        const x0 = Math.floor(r() * 203);
+        const len = 1 + Math.floor(r() * 14);
+        for (let x = x0; x < Math.min(203, x0 + len); x++) m.set(x, y, m.get(x, y) | sat);
+      }
+      m.set(Math.floor(r() * 203), y, other); // bits of other planes are not SAT
+    }
+    // The plain definition: runs found first, each widened by trailGrowth(length) on both sides.
+    const expected = m.pixels().slice();
+    for (let y = 0; y < 40; y++) {
+      const runs: Array<[number, number]> = [];
+      for (let x = 0; x < 203; x++) {
+        if ((m.get(x, y) & sat) === 0) continue;
+        const s = x;
+        while (x + 1 < 203 && (m.get(x + 1, y) & sat) !== 0) x++;
+        runs.push([s, x]);
+      }
+      for (const [a, b] of runs) {
+        const g = trailGrowth(b - a + 1);
+        for (let x = Math.max(0, a - g); x <= Math.min(202, b + g); x++) expected[y * 203 + x] |= sat;
+      }
+    }
+    widenSaturationTrails(m);
+    expect(m.pixels()).toEqual(expected);
   });
 
   it('UNMASKEDNAN marks non-finite image or variance pixels; edges get SUSPECT; SAT grows in a diamond', () => {
