@@ -304,6 +304,7 @@ function runFusedStaged(task: IsrTask, p: FusedInputs, staged: StagedRaw | undef
   }
   if (electrons) p.header.set('LSST ISR UNITS', 'electron');
   // Where the time goes (seconds), for benchmarks and the app's run details.
+  task.metadata.set('fused.stageSeconds', staged?.seconds ?? 0);
   task.metadata.set('fused.overscanSeconds', tOverscan / 1000);
   task.metadata.set('fused.passSeconds', tPass / 1000);
   task.metadata.set('fused.maskSeconds', (performance.now() - tMask0) / 1000);
