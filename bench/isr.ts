@@ -76,7 +76,7 @@ const inputs = { raw: ref.raw, bias: ref.bias, dark: ref.dark, flat: ref.flat };
 
 console.log(`load average before: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`memory: ${pages === 'warm' ? `warm heap (${wanted}), as butler run-isr runs` : pages === 'huge' ? `transparent huge pages (${wanted})` : '4 KB pages, fresh mmap per large buffer'}; numpy: its default (transparent huge pages)`);
-const phases: Record<'stageSeconds' | 'overscanSeconds' | 'passSeconds' | 'maskSeconds', number[]> = { stageSeconds: [], overscanSeconds: [], passSeconds: [], maskSeconds: [] };
+const phases: Record<'scanSeconds' | 'overscanSeconds' | 'passSeconds' | 'maskSeconds', number[]> = { scanSeconds: [], overscanSeconds: [], passSeconds: [], maskSeconds: [] };
 const fused = time(() => {
   const r = runIsr(inputs, config);
   const f = (r.metadata.isr as Record<string, unknown> | undefined)?.fused as Record<string, number> | undefined;
@@ -123,7 +123,7 @@ console.log(`  ratio ccdproc / ours (fused, recycled): ${(py.ccdproc.median_s / 
 console.log(`  ratio ours (fused) / copy floor: ${(fused.median / copy.median).toFixed(1)}× (warm destination), ${(fused.median / freshCopy.median).toFixed(1)}× (fresh destination), ${(fused.median / freshPlanes.median).toFixed(1)}× (fresh output planes)`);
 console.log(`  our CPU minima: fused ${(fused.cpuMin * 1000).toFixed(1)} ms, fused with recycled outputs ${(recycled.cpuMin * 1000).toFixed(1)} ms`);
 const ms = (xs: number[]): string => `${(median(xs) * 1000).toFixed(1)} ms`;
-console.log(`  fused path by phase (wall medians): raw staged in wasm memory with the saturation scan ${ms(phases.stageSeconds)}, overscan statistics ${ms(phases.overscanSeconds)}, pixel pass ${ms(phases.passSeconds)}, mask steps ${ms(phases.maskSeconds)}`);
+console.log(`  fused path by phase (wall medians): raw scan (pixels ≥ 60000, overscans gathered) ${ms(phases.scanSeconds)}, overscan statistics ${ms(phases.overscanSeconds)}, pixel pass ${ms(phases.passSeconds)}, mask steps ${ms(phases.maskSeconds)}`);
 console.log(`  python load average during its timings: ${py.loadavg.map((x) => x.toFixed(1)).join(' ')}`);
 
 // 2. Full exposure on worker threads: calibrations shared once, raws transferred.

@@ -9,7 +9,7 @@ import { Exposure, Image, type PixelArray } from '../image/index.js';
 import { f, registerConfigurable } from '../pipe/config/index.js';
 import type { TaskOptions } from '../pipe/task/index.js';
 import { IsrConfig, type IsrFields } from './isrConfig.js';
-import { stageRaw } from './kernels/wasmKernel.js';
+import { scanRaw } from './kernels/rawScan.js';
 import { type IsrInputs, type IsrResult, IsrTask } from './isrTask.js';
 
 export const CfhtIsrConfig = IsrConfig.extend('CfhtIsrTaskConfig', 'ISR for CFHT MegaCam (obs_cfht CfhtIsrTask).', {
@@ -113,19 +113,19 @@ export class CfhtIsrTask extends IsrTask {
     if (!detector) throw new Error('CfhtIsrTask: no detector: pass inputs.detector or a raw exposure with a detector');
     const header = rawInfo.metadata;
     const image: Image<PixelArray> = inputs.raw instanceof Exposure ? inputs.raw.image : inputs.raw.image;
-    // On the fused path the raw is staged in wasm memory for the run: the pixels ≥ 60000 are listed
-    // (and the overscans gathered) by the SIMD scan that copies it there.
-    const staged = this.config.useFusedPath && inputs.raw instanceof Exposure && image.array instanceof Float32Array
-      ? stageRaw(image as Image<Float32Array>, { highAtOrAbove: HIGH, gather: detector.amplifiers.map((a) => a.rawSerialOverscanBBox) })
+    // On the fused path one SIMD pass over the raw lists the pixels ≥ 60000 and gathers the
+    // overscans for the run (scanRaw).
+    const scan = this.config.useFusedPath && inputs.raw instanceof Exposure && image.array instanceof Float32Array
+      ? scanRaw(image as Image<Float32Array>, { highAtOrAbove: HIGH, gather: detector.amplifiers.map((a) => a.rawSerialOverscanBBox) })
       : undefined;
     try {
-      return this.runStaged(inputs, detector, header, staged?.high ?? highPixels(image.pixels(), HIGH));
+      return this.runWithHigh(inputs, detector, header, scan?.high ?? highPixels(image.pixels(), HIGH));
     } finally {
-      staged?.release();
+      scan?.release();
     }
   }
 
-  private runStaged(inputs: IsrInputs, detector: Detector, header: Header | undefined, high: Float64Array): IsrResult {
+  private runWithHigh(inputs: IsrInputs, detector: Detector, header: Header | undefined, high: Float64Array): IsrResult {
     const safe = (this.config as unknown as { safe: number }).safe;
     const saturate = saturationFromHigh(high, safe, headerNumber(header, 'SATURATE'));
     this.metadata.set('SATURATION_ESTIMATE', saturate);

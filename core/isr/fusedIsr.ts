@@ -12,7 +12,9 @@ import { Box2I, Exposure, Image, Mask, MaskedImage, type MaskPlaneDict } from '.
 import type { IsrInputs, IsrTask } from './isrTask.js';
 import { maskDefects, maskEdges, widenSaturationTrails } from './masking.js';
 import type { OverscanCorrectionResult } from './overscan.js';
-import { runWasmBands, setWasmKernelsEnabled, type StagedRaw, stageRaw, stagedRawOf } from './kernels/wasmKernel.js';
+import { type RawScan, scanOf, scanRaw } from './kernels/rawScan.js';
+import { runWasmBands } from './kernels/wasmKernel.js';
+import { setWasmKernelsEnabled } from './kernels/wasmModule.js';
 import { takeBuffer } from './outputBuffers.js';
 
 let wasmEnabled = true;
@@ -152,17 +154,17 @@ export interface FusedInputs {
 }
 
 export function runFused(task: IsrTask, p: FusedInputs): Exposure {
-  // The raw goes into wasm memory once (unless CfhtIsrTask staged it already): the band kernel reads
-  // it in place, and the overscans are gathered in the same sequential pass.
-  const own = wasmEnabled && stagedRawOf(p.ccd.image) === undefined ? stageRaw(p.ccd.image, { gather: p.detector.amplifiers.map((a) => a.rawSerialOverscanBBox) }) : undefined;
+  // The overscans are gathered by one sequential SIMD pass over the raw (unless CfhtIsrTask's scan
+  // for its saturation estimate did it already).
+  const own = wasmEnabled && scanOf(p.ccd.image) === undefined ? scanRaw(p.ccd.image, { gather: p.detector.amplifiers.map((a) => a.rawSerialOverscanBBox) }) : undefined;
   try {
-    return runFusedStaged(task, p, stagedRawOf(p.ccd.image));
+    return runFusedScanned(task, p, scanOf(p.ccd.image));
   } finally {
     own?.release();
   }
 }
 
-function runFusedStaged(task: IsrTask, p: FusedInputs, staged: StagedRaw | undefined): Exposure {
+function runFusedScanned(task: IsrTask, p: FusedInputs, scanned: RawScan | undefined): Exposure {
   const c = task.config;
   const { ccd, detector, bias, dark, flat } = p;
   // `ccd` shares the caller's raw pixels: this function never writes to it.
@@ -222,9 +224,9 @@ function runFusedStaged(task: IsrTask, p: FusedInputs, staged: StagedRaw | undef
       const trailing = c.overscan.trailingColumnsToSkip;
       const satAt = c.doSaturation && Number.isFinite(level) ? level : Infinity;
       const suspectAt = doSuspect && Number.isFinite(amp.suspectLevel) ? amp.suspectLevel : Infinity;
-      // Gathered at staging (contiguous), or read from the raw's rows.
-      const source = staged?.gathered(amp.rawSerialOverscanBBox) ?? ccd.image;
-      const direct = isZeroRegion(ccd.mask, serialBBox) ? task.overscan.measureSerialFromRaw(source, amp, serialBBox, leading, trailing, Math.min(satAt, suspectAt), staged?.rowMiddles(amp.rawSerialOverscanBBox)) : undefined;
+      // Gathered by the scan (contiguous), or read from the raw's rows.
+      const source = scanned?.gathered(amp.rawSerialOverscanBBox) ?? ccd.image;
+      const direct = isZeroRegion(ccd.mask, serialBBox) ? task.overscan.measureSerialFromRaw(source, amp, serialBBox, leading, trailing, Math.min(satAt, suspectAt), scanned?.rowMiddles(amp.rawSerialOverscanBBox)) : undefined;
       if (direct) {
         ovs = direct.result;
         fitted = direct.fitBox;
@@ -304,7 +306,7 @@ function runFusedStaged(task: IsrTask, p: FusedInputs, staged: StagedRaw | undef
   }
   if (electrons) p.header.set('LSST ISR UNITS', 'electron');
   // Where the time goes (seconds), for benchmarks and the app's run details.
-  task.metadata.set('fused.stageSeconds', staged?.seconds ?? 0);
+  task.metadata.set('fused.scanSeconds', scanned?.seconds ?? 0);
   task.metadata.set('fused.overscanSeconds', tOverscan / 1000);
   task.metadata.set('fused.passSeconds', tPass / 1000);
   task.metadata.set('fused.maskSeconds', (performance.now() - tMask0) / 1000);

@@ -8,7 +8,7 @@ import type { Amplifier } from '../camera/geometry.js';
 import { Box2I, type Exposure, type Image, type Mask } from '../image/index.js';
 import { defineConfig, f } from '../pipe/config/index.js';
 import { Task, type TaskOptions } from '../pipe/task/index.js';
-import type { RowMiddles } from './kernels/wasmKernel.js';
+import type { RowMiddles } from './kernels/rawScan.js';
 import { makeInterpolate } from './math/interpolate.js';
 import { polyfit, polyval } from './math/polyfit.js';
 import { clippedStats, goodValues, integerMedian, mean, meanAndClippedStats, medianInPlace, nthElement, quantileInPlace, quartiles } from './stats.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Box2I, Exposure, Image, MaskedImage } from '../../../core/image/index.js';
 import { OverscanConfig, OverscanCorrectionTask } from '../../../core/isr/overscan.js';
-import { stageRaw } from '../../../core/isr/kernels/wasmKernel.js';
+import { scanRaw } from '../../../core/isr/kernels/rawScan.js';
 import { estimateSaturation, saturationFromHigh } from '../../../core/isr/cfhtIsrTask.js';
 import { clippedStats } from '../../../core/isr/stats.js';
 import { makeDetector, rng } from './synthetic.js';
@@ -57,16 +57,16 @@ describe('serial overscan measured straight from the raw', () => {
     const expected = generic(t, img, amp);
     const fromRaw = t.measureSerialFromRaw(img, amp, amp.rawSerialOverscanBBox, t.config.leadingColumnsToSkip, t.config.trailingColumnsToSkip, Infinity);
     expect(fromRaw?.result).toEqual(expected);
-    // The same from the staging's gathered copy and its SIMD row middles.
-    const staged = stageRaw(img, { gather: [amp.rawSerialOverscanBBox] });
-    expect(staged).toBeDefined();
+    // The same from the scan's gathered copy and its SIMD row middles.
+    const scan = scanRaw(img, { gather: [amp.rawSerialOverscanBBox] });
+    expect(scan).toBeDefined();
     try {
       const box = amp.rawSerialOverscanBBox;
-      expect(staged!.gathered(box)!.pixels()).toEqual(img.subImage(box).pixels());
-      const viaStage = t.measureSerialFromRaw(staged!.gathered(box)!, amp, box, t.config.leadingColumnsToSkip, t.config.trailingColumnsToSkip, Infinity, staged!.rowMiddles(box));
+      expect(scan!.gathered(box)!.pixels()).toEqual(img.subImage(box).pixels());
+      const viaStage = t.measureSerialFromRaw(scan!.gathered(box)!, amp, box, t.config.leadingColumnsToSkip, t.config.trailingColumnsToSkip, Infinity, scan!.rowMiddles(box));
       expect(viaStage?.result).toEqual(expected);
     } finally {
-      staged!.release();
+      scan!.release();
     }
   });
 
@@ -87,17 +87,17 @@ describe('serial overscan measured straight from the raw', () => {
       im.set(0, 20, 0);
       im.set(1, 21, -3);
     });
-    const staged = stageRaw(img, { gather: [amp.rawSerialOverscanBBox] })!;
+    const scan = scanRaw(img, { gather: [amp.rawSerialOverscanBBox] })!;
     try {
       const box = amp.rawSerialOverscanBBox;
-      expect(t.measureSerialFromRaw(staged.gathered(box)!, amp, box, 0, 0, Infinity, staged.rowMiddles(box))?.result).toEqual(generic(t, img, amp));
+      expect(t.measureSerialFromRaw(scan.gathered(box)!, amp, box, 0, 0, Infinity, scan.rowMiddles(box))?.result).toEqual(generic(t, img, amp));
     } finally {
-      staged.release();
+      scan.release();
     }
   });
 });
 
-describe('stageRaw (the raw copied into wasm memory in one sequential pass)', () => {
+describe('scanRaw (one sequential SIMD pass over the raw)', () => {
   it('lists the pixels at or above a level in pixel order, as the JavaScript scan does', () => {
     const r = rng(11);
     // 37 columns: not a multiple of the scan's 16-pixel blocks.
@@ -108,13 +108,33 @@ describe('stageRaw (the raw copied into wasm memory in one sequential pass)', ()
     px[6] = Infinity;
     px[7] = 60000;
     px[8] = 59999.5;
-    const staged = stageRaw(img, { highAtOrAbove: 60000 })!;
+    const scan = scanRaw(img, { highAtOrAbove: 60000 })!;
     try {
       const js = px.filter((v) => v >= 60000);
-      expect(Array.from(staged.high!)).toEqual(Array.from(js));
-      expect(saturationFromHigh(staged.high!, 0.95, undefined)).toBe(estimateSaturation(px, 0.95, undefined));
+      expect(Array.from(scan.high!)).toEqual(Array.from(js));
+      expect(saturationFromHigh(scan.high!, 0.95, undefined)).toBe(estimateSaturation(px, 0.95, undefined));
     } finally {
-      staged.release();
+      scan.release();
+    }
+  });
+
+  it('carries the list and the boxes across its bands of rows (a wide raw: 58 rows per band)', () => {
+    const r = rng(4);
+    const img = Image.create(4096, 301);
+    const px = img.pixels();
+    for (let i = 0; i < px.length; i++) px[i] = r() < 0.001 ? 60000 + Math.floor(3000 * r()) : 1 + 1000 * r();
+    const boxes = [new Box2I(0, 0, 32, 300), new Box2I(4000, 50, 17, 200)];
+    const scan = scanRaw(img, { highAtOrAbove: 60000, gather: boxes })!;
+    try {
+      expect(Array.from(scan.high!)).toEqual(Array.from(px.filter((v) => v >= 60000)));
+      for (const b of boxes) expect(scan.gathered(b)!.pixels()).toEqual(img.subImage(b).pixels());
+      const m = scan.rowMiddles(boxes[0])!;
+      for (const y of [0, 57, 58, 59, 299]) {
+        const sorted = Array.from(img.subImage(boxes[0]).row(y)).sort((a, b) => a - b);
+        expect([m.lower[y], m.upper[y]]).toEqual([sorted[15], sorted[16]]);
+      }
+    } finally {
+      scan.release();
     }
   });
 
@@ -124,16 +144,16 @@ describe('stageRaw (the raw copied into wasm memory in one sequential pass)', ()
     const px = img.pixels();
     for (let i = 0; i < px.length; i++) px[i] = r() < 0.5 ? Math.round(1 + 3000 * r()) : 1 + 1e4 * r();
     const box = new Box2I(30, 3, 32, 33);
-    const staged = stageRaw(img, { gather: [box] })!;
+    const scan = scanRaw(img, { gather: [box] })!;
     try {
-      const m = staged.rowMiddles(box)!;
+      const m = scan.rowMiddles(box)!;
       for (let y = 0; y < box.height; y++) {
         const sorted = Array.from(img.subImage(box).row(y)).sort((a, b) => a - b);
         expect([m.lower[y], m.upper[y]]).toEqual([sorted[15], sorted[16]]);
       }
-      expect(staged.rowMiddles(new Box2I(0, 0, 31, 33))).toBeUndefined();
+      expect(scan.rowMiddles(new Box2I(0, 0, 31, 33))).toBeUndefined();
     } finally {
-      staged.release();
+      scan.release();
     }
   });
 });
