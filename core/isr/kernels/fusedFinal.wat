@@ -4,11 +4,13 @@
 ;; Assemble: wat2wasm fusedFinal.wat (wabt, npm package "wabt"); fusedFinalWasm.ts
 ;; embeds the bytes.
 ;;
-;; band(raw, rawStride, bias, biasStride, dark, darkStride, flat, flatStride,
-;;      oimg, ovar, omask, outStride, w, rows, model, satRows, counts,
+;; band(raw, rawStride, cal, calStride, w, rows, model, satRows, counts,
 ;;      sat, satBits, nanBits, darkC, gain, inv, rn2, negBits)
 ;; processes `rows` rows of `w` pixels (w % 4 == 0) of one amplifier. Pointers and strides are in
-;; bytes. `model` holds one float32 overscan value per row; `satRows` gets one byte per row (1 when
+;; bytes. The bias, dark and flat rows and the output image, variance and mask rows lie in one
+;; scratch block, 131072 bytes (the constant BAND_PLANE_BYTES in wasmModule.ts) apart, all with the
+;; row stride calStride: one running pointer and constant offsets address all six, so the loop
+;; spends no instructions on their addresses. `model` holds one float32 overscan value per row; `satRows` gets one byte per row (1 when
 ;; the row has a saturated pixel); `counts` accumulates three i32 counts (SAT, NaN, var <= 0).
 ;; The flat is used as given: a scaled flat is normalised once, when it becomes resident (divide).
 ;;
@@ -32,13 +34,11 @@
     (i32.add (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
              (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
   (func (export "band")
-    (param $raw i32) (param $rawStride i32) (param $bias i32) (param $biasStride i32)
-    (param $dark i32) (param $darkStride i32) (param $flat i32) (param $flatStride i32)
-    (param $oimg i32) (param $ovar i32) (param $omask i32) (param $outStride i32)
+    (param $raw i32) (param $rawStride i32) (param $cal i32) (param $calStride i32)
     (param $w i32) (param $rows i32) (param $model i32) (param $satRows i32) (param $counts i32)
     (param $sat f32) (param $satBits i32) (param $nanBits i32)
     (param $darkC f32) (param $gain f32) (param $inv f32) (param $rn2 f32) (param $negBits i32)
-    (local $y i32) (local $off i32) (local $end i32)
+    (local $y i32) (local $off i32) (local $end i32) (local $p i32)
     (local $r v128) (local $v v128) (local $vr v128) (local $mask v128)
     (local $ge v128) (local $bad v128) (local $neg v128) (local $rowSat v128)
     (local $cSat v128) (local $cNan v128) (local $cNeg v128)
@@ -68,6 +68,7 @@
         (block $done
           (loop $next
             (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+            (local.set $p (i32.add (local.get $cal) (local.get $off)))
             (local.set $r (v128.load (i32.add (local.get $raw) (local.get $off))))
             ;; SAT where raw >= saturation level
             (local.set $ge (f32x4.ge (local.get $r) (local.get $vsat)))
@@ -76,15 +77,15 @@
             (local.set $mask (v128.and (local.get $ge) (local.get $vsatBits)))
             ;; v = (r - m) - bias
             (local.set $v (f32x4.sub (f32x4.sub (local.get $r) (local.get $vm))
-                                     (v128.load (i32.add (local.get $bias) (local.get $off)))))
+                                     (v128.load (local.get $p))))
             ;; non-finite after bias → UNMASKEDNAN ((v - v) != 0 for NaN and ±Inf)
             (local.set $bad (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
             (local.set $cNan (i32x4.sub (local.get $cNan) (local.get $bad)))
             (local.set $mask (v128.or (local.get $mask) (v128.and (local.get $bad) (local.get $vnanBits))))
             ;; v = ((v - darkC·dark) / flat) · gain
             (local.set $v (f32x4.sub (local.get $v)
-                                     (f32x4.mul (local.get $vdarkC) (v128.load (i32.add (local.get $dark) (local.get $off))))))
-            (local.set $v (f32x4.div (local.get $v) (v128.load (i32.add (local.get $flat) (local.get $off)))))
+                                     (f32x4.mul (local.get $vdarkC) (v128.load offset=131072 (local.get $p)))))
+            (local.set $v (f32x4.div (local.get $v) (v128.load offset=262144 (local.get $p))))
             (local.set $v (f32x4.mul (local.get $v) (local.get $vgain)))
             ;; var = v < 0 ? NaN : v·inv + rn2 ; BAD where var <= 0
             (local.set $vr (f32x4.add (f32x4.mul (local.get $v) (local.get $vinv)) (local.get $vrn2)))
@@ -92,19 +93,14 @@
             (local.set $neg (f32x4.le (local.get $vr) (local.get $zero)))
             (local.set $cNeg (i32x4.sub (local.get $cNeg) (local.get $neg)))
             (local.set $mask (v128.or (local.get $mask) (v128.and (local.get $neg) (local.get $vnegBits))))
-            (v128.store (i32.add (local.get $oimg) (local.get $off)) (local.get $v))
-            (v128.store (i32.add (local.get $ovar) (local.get $off)) (local.get $vr))
-            (v128.store (i32.add (local.get $omask) (local.get $off)) (local.get $mask))
+            (v128.store offset=393216 (local.get $p) (local.get $v))
+            (v128.store offset=524288 (local.get $p) (local.get $vr))
+            (v128.store offset=655360 (local.get $p) (local.get $mask))
             (local.set $off (i32.add (local.get $off) (i32.const 16)))
             (br $next)))
         (i32.store8 (i32.add (local.get $satRows) (local.get $y)) (v128.any_true (local.get $rowSat)))
         (local.set $raw (i32.add (local.get $raw) (local.get $rawStride)))
-        (local.set $bias (i32.add (local.get $bias) (local.get $biasStride)))
-        (local.set $dark (i32.add (local.get $dark) (local.get $darkStride)))
-        (local.set $flat (i32.add (local.get $flat) (local.get $flatStride)))
-        (local.set $oimg (i32.add (local.get $oimg) (local.get $outStride)))
-        (local.set $ovar (i32.add (local.get $ovar) (local.get $outStride)))
-        (local.set $omask (i32.add (local.get $omask) (local.get $outStride)))
+        (local.set $cal (i32.add (local.get $cal) (local.get $calStride)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $nextRow)))
     (i32.store (local.get $counts) (i32.add (i32.load (local.get $counts)) (call $sum4 (local.get $cSat))))

@@ -7,7 +7,7 @@
 // conditions, so the caller uses the JavaScript kernel instead.
 
 import type { Box2I, Image, Mask } from '../../image/index.js';
-import { SCRATCH_BYTES, align16, ensureBytes, kernel, residentPlane, scratchStart } from './wasmModule.js';
+import { BAND_PLANE_BYTES, align16, ensureBytes, kernel, residentPlane, scratchStart } from './wasmModule.js';
 
 /** One amplifier's part of the pass. */
 export interface WasmAmp {
@@ -62,6 +62,10 @@ function exactInputs(a: WasmBandArgs): boolean {
     if (!out.bbox.containsBox(amp.dst) || !a.raw.bbox.containsBox(amp.src)) return false;
     for (const img of [a.bias, a.dark, a.flat]) if (!img.bbox.containsBox(amp.dst)) return false;
   }
+  // The calibrations' rows share the output rows' layout in the scratch (one stride, one x origin).
+  for (const img of [a.bias, a.dark, a.flat]) {
+    if (img.width !== out.width || img.x0 !== out.x0) return false;
+  }
   return true;
 }
 
@@ -86,17 +90,18 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
   const rawW = raw.width;
   // Every input's rows of a band are copied into the scratch first (bulk copies stream at full memory
   // speed; the kernel then computes from L2): about 1 ms faster per MegaCam CCD than having the
-  // kernel's loads wait on four streams from memory.
-  const calW = a.bias.width + a.dark.width + a.flat.width;
-  const band = Math.max(1, Math.floor(SCRATCH_BYTES / (4 * (rawW + 3 * outW + calW))));
-  const rawPtr = align16(satPtr + maxH * nAmp);
-  const oimgPtr = rawPtr + band * rawW * 4;
-  const ovarPtr = oimgPtr + band * outW * 4;
-  const omaskPtr = ovarPtr + band * outW * 4;
-  const biasRows = omaskPtr + band * outW * 4;
-  const darkRows = biasRows + band * a.bias.width * 4;
-  const flatRows = darkRows + band * a.dark.width * 4;
-  ensureBytes(k, flatRows + band * a.flat.width * 4);
+  // kernel's loads wait on four streams from memory. The bias, dark, flat and output rows sit
+  // BAND_PLANE_BYTES apart (the kernel addresses them with constant offsets), the raw rows after them.
+  const band = Math.floor(BAND_PLANE_BYTES / (4 * outW));
+  if (band === 0) return undefined;
+  const biasRows = align16(satPtr + maxH * nAmp);
+  const darkRows = biasRows + BAND_PLANE_BYTES;
+  const flatRows = darkRows + BAND_PLANE_BYTES;
+  const oimgPtr = flatRows + BAND_PLANE_BYTES;
+  const ovarPtr = oimgPtr + BAND_PLANE_BYTES;
+  const omaskPtr = ovarPtr + BAND_PLANE_BYTES;
+  const rawPtr = omaskPtr + BAND_PLANE_BYTES;
+  ensureBytes(k, rawPtr + band * rawW * 4);
   const mem = k.memory.buffer;
   new Int32Array(mem, countsPtr, 4 * nAmp).fill(0);
   a.amps.forEach((amp, i) => {
@@ -142,10 +147,7 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
         const ox = (dst.minX - out.x0) * 4;
         k.band(
           rawPtr + (src.minX - raw.x0) * 4, rawW * 4,
-          biasRows + (dst.minX - a.bias.x0) * 4, a.bias.width * 4,
-          darkRows + (dst.minX - a.dark.x0) * 4, a.dark.width * 4,
-          flatRows + (dst.minX - a.flat.x0) * 4, a.flat.width * 4,
-          oimgPtr + ox, ovarPtr + ox, omaskPtr + ox, outW * 4,
+          biasRows + ox, outW * 4,
           src.width, n, modelPtr + 4 * (maxH * i + y0), satPtr + maxH * i + y0, countsPtr + 16 * i,
           Number.isFinite(amp.satLevel) ? amp.satLevel : NaN, Number.isFinite(amp.satLevel) ? a.satBits : 0, a.nanBits,
           a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits,

@@ -45,11 +45,15 @@ let top = 0;
 /** Calibrations beyond this are evicted (the arena restarts), to bound memory. */
 const MAX_RESIDENT_BYTES = 1 << 30;
 
-/**
- * Scratch for a band of rows (the band pass: raw, bias, dark and flat rows in, three output planes
- * out): sized to stay in a 1 MB L2 cache (16 MegaCam rows).
- */
+/** Scratch for a band of rows (the raw scan): sized to stay in a 1 MB L2 cache. */
 export const SCRATCH_BYTES = 928 * 1024;
+
+/**
+ * The band pass's scratch: bias, dark, flat, output image, variance and mask rows each get this
+ * many bytes, at these fixed distances (the `band` kernel's constant offsets in fusedFinal.wat): 16
+ * MegaCam rows, the six planes and the raw rows together in a 1 MB L2 cache.
+ */
+export const BAND_PLANE_BYTES = 131072;
 
 /** Grows the memory to hold `end` bytes. */
 export function ensureBytes(k: KernelExports, end: number): void {
