@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 
 /** The "warm heap" butler run-isr runs on (bin/butler.js): freed large buffers stay on glibc's heap for reuse. */
-export const WARM_HEAP = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824';
+export { WARM_HEAP } from '../scripts/warmHeap.mjs';
 /** Transparent huge pages for glibc's large allocations. */
 export const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
 

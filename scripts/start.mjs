@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electron-binary.mjs';
+import { warmHeapEnv } from './warmHeap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -22,8 +23,5 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
  * BUTLER_WARM_HEAP=0 turns it off.
  */
 function nodeEnv() {
-  const tunables = process.env.GLIBC_TUNABLES ?? '';
-  if (process.env.BUTLER_WARM_HEAP === '0' || tunables.includes('glibc.malloc.mmap_max')) return process.env;
-  const warmHeap = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824';
-  return { ...process.env, GLIBC_TUNABLES: [tunables, warmHeap].filter(Boolean).join(':') };
+  return warmHeapEnv() ?? process.env;
 }
