@@ -19,9 +19,10 @@
 // Outside a transaction nothing changed here; inside one, artifacts are written by the
 // process's file worker (core/datastore/storage/fileOps.worker.ts) while the main thread does
 // the registry rows, so `put` wall time can approach the floor while CPU time exceeds it.
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import YAML from 'yaml';
 import { Butler } from '../core/butler/index.js';
 import { DatasetType, type DatasetRef } from '../core/datasets/index.js';
@@ -31,6 +32,7 @@ const RUNS = Number(process.argv[3] ?? 3);
 // daf_butler: get(dataId) was measured for 500 calls (2,233 ms); scaled to N.
 const PYTHON_MS: Record<string, number> = { put: 12_990, list: 30, 'get(ref)': 867, 'get(dataId)': 2_233 * (N / 500), getURI: 623, purge: 403 };
 const OPS = ['put', 'list', 'get(ref)', 'get(dataId)', 'getURI', 'purge', 'put (no transaction)'];
+const PURGE_FLOOR = 'purge floor: SQL';
 /** Per-file cost above which the floor says the allocator is scanning recently freed inodes (calm: 30-55 us). */
 const POISONED_US_PER_FILE = 150;
 
@@ -124,6 +126,73 @@ function bareFiles(label: string): Promise<Timing> {
   });
 }
 
+/** Every file under a bare-file floor directory (kept by bareFiles), in creation order per subdirectory. */
+function floorFiles(label: string): string[] {
+  const dir = join(top, `floor-${label}`);
+  return readdirSync(dir).flatMap((sub) => readdirSync(join(dir, sub)).map((name) => join(dir, sub, name)));
+}
+
+/**
+ * The purge's file-system floor: unlink `paths` on this thread alone, or on this thread and a
+ * second one taking the next path from a shared counter (as the datastore's file worker does).
+ */
+async function bareUnlinks(paths: string[], threads: 1 | 2): Promise<Timing> {
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const work = () => {
+    for (;;) {
+      const i = Atomics.add(claim, 0, 1);
+      if (i >= paths.length) return;
+      unlinkSync(paths[i]);
+    }
+  };
+  if (threads === 1) return measure(work);
+  const helper = new Worker(
+    `const { parentPort } = require('node:worker_threads'); const { unlinkSync } = require('node:fs');
+     parentPort.on('message', ({ paths, claim }) => { const c = new Int32Array(claim); for (;;) { const i = Atomics.add(c, 0, 1); if (i >= paths.length) break; unlinkSync(paths[i]); } parentPort.postMessage('done'); });
+     parentPort.postMessage('ready');`,
+    { eval: true },
+  );
+  await new Promise((resolve) => helper.once('message', resolve));
+  const timing = await measure(async () => {
+    const done = new Promise((resolve) => helper.once('message', resolve));
+    helper.postMessage({ paths, claim: claim.buffer });
+    work();
+    await done;
+  });
+  await helper.terminate();
+  return timing;
+}
+
+/**
+ * The purge's SQL floor: the statements a purge of `refs` runs (records with their paths,
+ * locations, the shared-path check, the still-stored check, tag rows, dataset rows), bare, in one
+ * transaction rolled back (no commit: the purge's commit writes the WAL on top of this).
+ */
+function bareSql(butler: Butler, refs: readonly DatasetRef[], tagTable: string): Timing {
+  const db = butler.registry.db;
+  const ids = JSON.stringify(refs.map((r) => r.id.replace(/-/g, '')));
+  const rollback = new Error('rollback');
+  let timing: Timing | undefined;
+  try {
+    db.transaction(() => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const paths = db.prepare('DELETE FROM file_datastore_records WHERE dataset_id IN (SELECT value FROM json_each(?)) RETURNING path').rows(ids).map((r) => r[0] as string);
+      db.prepare('DELETE FROM dataset_location WHERE dataset_id IN (SELECT value FROM json_each(?))').run(ids);
+      db.prepare('SELECT DISTINCT path FROM file_datastore_records WHERE path IN (SELECT value FROM json_each(?))').rows(JSON.stringify(paths));
+      db.prepare('SELECT 1 FROM dataset_location WHERE dataset_id IN (SELECT value FROM json_each(?)) LIMIT 1').rows(ids);
+      db.prepare(`DELETE FROM ${tagTable} WHERE dataset_id IN (SELECT value FROM json_each(?))`).run(ids);
+      db.prepare('DELETE FROM dataset WHERE id IN (SELECT value FROM json_each(?))').run(ids);
+      const c = process.cpuUsage(c0);
+      timing = { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000, sys: c.system / 1000 };
+      throw rollback;
+    });
+  } catch (err) {
+    if (err !== rollback) throw err;
+  }
+  return timing!;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
@@ -137,9 +206,18 @@ const runs = [];
 for (let k = 0; k < RUNS; k++) runs.push(await createAndRead());
 floors['after the puts'] = await bareFiles('after-puts');
 // Purges last: they free N inodes each (see the header). The warm-up repositories' purges warm the code.
+const tagTable = runs[0].butler.registry.db.prepare("SELECT tag_association_table AS t FROM dataset_type WHERE name = 'metric'").get<{ t: string }>()!.t;
+// The SQL floor on each repository just before its purge (the first call warms the statements up).
+for (const w of warm) bareSql(w.butler, w.refs, tagTable);
+for (const run of runs) run.res['purge floor: SQL'] = bareSql(run.butler, run.refs, tagTable);
 for (const w of warm) await w.butler.pruneDatasets(w.refs, { purge: true, unstore: true });
 for (const run of runs) run.res.purge = await measure(() => run.butler.pruneDatasets(run.refs, { purge: true, unstore: true }));
 floors['after the purges'] = await bareFiles('after-purges');
+// The unlink floors last (they free more inodes): the kept bare files of the first two floors.
+const unlinkFloors: Record<string, Timing> = {
+  '1 thread': await bareUnlinks(floorFiles('before'), 1),
+  '2 threads': await bareUnlinks(floorFiles('after-puts'), 2),
+};
 for (const r of [...warm, ...runs]) r.butler.close();
 
 console.log(`butler-desktop vs daf_butler (Python), N = ${N} small JSON datasets, median of ${RUNS} runs (after two warm-up runs)`);
@@ -162,6 +240,10 @@ for (const [label, f] of Object.entries(floors)) {
   if (usPerFile > POISONED_US_PER_FILE && label !== 'after the purges') poisoned = true;
   console.log(`  ${label.padEnd(17)} ${f.wall.toFixed(1).padStart(8)} ms wall, ${f.cpu.toFixed(1).padStart(8)} ms CPU (${f.sys.toFixed(1)} ms system), ${usPerFile.toFixed(0)} us/file${flag}`);
 }
+const sqlFloor = median(runs.map((r) => r.res[PURGE_FLOOR].wall));
+console.log(`purge floor, ${N} datasets: the purge's SQL statements bare (rolled back, no commit) ${sqlFloor.toFixed(1)} ms wall (median), ${N} bare unlinks:`);
+for (const [label, f] of Object.entries(unlinkFloors)) console.log(`  ${label.padEnd(17)} ${f.wall.toFixed(1).padStart(8)} ms wall, ${f.cpu.toFixed(1).padStart(8)} ms CPU (both threads when two)`);
+console.log(`  SQL + unlinks on 2 threads = ${(sqlFloor + unlinkFloors['2 threads'].wall).toFixed(1)} ms (files go only after the commit); purge = ${median(runs.map((r) => r.res.purge.wall)).toFixed(1)} ms`);
 const putWall = median(runs.map((r) => r.res.put.wall));
 const floorBefore = floors['before the puts'].wall;
 const floorAfter = floors['after the puts'].wall;

@@ -542,8 +542,7 @@ export class FileDatastore implements Datastore {
     return {
       commit: () => {
         const ids = storedIdChunks(refs.map((r) => r.id));
-        const candidates = this.records.relativePathsOf(ids);
-        this.records.delete(ids);
+        const candidates = this.records.deleteReturningRelativePaths(ids);
         this.locations.remove(ids);
         const inUse = candidates.length > 0 ? this.records.pathsInUse(candidates) : new Set<string>();
         doomed = candidates.filter((p) => !inUse.has(p)).map((p) => this.storage.absolute(p));

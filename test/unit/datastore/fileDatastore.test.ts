@@ -238,6 +238,37 @@ describe('FileDatastore trash and ingest', () => {
     expect(existsSync(sharedFile)).toBe(false);
   });
 
+  it('prepareDeletion removes the files of its datasets only: not a shared file still used, never a direct ingest', async () => {
+    const store = makeStore();
+    const a = ref('metric', 'StructuredDataDict', 1);
+    await store.put({ a: 1 }, a);
+    const shared = join(dir, 'shared.json');
+    writeFileSync(shared, '{"s": 1}');
+    const s1 = ref('ing', 'StructuredDataDict', 2);
+    const s2 = ref('ing2', 'StructuredDataDict', 2);
+    const outside = join(dir, 'outside.json');
+    writeFileSync(outside, '{"o": 1}');
+    const d = ref('direct', 'StructuredDataDict', 3);
+    for (const [datasets, mode] of [[[{ path: shared, refs: [s1, s2] }], 'copy'], [[{ path: outside, refs: [d] }], 'direct']] as const) {
+      const p = await store.prepareIngest(datasets, mode);
+      db.transaction(() => p.commit(new UndoLog()));
+    }
+    const aFile = store.getURIs(a).primary!.replace('file://', '');
+    const sharedCopy = store.getURIs(s1).primary!.replace('file://', '');
+    const deletion = store.prepareDeletion([a, s1, d]);
+    db.transaction(() => deletion.commit());
+    await deletion.finish();
+    expect(existsSync(aFile)).toBe(false);
+    expect(existsSync(sharedCopy)).toBe(true);
+    expect(existsSync(outside)).toBe(true);
+    expect([a, s1, d].map((r) => store.knows(r))).toEqual([false, false, false]);
+    expect(await store.get(s2)).toEqual({ s: 1 });
+    const last = store.prepareDeletion([s2]);
+    db.transaction(() => last.commit());
+    await last.finish();
+    expect(existsSync(sharedCopy)).toBe(false);
+  });
+
   it('ingests with every transfer mode', async () => {
     const store = makeStore();
     const modes = ['copy', 'move', 'symlink', 'relsymlink', 'hardlink', 'link', 'direct', 'auto'] as const;
