@@ -9,7 +9,7 @@ import { DataCoordinate, DimensionUniverse } from '../../../core/dimensions/inde
 import { DatasetRef, DatasetType, StorageClassFactory, uuid7 } from '../../../core/datasets/index.js';
 import { SqliteDatabase } from '../../../core/registry/db/sqlite.js';
 import {
-  ChainedDatastore, CrashJournal, FileDatastore, InMemoryDatastore, JOURNAL_DIR, UndoLog, createDatastore, type FileDatastoreOptions,
+  ChainedDatastore, CrashJournal, FileDatastore, InMemoryDatastore, JOURNAL_DIR, UndoLog, createDatastore, type FileDataset, type FileDatastoreOptions, type TransferMode,
 } from '../../../core/datastore/index.js';
 import type { ConfigMap } from '../../../core/config/index.js';
 import { registerFormatterName, registerStorageClassType, serializers } from '../../../core/formatters/index.js';
@@ -249,8 +249,9 @@ describe('FileDatastore trash and ingest', () => {
     const outside = join(dir, 'outside.json');
     writeFileSync(outside, '{"o": 1}');
     const d = ref('direct', 'StructuredDataDict', 3);
-    for (const [datasets, mode] of [[[{ path: shared, refs: [s1, s2] }], 'copy'], [[{ path: outside, refs: [d] }], 'direct']] as const) {
-      const p = await store.prepareIngest(datasets, mode);
+    const ingests: [FileDataset, TransferMode][] = [[{ path: shared, refs: [s1, s2] }, 'copy'], [{ path: outside, refs: [d] }, 'direct']];
+    for (const [dataset, mode] of ingests) {
+      const p = await store.prepareIngest([dataset], mode);
       db.transaction(() => p.commit(new UndoLog()));
     }
     const aFile = store.getURIs(a).primary!.replace('file://', '');
