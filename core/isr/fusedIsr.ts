@@ -534,13 +534,48 @@ function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: Mask
   return { nSat, nNan, nNegVar, kernel: 'js-common' };
 }
 
-/** Whether an amplifier can take the common kernel (no flips, no input mask bits, zero calibration variances...). */
+/**
+ * Whether an amplifier can take the common kernels (JavaScript fuseAmpCommon, WebAssembly bands): no
+ * flips, no suspect level, bias, dark and flat present, no mask bits in the raw's data or the bias.
+ * With the final-image variance the propagated variance is discarded: it only enters the NaN test
+ * after bias (raw + bias variance), which finite values of at most half the float32 maximum never
+ * fail, so real masters (with variance planes) qualify. Otherwise the calibration and raw variances
+ * must be zero (the common kernel does not propagate them).
+ */
 function isCommon(amp: Amplifier, a: AmpPass): boolean {
-  return (
-    !amp.rawFlipX && !amp.rawFlipY && !Number.isFinite(a.suspectLevel) && a.bias !== undefined && a.dark !== undefined && a.flat !== undefined &&
-    isZeroRegion(a.ccd.mask, amp.rawDataBBox) && isZeroPlane(a.bias.mask) && isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) &&
-    (a.afterBiasVar || (isZeroRegion(a.ccd.variance, amp.rawDataBBox) && isZeroPlane(a.bias.variance)))
-  );
+  if (amp.rawFlipX || amp.rawFlipY || Number.isFinite(a.suspectLevel) || a.bias === undefined || a.dark === undefined || a.flat === undefined) return false;
+  if (!isZeroRegion(a.ccd.mask, amp.rawDataBBox) || !isZeroPlane(a.bias.mask)) return false;
+  if (a.finalVar) return a.afterBiasVar || (isBoundedRegion(a.ccd.variance, amp.rawDataBBox) && isBoundedRegion(a.bias.variance, a.bias.variance.bbox));
+  return isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) && (a.afterBiasVar || (isZeroRegion(a.ccd.variance, amp.rawDataBBox) && isZeroPlane(a.bias.variance)));
+}
+
+/** Values of at most this magnitude add to a finite float32 (twice it is below the float32 maximum). */
+const HALF_F32_MAX = 1.7e38;
+const boundedPlanes = new WeakMap<object, boolean>();
+
+/** Every value of the region is finite with |v| ≤ HALF_F32_MAX (whole planes are remembered, as isZeroPlane does). */
+function isBoundedRegion(plane: Image<Float32Array>, box: Box2I): boolean {
+  if (zeroPlanes.get(plane) === true) return true;
+  const whole = box.equals(plane.bbox);
+  if (whole) {
+    const known = boundedPlanes.get(plane);
+    if (known !== undefined) return known;
+  }
+  const v = plane.subImage(box);
+  const arr = v.array;
+  let ok = true;
+  for (let y = 0; y < v.height && ok; y++) {
+    const row = v.offset + y * v.stride;
+    // NaN fails the test too (every comparison with it is false).
+    for (let x = row; x < row + v.width; x++) {
+      if (!(Math.abs(arr[x]) <= HALF_F32_MAX)) {
+        ok = false;
+        break;
+      }
+    }
+  }
+  if (whole) boundedPlanes.set(plane, ok);
+  return ok;
 }
 
 /**

@@ -36,6 +36,14 @@ function richInputs(): IsrInputs {
   });
 }
 
+/** The inputs' raw with every pixel's variance set to `v` (the raw's own planes are left alone). */
+function withRawVariance(inp: IsrInputs, v: number): Exposure {
+  const raw = inp.raw as Exposure;
+  const copy = new Exposure(raw.maskedImage.clone(), raw.info());
+  copy.variance.fill(v);
+  return copy;
+}
+
 function planes(e: Exposure): [Float32Array, Int32Array, Float32Array] {
   return [e.image.pixels(), e.mask.pixels(), e.variance.pixels()];
 }
@@ -103,6 +111,36 @@ describe('IsrTask', () => {
       expect(m1).toEqual(m2);
       expect(v1).toEqual(v2);
     }
+  });
+
+  it('takes the SIMD kernel with real masters (variance planes) for the final-image variance, and not when a variance could make the NaN test fire', () => {
+    // richInputs' dark and flat carry variance planes, as masters made by build-calibs do.
+    const cfg = () => IsrConfig.make({ outputUnits: 'electron', varianceSource: 'FINAL_IMAGE', flatScalingType: 'MEAN_FLOAT32', overscan: { fitType: 'MEDIAN_PER_ROW', overscanIsInt: false } });
+    const kernels = (r: ReturnType<typeof runIsr>) => (r.metadata.isr as Record<string, Record<string, unknown>>).fused;
+    const compare = (inp: IsrInputs, kernel: string) => {
+      const fused = runIsr(inp, cfg());
+      const gen = cfg();
+      gen.useFusedPath = false;
+      const generic = runIsr(inp, gen);
+      expect(kernels(fused)).toMatchObject({ 'kernel A': kernel, 'kernel B': kernel });
+      const [i1, m1, v1] = planes(fused.exposure);
+      const [i2, m2, v2] = planes(generic.exposure);
+      expect(i1).toEqual(i2);
+      expect(m1).toEqual(m2);
+      expect(v1).toEqual(v2);
+      return fused;
+    };
+    const withVariance = richInputs();
+    const bias = makeCalib(detector, (x, y) => 0.5 * Math.sin(x / 5) + 0.01 * y);
+    bias.variance.fill(2e-3);
+    compare({ ...withVariance, bias }, 'wasm-simd');
+    // A bias variance near the float32 maximum: raw + bias variance could overflow to Inf and flag
+    // UNMASKEDNAN, which only the general kernel reproduces.
+    const huge = makeCalib(detector, (x, y) => 0.5 * Math.sin(x / 5) + 0.01 * y);
+    huge.variance.fill(2e-3);
+    huge.variance.set(5, 5, 3e38);
+    const r = compare({ ...withVariance, bias: huge, raw: withRawVariance(withVariance, 3e38) }, 'js-general');
+    expect((r.metadata.isr as Record<string, unknown>).NUMNANS).toBeGreaterThan(1);
   });
 
   it('runs every step in order on a realistic frame: masks, interpolation, metadata', () => {
