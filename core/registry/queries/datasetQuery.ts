@@ -91,8 +91,13 @@ function singleGovernorValues(ctx: DatasetQueryContext, governors: readonly stri
   if (path.length === 0) return out;
   for (const gov of governors) {
     const table = `collection_summary_${gov}`;
-    if (!ctx.db.tableExists(table)) continue;
-    const rows = ctx.db.prepare(`SELECT DISTINCT ${q(gov)} AS v FROM ${q(table)} WHERE collection_id IN (${path.map(() => '?').join(', ')}) LIMIT 2`).all<{ v: SqlValue }>(...path.map((c) => c.id));
+    let rows: { v: SqlValue }[];
+    try {
+      rows = ctx.db.prepare(`SELECT DISTINCT ${q(gov)} AS v FROM ${q(table)} WHERE collection_id IN (${path.map(() => '?').join(', ')}) LIMIT 2`).all<{ v: SqlValue }>(...path.map((c) => c.id));
+    } catch (err) {
+      if (ctx.db.tableExists(table)) throw err;
+      continue;
+    }
     if (rows.length === 1) out.push([gov, rows[0].v]);
   }
   return out;
