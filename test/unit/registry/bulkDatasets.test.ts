@@ -109,6 +109,18 @@ describe('listing one RUN', () => {
     expect(registry.countDatasets('calexp', { collections: 'run' })).toBe(0);
   });
 
+  it('selects the instrument per row when the registry has no instrument summary table', () => {
+    registry.registerRun('run');
+    registry.insertDatasets('raw', rawDataIds([1, 2], [0, 1]), 'run');
+    const before = lean('run');
+    registry.db.exec('PRAGMA foreign_keys = OFF');
+    registry.db.exec('DROP TABLE collection_summary_instrument');
+    expect(registry.db.tableExists('collection_summary_instrument')).toBe(false);
+    expect(registry.explainQueryDatasets('raw', { collections: 'run' })!.sql.split(' FROM ')[0]).toMatch(/t\."instrument"/);
+    expect(lean('run')).toEqual(before);
+    expect(registry.queryDatasets('raw', { collections: 'run', orderBy: '-exposure' }).map((r) => r.dataId.values.exposure)).toEqual([2, 2, 1, 1]);
+  });
+
   it('normalises stored IDs in capitals and names a stored ID that is not a UUID', () => {
     registry.registerRun('run');
     const refs = registry.insertDatasets('raw', rawDataIds([1], [0, 1, 2]), 'run');
