@@ -16,6 +16,10 @@
 // other processes (tests deleting files) is visible and flagged. No allocator tricks
 // (chattr +T etc.): the figures are what a user's machine in the same state would see.
 // The deletion at exit poisons the next run's first minutes: leave ~5 minutes between runs.
+// The purge's floor is printed too: its SQL statements bare (in a transaction rolled back, just
+// before each purge) and 2,000 bare unlinks on one and on two threads (the kept floor files, at
+// the very end). A purge cannot beat SQL + unlinks: daf_butler's purge removes the files before
+// it returns, and a file may go only once the registry no longer lists its dataset (committed).
 // Outside a transaction nothing changed here; inside one, artifacts are written by the
 // process's file worker (core/datastore/storage/fileOps.worker.ts) while the main thread does
 // the registry rows, so `put` wall time can approach the floor while CPU time exceeds it.
