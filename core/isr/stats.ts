@@ -118,6 +118,95 @@ function minOf(a: Float64Array, lo: number, hi: number): number {
   return m;
 }
 
+/** Arrays at least this long take orderStatistics (value buckets) rather than quickselect. */
+const BUCKET_SELECT_MIN = 1 << 16;
+const BUCKETS = 1 << 16;
+
+/**
+ * The values of the given ranks (0-based) of `a`, exactly, without reordering it: one pass for the
+ * range, one counting the values into equal-width buckets of that range (bucketing is monotone, so
+ * the bucket holding rank k is where the running count passes k), one collecting the values of the
+ * buckets that hold the ranks, then quickselect within each. About ten times faster than
+ * quickselect on a whole image (a 9.4 M-pixel MegaCam CCD: ~30 ms rather than ~250 ms per median).
+ * Undefined for non-finite values (the caller's quickselect then decides).
+ */
+export function orderStatistics(a: Float64Array, ranks: readonly number[], depth = 0): number[] | undefined {
+  const n = a.length;
+  const [min, max] = rangeOf(a);
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(max - min < Infinity)) return undefined;
+  if (max === min) return ranks.map(() => min);
+  const scale = BUCKETS / (max - min);
+  const counts = countBuckets(a, min, scale);
+  // The bucket and the rank within it of every requested rank.
+  const order = ranks.map((r, i) => ({ r, i })).sort((x, y) => x.r - y.r);
+  const where = new Array<{ bucket: number; k: number }>(ranks.length);
+  let seen = 0;
+  let b = 0;
+  for (const { r, i } of order) {
+    while (seen + counts[b] <= r) seen += counts[b++];
+    where[i] = { bucket: b, k: r - seen };
+  }
+  // Bucket → 1 + its slot among the wanted buckets (0: not wanted): a typed-array lookup per value.
+  const slotOf = new Int32Array(BUCKETS);
+  const slots: Float64Array[] = [];
+  for (const w of where) if (slotOf[w.bucket] === 0) slotOf[w.bucket] = slots.push(new Float64Array(counts[w.bucket]));
+  if (slots.length === 1) collectOne(a, min, scale, where[0].bucket, slots[0]);
+  else collectMany(a, min, scale, slotOf, slots);
+  const out = new Array<number>(ranks.length);
+  slots.forEach((values, s) => {
+    const mine = where.map((w, i) => ({ ...w, i })).filter((w) => slotOf[w.bucket] - 1 === s);
+    // A bucket holding much of the data (a far outlier stretched the range): bucket it again.
+    if (values.length >= BUCKET_SELECT_MIN && values.length > n / 16 && depth < 4) {
+      const xs = orderStatistics(values, mine.map((w) => w.k), depth + 1);
+      if (xs) {
+        mine.forEach((w, j) => (out[w.i] = xs[j]));
+        return;
+      }
+    }
+    for (const w of mine) out[w.i] = nthElement(values, w.k);
+  });
+  return out;
+}
+
+// orderStatistics' passes, each a small function of its own (V8 optimises them better than the
+// same loops inside one large function).
+
+/** [min, max] of `a`; NaN if any value is NaN. Math.min/max compile to branch-free instructions: twice as fast as comparisons here. */
+function rangeOf(a: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return [min, max];
+}
+
+function bucketOf(v: number, min: number, scale: number): number {
+  const b = ((v - min) * scale) | 0;
+  return b >= BUCKETS ? BUCKETS - 1 : b;
+}
+
+function countBuckets(a: Float64Array, min: number, scale: number): Int32Array {
+  const counts = new Int32Array(BUCKETS);
+  for (let i = 0; i < a.length; i++) counts[bucketOf(a[i], min, scale)]++;
+  return counts;
+}
+
+function collectOne(a: Float64Array, min: number, scale: number, bucket: number, into: Float64Array): void {
+  let k = 0;
+  for (let i = 0; i < a.length; i++) if (bucketOf(a[i], min, scale) === bucket) into[k++] = a[i];
+}
+
+function collectMany(a: Float64Array, min: number, scale: number, slotOf: Int32Array, slots: Float64Array[]): void {
+  const fill = new Int32Array(slots.length);
+  for (let i = 0; i < a.length; i++) {
+    const slot = slotOf[bucketOf(a[i], min, scale)];
+    if (slot !== 0) slots[slot - 1][fill[slot - 1]++] = a[i];
+  }
+}
+
 /**
  * Linear-interpolation quantile (numpy default) of `a`, reordering it; NaN when empty. `lo`/`hi`
  * restrict the search when the caller knows the order statistic lies there (a previous
@@ -128,6 +217,10 @@ export function quantileInPlace(a: Float64Array, q: number, lo = 0, hi = a.lengt
   if (n === 0) return NaN;
   const idx = q * (n - 1);
   const q1 = Math.floor(idx);
+  if (n >= BUCKET_SELECT_MIN && lo === 0 && hi === n - 1) {
+    const xs = orderStatistics(a, q1 + 1 >= n || idx === q1 ? [q1] : [q1, q1 + 1]);
+    if (xs) return xs.length === 1 ? xs[0] : interpolate(idx, q1, xs[0], xs[1]);
+  }
   const x1 = nthElement(a, q1, Math.max(lo, 0), Math.min(hi, n - 1));
   if (q1 + 1 >= n || idx === q1) return x1;
   // After nth_element everything right of q1 is ≥ x1; the next order statistic is their minimum.
@@ -142,6 +235,22 @@ export function medianInPlace(a: Float64Array): number {
 /** Quartiles and median in one go (reorders `a`): the quartile searches only scan their half. */
 export function quartilesInPlace(a: Float64Array): { q1: number; median: number; q3: number } {
   const n = a.length;
+  if (n >= BUCKET_SELECT_MIN) {
+    const qs = [0.25, 0.5, 0.75];
+    const ranks = qs.flatMap((q) => {
+      const idx = q * (n - 1);
+      return [Math.floor(idx), Math.min(Math.floor(idx) + 1, n - 1)];
+    });
+    const xs = orderStatistics(a, ranks);
+    if (xs) {
+      const [q1, median, q3] = qs.map((q, i) => {
+        const idx = q * (n - 1);
+        const r = Math.floor(idx);
+        return r + 1 >= n || idx === r ? xs[2 * i] : interpolate(idx, r, xs[2 * i], xs[2 * i + 1]);
+      });
+      return { q1, median, q3 };
+    }
+  }
   const median = quantileInPlace(a, 0.5);
   const k = Math.floor(0.5 * (n - 1));
   // After selecting rank k, ranks < k live in [0, k) and ranks > k in (k, n).
@@ -179,6 +288,10 @@ function gridHistogram(a: Float64Array, range?: { min: number; max: number }): G
   else {
     for (let i = 0; i < n; i++) {
       const v = a[i];
+      // Off the half-integer grid (an image's float values, at the first one): no histogram, and
+      // no wasted pass to find the range first.
+      const d = HIST_SCALE * v;
+      if (d !== Math.floor(d)) return undefined;
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -330,18 +443,11 @@ function clippedOf(a: Float64Array, h: GridHistogram | undefined, numSigmaClip: 
         if (c !== 0 && Math.abs(x - center) <= hwidth) ss += c * ((x - m) * (x - m));
       }
     } else {
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        if (Math.abs(x - center) <= hwidth) {
-          s += x;
-          kept++;
-        }
-      }
+      const sk = sumWithin(a, center, hwidth);
+      s = sk[0];
+      kept = sk[1];
       m = kept > 0 ? s / kept : NaN;
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        if (Math.abs(x - center) <= hwidth) ss += (x - m) * (x - m);
-      }
+      ss = squaresWithin(a, center, hwidth, m);
     }
     v = kept > 1 ? ss / (kept - 1) : NaN;
     center = m;
@@ -349,6 +455,33 @@ function clippedOf(a: Float64Array, h: GridHistogram | undefined, numSigmaClip: 
     if (!(kept > 1)) break;
   }
   return { median, mean: m, variance: v, stdev: Math.sqrt(v), n: kept };
+}
+
+// clippedOf's passes over the data, as small functions of their own (V8 optimises such loops better
+// than the same loops inside one large function).
+
+/** Sum and count of the values within hwidth of center, in order. */
+function sumWithin(a: Float64Array, center: number, hwidth: number): [number, number] {
+  let s = 0;
+  let kept = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (Math.abs(x - center) <= hwidth) {
+      s += x;
+      kept++;
+    }
+  }
+  return [s, kept];
+}
+
+/** Sum of squared deviations from m of the values within hwidth of center, in order. */
+function squaresWithin(a: Float64Array, center: number, hwidth: number, m: number): number {
+  let ss = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (Math.abs(x - center) <= hwidth) ss += (x - m) * (x - m);
+  }
+  return ss;
 }
 
 export type StatisticName = 'MEAN' | 'MEDIAN' | 'MEANCLIP' | 'STDEV' | 'STDEVCLIP' | 'VARIANCE' | 'VARIANCECLIP' | 'IQRANGE' | 'NPOINT';
