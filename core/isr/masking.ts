@@ -115,12 +115,37 @@ export function widenSaturationTrails(mask: Mask, rows?: Iterable<number>): void
   }
 }
 
-/** Grows the named planes by a Manhattan radius into `targetPlane` (ip_isr growMasks). */
+/**
+ * Grows the named planes by a Manhattan radius into `targetPlane` (ip_isr growMasks). Source pixels
+ * are usually few (saturated stars): each paints its diamond, from a list taken before any painting
+ * (so grown pixels never grow further). When they are many, a distance transform of the whole plane
+ * does the same in time independent of their number.
+ */
 export function growMasks(mask: Mask, radius: number, planeNames: readonly string[], targetPlane: string): void {
   if (radius <= 0) return;
   const src = mask.getPlaneBitMask(planeNames);
   const target = mask.getPlaneBitMask(targetPlane);
   const { width, height } = mask;
+  const diamond = 2 * radius * (radius + 1) + 1;
+  // Painting costs the sources × diamond area; the transform about 6 operations per pixel.
+  const maxSources = Math.floor((6 * width * height) / diamond);
+  const sources = sourcePixels(mask, src, maxSources);
+  if (sources) {
+    for (let k = 0; k < sources.length; k += 2) {
+      const x0 = sources[k];
+      const y0 = sources[k + 1];
+      for (let dy = -radius; dy <= radius; dy++) {
+        const y = y0 + dy;
+        if (y < 0 || y >= height) continue;
+        const r = mask.row(y);
+        const reach = radius - Math.abs(dy);
+        const a = Math.max(0, x0 - reach);
+        const b = Math.min(width - 1, x0 + reach);
+        for (let x = a; x <= b; x++) r[x] |= target;
+      }
+    }
+    return;
+  }
   const hits = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const r = mask.row(y);
@@ -131,4 +156,30 @@ export function growMasks(mask: Mask, radius: number, planeNames: readonly strin
     const r = mask.row(y);
     for (let x = 0; x < width; x++) if (grown[y * width + x]) r[x] |= target;
   }
+}
+
+/** (x, y) pairs of the pixels with any of `bits`, or undefined once there are more than `max` (clear pixels skipped eight at a time). */
+function sourcePixels(mask: Mask, bits: number, max: number): Int32Array | undefined {
+  let out = new Int32Array(256);
+  let n = 0;
+  const add = (x: number, y: number): boolean => {
+    if (n / 2 >= max) return false;
+    if (n + 2 > out.length) {
+      const grown = new Int32Array(2 * out.length);
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = x;
+    out[n++] = y;
+    return true;
+  };
+  const { width, height } = mask;
+  for (let y = 0; y < height; y++) {
+    const r = mask.row(y);
+    for (let x = 0; x < width; x++) {
+      while (x + 8 <= width && ((r[x] | r[x + 1] | r[x + 2] | r[x + 3] | r[x + 4] | r[x + 5] | r[x + 6] | r[x + 7]) & bits) === 0) x += 8;
+      if (x < width && (r[x] & bits) !== 0 && !add(x, y)) return undefined;
+    }
+  }
+  return out.subarray(0, n);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Box2I, Exposure, Image, Mask, MaskedImage } from '../../../core/image/index.js';
 import { clippedStats, integerMedian, medianInPlace, numpyFloat32Mean, quartilesInPlace } from '../../../core/isr/stats.js';
-import { OverscanConfig, OverscanCorrectionTask, fillMaskedPixels } from '../../../core/isr/overscan.js';
+import { OverscanConfig, OverscanCorrectionTask, fillMaskedPixels, growManhattan } from '../../../core/isr/overscan.js';
 import { trailGrowth, widenSaturationTrails, maskNans, maskEdges, growMasks } from '../../../core/isr/masking.js';
 import { classifyRuns, interpolateOverMask, interpolateRow } from '../../../core/isr/interp/legacyInterp.js';
 import { updateVariance, flatCorrection, darkCorrection } from '../../../core/isr/corrections.js';
@@ -168,6 +168,29 @@ describe('masking', () => {
     }
     widenSaturationTrails(m);
     expect(m.pixels()).toEqual(expected);
+  });
+
+  it.each([1, 2, 5])('grows sparse sources by painting diamonds exactly as the distance transform does (radius %i)', (radius) => {
+    const r = rng(30 + radius);
+    const sparse = Mask.createMask(97, 61);
+    const sat = sparse.getPlaneBitMask('SAT');
+    const bad = sparse.getPlaneBitMask('BAD');
+    for (let k = 0; k < 40; k++) sparse.set(Math.floor(97 * r()), Math.floor(61 * r()), r() < 0.5 ? sat : bad);
+    for (const x of [0, 96]) sparse.set(x, 30, sat); // at the edges
+    // The reference: growManhattan over the whole plane.
+    const hits = Uint8Array.from(sparse.pixels(), (v) => ((v & (sat | bad)) !== 0 ? 1 : 0));
+    const grown = growManhattan(hits, 97, 61, radius);
+    const expected = Int32Array.from(sparse.pixels(), (v, i) => (grown[i] ? v | sat : v));
+    growMasks(sparse, radius, ['SAT', 'BAD'], 'SAT');
+    expect(sparse.pixels()).toEqual(expected);
+    // Dense sources take the transform itself: the same answer.
+    const dense = Mask.createMask(40, 30);
+    for (let i = 0; i < dense.pixels().length; i++) if (r() < 0.6) dense.pixels()[i] = sat;
+    const denseHits = Uint8Array.from(dense.pixels(), (v) => (v !== 0 ? 1 : 0));
+    expect(denseHits.filter((h) => h === 1).length).toBeGreaterThan(500);
+    const denseGrown = growManhattan(denseHits, 40, 30, radius);
+    growMasks(dense, radius, ['SAT'], 'SAT');
+    expect(Array.from(dense.pixels(), (v) => (v !== 0 ? 1 : 0))).toEqual(Array.from(denseGrown));
   });
 
   it('UNMASKEDNAN marks non-finite image or variance pixels; edges get SUSPECT; SAT grows in a diamond', () => {
