@@ -2,7 +2,8 @@
 //   1. one MegaCam CCD (2112×4644): overscan (per-row median), trim, bias, dark, flat, gain,
 //      variance — our fused path, our step-by-step path, ccdproc, numpy float32, and the
 //      memory-copy floor (a Float32Array copy of the raw size) in both languages;
-//   2. a full 36-CCD exposure on a pool of worker threads (default 2).
+//   2. a full 36-CCD exposure on a pool of worker threads (default 2);
+//   and, not compared, one CCD through IsrTask's defaults as `run-isr` runs them.
 // Usage: npx tsx bench/isr.ts [--data DIR] [--runs N] [--threads N] [--ccds N] [--pages warm|huge|4k]
 // Without --data the reference files are generated with /usr/bin/python3 ccdproc_reference.py.
 // Memory pages: each side runs as it ships. numpy asks for transparent huge pages on large arrays
@@ -15,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Exposure, Image, MaskedImage } from '../core/image/index.js';
-import { IsrWorkerPool, loadIsrPreset, recycleIsrOutput, runIsr } from '../core/isr/index.js';
+import { IsrWorkerPool, loadIsrPreset, makeIsrConfig, recycleIsrOutput, runIsr } from '../core/isr/index.js';
 import { generateReference, loadReference, repoRoot } from '../test/unit/isr/ccdprocData.js';
 import { HUGE_PAGES, WARM_HEAP, rerunWithTunables, startingEnv } from './glibcTunables.js';
 
@@ -85,6 +86,18 @@ const fused = time(() => {
 // A streaming caller hands each output back (recycleIsrOutput) once written: no fresh pages.
 const recycled = time(() => recycleIsrOutput(runIsr(inputs, config).exposure));
 const stepwise = time(() => runIsr(inputs, generic));
+// What `run-isr` does by default: IsrTask's (ip_isr's) defaults — variance after bias, bad regions,
+// interpolation, standard statistics — with masters that carry variance planes, as build-calibs
+// writes them. Not part of the ccdproc comparison (ccdproc does none of the extra steps).
+const withVariance = (calib: Exposure): MaskedImage => {
+  const copy = calib.maskedImage.clone();
+  copy.variance.array.fill(1e-3);
+  return copy;
+};
+const defaultsConfig = makeIsrConfig('IsrTask');
+defaultsConfig.freeze();
+const mastersWithVariance = { raw: ref.raw, bias: withVariance(ref.bias), dark: withVariance(ref.dark), flat: withVariance(ref.flat) };
+const defaults = time(() => recycleIsrOutput(runIsr(mastersWithVariance, defaultsConfig).exposure));
 const rawPixels = ref.raw.image.pixels();
 const copyDst = new Float32Array(rawPixels.length);
 const copy = time(() => copyDst.set(rawPixels));
@@ -108,6 +121,7 @@ const rows: Array<[string, number, number, number]> = [
   ['ours, fused pass (1 thread)', fused.median, fused.min, fused.cpu],
   ['ours, fused pass, output planes recycled', recycled.median, recycled.min, recycled.cpu],
   ['ours, step by step (1 thread)', stepwise.median, stepwise.min, stepwise.cpu],
+  ['ours, IsrTask defaults as run-isr runs (not compared)', defaults.median, defaults.min, defaults.cpu],
   ['ccdproc 2.4 (python, 1 thread)', py.ccdproc.median_s, py.ccdproc.min_s, py.ccdproc.cpu_median_s],
   ['numpy float32, same arithmetic', py.numpy_float32.median_s, py.numpy_float32.min_s, py.numpy_float32.cpu_median_s],
   [`copy of raw-size Float32Array (${mb.toFixed(1)} MB), JS`, copy.median, copy.min, copy.cpu],
