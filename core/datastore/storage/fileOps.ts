@@ -97,28 +97,39 @@ function fsyncDirectory(dir: string): void {
 }
 
 /**
+ * Removals are claimed this many at a time: consecutive paths mostly share a directory, and two
+ * threads unlinking in the same directory queue on its lock (2,000 unlinks on two threads: ~14 ms
+ * claiming one at a time, ~12 ms claiming runs).
+ */
+const REMOVE_CLAIM = 16;
+
+/**
  * Does the items of `batch` not yet claimed by the other thread, appending failures.
  * Returns how many items this call did.
  */
 export function workOnBatch(batch: FileBatch, claim: Int32Array, failures: FileOpFailure[]): number {
   const n = batch.paths.length;
+  const step = batch.kind === 'remove' ? REMOVE_CLAIM : 1;
   let done = 0;
   const touchedDirs = batch.kind === 'write' && batch.fsync ? new Set<string>() : null;
   for (;;) {
-    const i = Atomics.add(claim, 0, 1);
-    if (i >= n) break;
-    const abs = batch.paths[i];
-    try {
-      if (batch.kind === 'write') {
-        const start = i === 0 ? 0 : batch.ends[i - 1];
-        writeNewFile(abs, new Uint8Array(batch.packed, start, batch.ends[i] - start), batch.fsync);
-        touchedDirs?.add(dirname(abs));
-      } else removeFile(abs);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      failures.push({ index: i, code, message: err instanceof Error ? err.message : String(err), existed: batch.kind === 'write' && code === 'EEXIST' });
+    const first = Atomics.add(claim, 0, step);
+    if (first >= n) break;
+    const end = Math.min(first + step, n);
+    for (let i = first; i < end; i++) {
+      const abs = batch.paths[i];
+      try {
+        if (batch.kind === 'write') {
+          const start = i === 0 ? 0 : batch.ends[i - 1];
+          writeNewFile(abs, new Uint8Array(batch.packed, start, batch.ends[i] - start), batch.fsync);
+          touchedDirs?.add(dirname(abs));
+        } else removeFile(abs);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        failures.push({ index: i, code, message: err instanceof Error ? err.message : String(err), existed: batch.kind === 'write' && code === 'EEXIST' });
+      }
+      done++;
     }
-    done++;
   }
   // Durable publication: the new directory entries too, not only the file contents.
   if (touchedDirs) {

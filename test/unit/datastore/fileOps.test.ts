@@ -42,6 +42,27 @@ describe('file batches on the calling thread', () => {
     expect(failures.map((f) => [f.index, f.code, f.existed])).toEqual([[1, 'EEXIST', true], [2, 'ENOTDIR', false]]);
   });
 
+  it('remove every file once, claimed in runs, naming each failure by its index', () => {
+    const base = join(dir, 'removals');
+    const paths = Array.from({ length: 45 }, (_, i) => join(base, `d${Math.floor(i / 20)}`, `f${i}.json`));
+    for (const p of paths) {
+      mkdirSync(join(p, '..'), { recursive: true });
+      writeFileSync(p, 'x');
+    }
+    // A directory where a file was (unlink refuses it) and a file already gone (not an error).
+    rmSync(paths[17]);
+    mkdirSync(paths[17]);
+    rmSync(paths[33]);
+    const failures: FileOpFailure[] = [];
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    expect(workOnBatch({ kind: 'remove', paths }, claim, failures)).toBe(45);
+    expect(failures.map((f) => f.index)).toEqual([17]);
+    expect(['EISDIR', 'EPERM']).toContain(failures[0].code);
+    expect(paths.filter((p, i) => i !== 17 && existsSync(p))).toEqual([]);
+    // Nothing is left to claim: a second thread arriving now does nothing.
+    expect(workOnBatch({ kind: 'remove', paths }, claim, failures)).toBe(0);
+  });
+
   it('before the worker runs, a batch is done at once by the caller', async () => {
     const idle = new FileOpsWorker();
     const path = join(dir, 'idle.txt');
