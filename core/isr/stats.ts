@@ -391,10 +391,11 @@ export interface ClippedStats {
 }
 
 /**
- * afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (not reordered). Sums run in `a`'s
- * order, as afw's over the pixels — except for values on the half-integer grid (overscan residuals
- * of integer raws), whose clipping passes run over their histogram: the sums of values are then
- * exact either way, and the sum of squared deviations adds each bin's count × its square once.
+ * afw MEANCLIP / VARIANCECLIP / STDEVCLIP of good values `a` (not reordered). Each clipping
+ * iteration is one pass in `a`'s order, as afw's over the pixels, summing the values and their
+ * deviations from the window's centre and the squares of those; values on the half-integer grid
+ * (overscan residuals of integer raws) are summed over their histogram instead (sums of values are
+ * then exact either way; the squared deviations add each bin's count × its square once).
  */
 export function clippedStats(a: Float64Array, numSigmaClip = 3, numIter = 3): ClippedStats {
   return clippedOf(a, a.length >= 1024 ? gridHistogram(a) : undefined, numSigmaClip, numIter);
@@ -443,11 +444,13 @@ function clippedOf(a: Float64Array, h: GridHistogram | undefined, numSigmaClip: 
         if (c !== 0 && Math.abs(x - center) <= hwidth) ss += c * ((x - m) * (x - m));
       }
     } else {
-      const sk = sumWithin(a, center, hwidth);
-      s = sk[0];
-      kept = sk[1];
+      const w = momentsWithin(a, center, hwidth);
+      s = w.sum;
+      kept = w.kept;
       m = kept > 0 ? s / kept : NaN;
-      ss = squaresWithin(a, center, hwidth, m);
+      // Σ(x − m)² from deviations about the window's centre, in the same pass: the centre is within
+      // a fraction of σ of m, so nothing cancels.
+      ss = kept > 0 ? Math.max(0, w.squares - (w.deviations * w.deviations) / kept) : 0;
     }
     v = kept > 1 ? ss / (kept - 1) : NaN;
     center = m;
@@ -457,31 +460,26 @@ function clippedOf(a: Float64Array, h: GridHistogram | undefined, numSigmaClip: 
   return { median, mean: m, variance: v, stdev: Math.sqrt(v), n: kept };
 }
 
-// clippedOf's passes over the data, as small functions of their own (V8 optimises such loops better
-// than the same loops inside one large function).
+// clippedOf's pass over the data, as a small function of its own (V8 optimises such loops better
+// than the same loop inside one large function).
 
-/** Sum and count of the values within hwidth of center, in order. */
-function sumWithin(a: Float64Array, center: number, hwidth: number): [number, number] {
-  let s = 0;
+/** Sum, count, and sums of deviations from center and of their squares, of the values within hwidth of center. */
+function momentsWithin(a: Float64Array, center: number, hwidth: number): { sum: number; kept: number; deviations: number; squares: number } {
+  let sum = 0;
   let kept = 0;
+  let deviations = 0;
+  let squares = 0;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
-    if (Math.abs(x - center) <= hwidth) {
-      s += x;
+    const d = x - center;
+    if (Math.abs(d) <= hwidth) {
+      sum += x;
       kept++;
+      deviations += d;
+      squares += d * d;
     }
   }
-  return [s, kept];
-}
-
-/** Sum of squared deviations from m of the values within hwidth of center, in order. */
-function squaresWithin(a: Float64Array, center: number, hwidth: number, m: number): number {
-  let ss = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    if (Math.abs(x - center) <= hwidth) ss += (x - m) * (x - m);
-  }
-  return ss;
+  return { sum, kept, deviations, squares };
 }
 
 export type StatisticName = 'MEAN' | 'MEDIAN' | 'MEANCLIP' | 'STDEV' | 'STDEVCLIP' | 'VARIANCE' | 'VARIANCECLIP' | 'IQRANGE' | 'NPOINT';
