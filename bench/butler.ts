@@ -137,22 +137,19 @@ function floorFiles(label: string): string[] {
 }
 
 /**
- * The purge's file-system floor: unlink `paths` on this thread alone, or on this thread and a
- * second one taking the next 16 paths from a shared counter (as the datastore's file worker does).
+ * The purge's file-system floor: unlink `paths` on this thread alone, or on this thread from the
+ * front and a second one from the back, each claiming through a shared counter (as the
+ * datastore's file worker does).
  */
 async function bareUnlinks(paths: string[], threads: 1 | 2): Promise<Timing> {
   const claim = new Int32Array(new SharedArrayBuffer(4));
   const work = () => {
-    for (;;) {
-      const first = Atomics.add(claim, 0, 16);
-      if (first >= paths.length) return;
-      for (let i = first; i < Math.min(first + 16, paths.length); i++) unlinkSync(paths[i]);
-    }
+    for (let mine = 0; Atomics.add(claim, 0, 1) < paths.length; mine++) unlinkSync(paths[mine]);
   };
   if (threads === 1) return measure(work);
   const helper = new Worker(
     `const { parentPort } = require('node:worker_threads'); const { unlinkSync } = require('node:fs');
-     parentPort.on('message', ({ paths, claim }) => { const c = new Int32Array(claim); for (;;) { const first = Atomics.add(c, 0, 16); if (first >= paths.length) break; for (let i = first; i < Math.min(first + 16, paths.length); i++) unlinkSync(paths[i]); } parentPort.postMessage('done'); });
+     parentPort.on('message', ({ paths, claim }) => { const c = new Int32Array(claim); for (let mine = 0; Atomics.add(c, 0, 1) < paths.length; mine++) unlinkSync(paths[paths.length - 1 - mine]); parentPort.postMessage('done'); });
      parentPort.postMessage('ready');`,
     { eval: true },
   );

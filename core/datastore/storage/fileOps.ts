@@ -96,40 +96,38 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-/**
- * Removals are claimed this many at a time: consecutive paths mostly share a directory, and two
- * threads unlinking in the same directory queue on its lock (2,000 unlinks on two threads: ~14 ms
- * claiming one at a time, ~12 ms claiming runs).
- */
-const REMOVE_CLAIM = 16;
+/** Int32 slots of a batch's shared claim counters: items claimed, then removals taken from the front and from the back. */
+export const CLAIM_SLOTS = 3;
 
 /**
- * Does the items of `batch` not yet claimed by the other thread, appending failures.
- * Returns how many items this call did.
+ * Does the items of `batch` not yet claimed by the other thread, appending failures. Returns how
+ * many items this call did. Every item is claimed through the shared counter (slot 0: whoever
+ * claims the k-th item does one); writes go in order, while removals are taken from the front by
+ * the calling thread and from the back by the worker (`fromEnd`; slots 1 and 2): consecutive paths
+ * mostly share a directory, and two threads unlinking in one directory queue on its lock. Front
+ * and back never meet, as the two together claim at most n items.
  */
-export function workOnBatch(batch: FileBatch, claim: Int32Array, failures: FileOpFailure[]): number {
+export function workOnBatch(batch: FileBatch, claim: Int32Array, failures: FileOpFailure[], fromEnd = false): number {
   const n = batch.paths.length;
-  const step = batch.kind === 'remove' ? REMOVE_CLAIM : 1;
+  const split = batch.kind === 'remove' && claim.length >= CLAIM_SLOTS;
   let done = 0;
   const touchedDirs = batch.kind === 'write' && batch.fsync ? new Set<string>() : null;
   for (;;) {
-    const first = Atomics.add(claim, 0, step);
-    if (first >= n) break;
-    const end = Math.min(first + step, n);
-    for (let i = first; i < end; i++) {
-      const abs = batch.paths[i];
-      try {
-        if (batch.kind === 'write') {
-          const start = i === 0 ? 0 : batch.ends[i - 1];
-          writeNewFile(abs, new Uint8Array(batch.packed, start, batch.ends[i] - start), batch.fsync);
-          touchedDirs?.add(dirname(abs));
-        } else removeFile(abs);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        failures.push({ index: i, code, message: err instanceof Error ? err.message : String(err), existed: batch.kind === 'write' && code === 'EEXIST' });
-      }
-      done++;
+    const claimed = Atomics.add(claim, 0, 1);
+    if (claimed >= n) break;
+    const i = !split ? claimed : fromEnd ? n - 1 - Atomics.add(claim, 2, 1) : Atomics.add(claim, 1, 1);
+    const abs = batch.paths[i];
+    try {
+      if (batch.kind === 'write') {
+        const start = i === 0 ? 0 : batch.ends[i - 1];
+        writeNewFile(abs, new Uint8Array(batch.packed, start, batch.ends[i] - start), batch.fsync);
+        touchedDirs?.add(dirname(abs));
+      } else removeFile(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      failures.push({ index: i, code, message: err instanceof Error ? err.message : String(err), existed: batch.kind === 'write' && code === 'EEXIST' });
     }
+    done++;
   }
   // Durable publication: the new directory entries too, not only the file contents.
   if (touchedDirs) {

@@ -30,7 +30,7 @@ if (port) {
       } catch (err) {
         failures.push({ index: -1, code: (err as NodeJS.ErrnoException).code, message: `WAL checkpoint of ${msg.checkpoint}: ${err instanceof Error ? err.message : String(err)}`, existed: false });
       }
-    } else workOnBatch(msg.batch, new Int32Array(msg.claim), failures);
+    } else workOnBatch(msg.batch, new Int32Array(msg.claim), failures, true);
     port.postMessage({ id: msg.id, failures } satisfies FromFileWorker);
   });
   // A flag in shared memory: the main thread may be busy for seconds without reading messages.

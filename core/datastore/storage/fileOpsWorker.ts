@@ -4,7 +4,7 @@
 // demand) and if it ever fails, batches run on the calling thread: nothing waits for it.
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../util/workers.js';
-import { type FileBatch, type FileBatchMessage, type FileOpFailure, type FileWorkerData, type FromFileWorker, workOnBatch } from './fileOps.js';
+import { CLAIM_SLOTS, type FileBatch, type FileBatchMessage, type FileOpFailure, type FileWorkerData, type FromFileWorker, workOnBatch } from './fileOps.js';
 
 export interface FileJob {
   readonly batch: FileBatch;
@@ -67,7 +67,7 @@ export class FileOpsWorker {
   }
 
   submit(batch: FileBatch): FileJob {
-    const claim = new Int32Array(new SharedArrayBuffer(4));
+    const claim = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
     const local: FileOpFailure[] = [];
     const help = () => {
       workOnBatch(batch, claim, local);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packContents, workOnBatch, type FileOpFailure } from '../../../core/datastore/storage/fileOps.js';
+import { CLAIM_SLOTS, packContents, workOnBatch, type FileOpFailure } from '../../../core/datastore/storage/fileOps.js';
 import { FileOpsWorker } from '../../../core/datastore/storage/fileOpsWorker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'file-ops-'));
@@ -42,25 +42,37 @@ describe('file batches on the calling thread', () => {
     expect(failures.map((f) => [f.index, f.code, f.existed])).toEqual([[1, 'EEXIST', true], [2, 'ENOTDIR', false]]);
   });
 
-  it('remove every file once, claimed in runs, naming each failure by its index', () => {
+  it('remove every file once, naming each failure by its index; the worker takes removals from the back', () => {
     const base = join(dir, 'removals');
     const paths = Array.from({ length: 45 }, (_, i) => join(base, `d${Math.floor(i / 20)}`, `f${i}.json`));
-    for (const p of paths) {
-      mkdirSync(join(p, '..'), { recursive: true });
-      writeFileSync(p, 'x');
-    }
+    const create = () => {
+      for (const p of paths) {
+        mkdirSync(join(p, '..'), { recursive: true });
+        writeFileSync(p, 'x');
+      }
+    };
+    create();
     // A directory where a file was (unlink refuses it) and a file already gone (not an error).
     rmSync(paths[17]);
     mkdirSync(paths[17]);
     rmSync(paths[33]);
     const failures: FileOpFailure[] = [];
-    const claim = new Int32Array(new SharedArrayBuffer(4));
+    const claim = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
     expect(workOnBatch({ kind: 'remove', paths }, claim, failures)).toBe(45);
     expect(failures.map((f) => f.index)).toEqual([17]);
     expect(['EISDIR', 'EPERM']).toContain(failures[0].code);
     expect(paths.filter((p, i) => i !== 17 && existsSync(p))).toEqual([]);
     // Nothing is left to claim: a second thread arriving now does nothing.
-    expect(workOnBatch({ kind: 'remove', paths }, claim, failures)).toBe(0);
+    expect(workOnBatch({ kind: 'remove', paths }, claim, failures, true)).toBe(0);
+    // The caller has taken the first 35 (counters as it leaves them): the worker removes the last 10, from the back.
+    rmSync(paths[17], { recursive: true });
+    create();
+    const late = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
+    late[0] = 35;
+    late[1] = 35;
+    expect(workOnBatch({ kind: 'remove', paths }, late, failures, true)).toBe(10);
+    expect(paths.map((p) => existsSync(p))).toEqual(paths.map((_, i) => i < 35));
+    expect(Array.from(late)).toEqual([46, 35, 10]);
   });
 
   it('before the worker runs, a batch is done at once by the caller', async () => {
