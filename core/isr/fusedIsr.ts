@@ -584,11 +584,17 @@ function isBoundedRegion(plane: Image<Float32Array>, box: Box2I): boolean {
  * amplifier's JavaScript kernel).
  */
 function fuseBands(amps: readonly Amplifier[], passes: readonly AmpPass[]): AmpCounts[] | undefined {
-  if (!wasmEnabled || passes.length === 0 || !passes.every((a) => a.finalVar)) return undefined;
-  if (!amps.every((amp, i) => isCommon(amp, passes[i]))) return undefined;
+  if (!wasmEnabled || passes.length === 0) return undefined;
+  // Two kernels: the final-image variance (band) and the variance made after bias and propagated
+  // (bandAfterBias, ip_isr's default); a variance left as the raw's takes the JavaScript kernels.
+  const final = passes.every((a) => a.finalVar);
+  const afterBias = passes.every((a) => a.afterBiasVar && !a.finalVar);
+  if (!final && !afterBias) return undefined;
+  if (!amps.every((amp, i) => (final ? isCommon(amp, passes[i]) : commonShape(amp, passes[i])))) return undefined;
   const a0 = passes[0];
-  if (!passes.every((a) => a.bias === a0.bias && a.dark === a0.dark && a.flat === a0.flat && a.darkC === a0.darkC && a.flatS === a0.flatS)) return undefined;
-  if (!passes.every((a) => a.satBits === a0.satBits && a.nanBits === a0.nanBits && a.finalNegVarBits === a0.finalNegVarBits)) return undefined;
+  if (!passes.every((a) => a.bias === a0.bias && a.dark === a0.dark && a.flat === a0.flat && a.darkC === a0.darkC && a.darkC2 === a0.darkC2 && a.flatS === a0.flatS)) return undefined;
+  if (!passes.every((a) => a.satBits === a0.satBits && a.nanBits === a0.nanBits && a.finalNegVarBits === a0.finalNegVarBits && a.negVarBits === a0.negVarBits)) return undefined;
+  const negBits = final ? a0.finalNegVarBits : a0.negVarBits;
   const flat = a0.flat!.image;
   // The flat's scale is divided in the kernel when it is a float32 (then the quotient is the one
   // the normalised plane would hold); otherwise the normalised plane is made once and cached.
@@ -597,7 +603,8 @@ function fuseBands(amps: readonly Amplifier[], passes: readonly AmpPass[]): AmpC
     raw: a0.ccd.image, bias: a0.bias!.image, dark: a0.dark!.image,
     flat: inKernel ? flat : normalizedFlat(flat, a0.flatS), flatScale: inKernel ? a0.flatS : 1,
     outImage: a0.mi.image, outVariance: a0.mi.variance, outMask: a0.mi.mask,
-    satBits: a0.satBits, nanBits: a0.nanBits, darkC: a0.darkC, negBits: a0.finalNegVarBits, satRows: a0.satRows,
+    satBits: a0.satBits, nanBits: a0.nanBits, darkC: a0.darkC, negBits, satRows: a0.satRows,
+    afterBias: afterBias ? { darkVariance: a0.dark!.variance, flatVariance: a0.flat!.variance, darkC2: a0.darkC2, flatS2: a0.flatS * a0.flatS } : undefined,
     amps: amps.map((amp, i) => {
       const a = passes[i];
       const doGain = Number.isFinite(a.gainF);
@@ -606,11 +613,22 @@ function fuseBands(amps: readonly Amplifier[], passes: readonly AmpPass[]): AmpC
         model: typeof a.model === 'number' ? f32(a.model) : a.model,
         satLevel: Number.isFinite(a.satLevel) ? a.satLevel : NaN,
         gain: doGain ? a.gainF : 1, inv: a.finalUnit ? 1 : a.finalInv, rn2: a.finalRn2,
+        varInv: a.varInv, varRn2: a.varRn2, gain2: doGain ? f32(a.gainF * a.gainF) : 1,
       };
     }),
   });
   if (!r) return undefined;
-  return r.map((c) => ({ nSat: c.nSat, nNan: a0.nanBits !== 0 ? c.nNan : 0, nNegVar: a0.finalNegVarBits !== 0 ? c.nNeg : 0, kernel: 'wasm-simd' as const }));
+  return r.map((c) => ({ nSat: c.nSat, nNan: a0.nanBits !== 0 ? c.nNan : 0, nNegVar: negBits !== 0 ? c.nNeg : 0, kernel: 'wasm-simd' as const }));
+}
+
+/**
+ * The shape bandAfterBias serves: no flips, no suspect level, bias, dark and flat present, no mask
+ * bits in the raw's data or the bias. Any calibration variances (they are propagated); the raw's and
+ * the bias's are replaced by the variance made after bias.
+ */
+function commonShape(amp: Amplifier, a: AmpPass): boolean {
+  if (amp.rawFlipX || amp.rawFlipY || Number.isFinite(a.suspectLevel) || a.bias === undefined || a.dark === undefined || a.flat === undefined) return false;
+  return isZeroRegion(a.ccd.mask, amp.rawDataBBox) && isZeroPlane(a.bias.mask);
 }
 
 /** One amplifier: raw data box → its place in the assembled image, every arithmetic step at once. */

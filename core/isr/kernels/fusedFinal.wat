@@ -14,6 +14,14 @@
 ;; the row has a saturated pixel); `counts` accumulates three i32 counts (SAT, NaN, var <= 0).
 ;; The flat is used as given: a scaled flat is normalised once, when it becomes resident (divide).
 ;;
+;; bandAfterBias(raw, rawStride, cal, calStride, w, rows, model, satRows, counts, sat, satBits,
+;;      nanBits, darkC, darkC2, gain, gain2, varInv, varRn2, negBits, flatS2)
+;; is the same pass for the variance made after bias and propagated (ip_isr's default): var =
+;; v·varInv + varRn2 after bias (negBits where <= 0; UNMASKEDNAN where image or variance is not
+;; finite), + darkC²·darkVariance, then through the flat as (v²·(flatVariance/flatS2) + f²·var)/(f²·f²)
+;; in double precision (as the JavaScript kernel computes it), × gain². Two more scratch planes: the
+;; dark variance 6 × 131072 and the flat variance (not normalised) 7 × 131072 bytes from `cal`.
+;;
 ;; divide(ptr, n, s) divides n float32 values (n % 4 == 0) in place by s: a resident flat is
 ;; normalised once this way, rather than per pixel in every band call.
 ;;
@@ -93,6 +101,106 @@
             (local.set $neg (f32x4.le (local.get $vr) (local.get $zero)))
             (local.set $cNeg (i32x4.sub (local.get $cNeg) (local.get $neg)))
             (local.set $mask (v128.or (local.get $mask) (v128.and (local.get $neg) (local.get $vnegBits))))
+            (v128.store offset=393216 (local.get $p) (local.get $v))
+            (v128.store offset=524288 (local.get $p) (local.get $vr))
+            (v128.store offset=655360 (local.get $p) (local.get $mask))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br $next)))
+        (i32.store8 (i32.add (local.get $satRows) (local.get $y)) (v128.any_true (local.get $rowSat)))
+        (local.set $raw (i32.add (local.get $raw) (local.get $rawStride)))
+        (local.set $cal (i32.add (local.get $cal) (local.get $calStride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $nextRow)))
+    (i32.store (local.get $counts) (i32.add (i32.load (local.get $counts)) (call $sum4 (local.get $cSat))))
+    (i32.store offset=4 (local.get $counts) (i32.add (i32.load offset=4 (local.get $counts)) (call $sum4 (local.get $cNan))))
+    (i32.store offset=8 (local.get $counts) (i32.add (i32.load offset=8 (local.get $counts)) (call $sum4 (local.get $cNeg)))))
+  (func (export "bandAfterBias")
+    (param $raw i32) (param $rawStride i32) (param $cal i32) (param $calStride i32)
+    (param $w i32) (param $rows i32) (param $model i32) (param $satRows i32) (param $counts i32)
+    (param $sat f32) (param $satBits i32) (param $nanBits i32)
+    (param $darkC f32) (param $darkC2 f32) (param $gain f32) (param $gain2 f32)
+    (param $varInv f32) (param $varRn2 f32) (param $negBits i32) (param $flatS2 f64)
+    (local $y i32) (local $off i32) (local $end i32) (local $p i32)
+    (local $r v128) (local $v v128) (local $vr v128) (local $mask v128) (local $fl v128) (local $fv v128)
+    (local $ge v128) (local $bad v128) (local $neg v128) (local $rowSat v128)
+    (local $cSat v128) (local $cNan v128) (local $cNeg v128)
+    (local $vm v128) (local $vsat v128) (local $vdarkC v128) (local $vdarkC2 v128) (local $vgain v128) (local $vgain2 v128)
+    (local $vinv v128) (local $vrn2 v128) (local $vflatS2 v128)
+    (local $vsatBits v128) (local $vnanBits v128) (local $vnegBits v128) (local $zero v128)
+    (local $vd v128) (local $fd v128) (local $f2 v128) (local $lo v128) (local $hi v128)
+    (local.set $vsat (f32x4.splat (local.get $sat)))
+    (local.set $vdarkC (f32x4.splat (local.get $darkC)))
+    (local.set $vdarkC2 (f32x4.splat (local.get $darkC2)))
+    (local.set $vgain (f32x4.splat (local.get $gain)))
+    (local.set $vgain2 (f32x4.splat (local.get $gain2)))
+    (local.set $vinv (f32x4.splat (local.get $varInv)))
+    (local.set $vrn2 (f32x4.splat (local.get $varRn2)))
+    (local.set $vflatS2 (f64x2.splat (local.get $flatS2)))
+    (local.set $vsatBits (i32x4.splat (local.get $satBits)))
+    (local.set $vnanBits (i32x4.splat (local.get $nanBits)))
+    (local.set $vnegBits (i32x4.splat (local.get $negBits)))
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $cSat (i32x4.splat (i32.const 0)))
+    (local.set $cNan (i32x4.splat (i32.const 0)))
+    (local.set $cNeg (i32x4.splat (i32.const 0)))
+    (local.set $end (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $y (i32.const 0))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $rows)))
+        (local.set $vm (f32x4.splat (f32.load (i32.add (local.get $model) (i32.shl (local.get $y) (i32.const 2))))))
+        (local.set $rowSat (i32x4.splat (i32.const 0)))
+        (local.set $off (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+            (local.set $p (i32.add (local.get $cal) (local.get $off)))
+            (local.set $r (v128.load (i32.add (local.get $raw) (local.get $off))))
+            ;; SAT where raw >= saturation level
+            (local.set $ge (f32x4.ge (local.get $r) (local.get $vsat)))
+            (local.set $rowSat (v128.or (local.get $rowSat) (local.get $ge)))
+            (local.set $cSat (i32x4.sub (local.get $cSat) (local.get $ge)))
+            (local.set $mask (v128.and (local.get $ge) (local.get $vsatBits)))
+            ;; v = (r - m) - bias ; var = v·varInv + varRn2 ; BAD (negBits) where var <= 0
+            (local.set $v (f32x4.sub (f32x4.sub (local.get $r) (local.get $vm)) (v128.load (local.get $p))))
+            (local.set $vr (f32x4.add (f32x4.mul (local.get $v) (local.get $vinv)) (local.get $vrn2)))
+            (local.set $neg (f32x4.le (local.get $vr) (local.get $zero)))
+            (local.set $cNeg (i32x4.sub (local.get $cNeg) (local.get $neg)))
+            (local.set $mask (v128.or (local.get $mask) (v128.and (local.get $neg) (local.get $vnegBits))))
+            ;; UNMASKEDNAN where the image or the variance is not finite
+            (local.set $bad (v128.or (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero))
+                                     (f32x4.ne (f32x4.sub (local.get $vr) (local.get $vr)) (local.get $zero))))
+            (local.set $cNan (i32x4.sub (local.get $cNan) (local.get $bad)))
+            (local.set $mask (v128.or (local.get $mask) (v128.and (local.get $bad) (local.get $vnanBits))))
+            ;; dark: v -= darkC·dark ; var += darkC²·darkVariance
+            (local.set $v (f32x4.sub (local.get $v) (f32x4.mul (local.get $vdarkC) (v128.load offset=131072 (local.get $p)))))
+            (local.set $vr (f32x4.add (local.get $vr) (f32x4.mul (local.get $vdarkC2) (v128.load offset=786432 (local.get $p)))))
+            ;; flat: var = (v·v·(flatVariance / s²) + f²·var) / (f²·f²) in double, two lanes at a time
+            (local.set $fl (v128.load offset=262144 (local.get $p)))
+            (local.set $fv (v128.load offset=917504 (local.get $p)))
+            (local.set $vd (f64x2.promote_low_f32x4 (local.get $v)))
+            (local.set $fd (f64x2.promote_low_f32x4 (local.get $fl)))
+            (local.set $f2 (f64x2.mul (local.get $fd) (local.get $fd)))
+            (local.set $lo (f32x4.demote_f64x2_zero
+              (f64x2.div
+                (f64x2.add
+                  (f64x2.mul (f64x2.mul (local.get $vd) (local.get $vd)) (f64x2.div (f64x2.promote_low_f32x4 (local.get $fv)) (local.get $vflatS2)))
+                  (f64x2.mul (local.get $f2) (f64x2.promote_low_f32x4 (local.get $vr))))
+                (f64x2.mul (local.get $f2) (local.get $f2)))))
+            (local.set $vd (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+            (local.set $fd (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $fl) (local.get $fl))))
+            (local.set $f2 (f64x2.mul (local.get $fd) (local.get $fd)))
+            (local.set $hi (f32x4.demote_f64x2_zero
+              (f64x2.div
+                (f64x2.add
+                  (f64x2.mul (f64x2.mul (local.get $vd) (local.get $vd))
+                             (f64x2.div (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $fv) (local.get $fv))) (local.get $vflatS2)))
+                  (f64x2.mul (local.get $f2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vr) (local.get $vr)))))
+                (f64x2.mul (local.get $f2) (local.get $f2)))))
+            (local.set $vr (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+            ;; v /= flat ; gain: v·gain, var·gain² (1 and 1 when the output stays in ADU)
+            (local.set $v (f32x4.mul (f32x4.div (local.get $v) (local.get $fl)) (local.get $vgain)))
+            (local.set $vr (f32x4.mul (local.get $vr) (local.get $vgain2)))
             (v128.store offset=393216 (local.get $p) (local.get $v))
             (v128.store offset=524288 (local.get $p) (local.get $vr))
             (v128.store offset=655360 (local.get $p) (local.get $mask))

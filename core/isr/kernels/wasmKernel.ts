@@ -21,6 +21,10 @@ export interface WasmAmp {
   gain: number;
   inv: number;
   rn2: number;
+  /** Variance after bias (bandAfterBias): v·varInv + varRn2, and gain² at the end. */
+  varInv?: number;
+  varRn2?: number;
+  gain2?: number;
 }
 
 export interface WasmBandArgs {
@@ -40,6 +44,11 @@ export interface WasmBandArgs {
   amps: readonly WasmAmp[];
   /** Output rows (local) that received SAT bits are set to 1. */
   satRows: Uint8Array;
+  /**
+   * The variance made after bias and propagated through dark and flat (ip_isr's default) rather
+   * than the final-image variance: the calibrations' variance planes and the scalars it needs.
+   */
+  afterBias?: { darkVariance: Image<Float32Array>; flatVariance: Image<Float32Array>; darkC2: number; flatS2: number };
 }
 
 export interface WasmAmpCounts {
@@ -63,8 +72,13 @@ function exactInputs(a: WasmBandArgs): boolean {
     for (const img of [a.bias, a.dark, a.flat]) if (!img.bbox.containsBox(amp.dst)) return false;
   }
   // The calibrations' rows share the output rows' layout in the scratch (one stride, one x origin).
-  for (const img of [a.bias, a.dark, a.flat]) {
-    if (img.width !== out.width || img.x0 !== out.x0) return false;
+  const ab = a.afterBias;
+  for (const img of ab ? [a.bias, a.dark, a.flat, ab.darkVariance, ab.flatVariance] : [a.bias, a.dark, a.flat]) {
+    if (img.width !== out.width || img.x0 !== out.x0 || img.y0 !== a.bias.y0 || img.height !== a.bias.height) return false;
+  }
+  if (ab) {
+    if (f(ab.darkC2) !== ab.darkC2 || Number.isNaN(ab.flatS2)) return false;
+    for (const amp of a.amps) for (const x of [amp.varInv, amp.varRn2, amp.gain2]) if (x === undefined || f(x) !== x) return false;
   }
   return true;
 }
@@ -77,6 +91,9 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
   const darkPtr = residentPlane(k, a.dark);
   // The flat is normalised once, in wasm memory, when it becomes resident.
   const flatPtr = residentPlane(k, a.flat, a.flatScale);
+  const ab = a.afterBias;
+  const darkVarPtr = ab ? residentPlane(k, ab.darkVariance) : 0;
+  const flatVarPtr = ab ? residentPlane(k, ab.flatVariance) : 0;
   const { raw } = a;
   const out = a.outImage;
   const outW = out.width;
@@ -100,7 +117,10 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
   const oimgPtr = flatRows + BAND_PLANE_BYTES;
   const ovarPtr = oimgPtr + BAND_PLANE_BYTES;
   const omaskPtr = ovarPtr + BAND_PLANE_BYTES;
-  const rawPtr = omaskPtr + BAND_PLANE_BYTES;
+  // bandAfterBias also reads the dark and flat variance rows, the next two planes.
+  const darkVarRows = omaskPtr + BAND_PLANE_BYTES;
+  const flatVarRows = darkVarRows + BAND_PLANE_BYTES;
+  const rawPtr = ab ? flatVarRows + BAND_PLANE_BYTES : darkVarRows;
   ensureBytes(k, rawPtr + band * rawW * 4);
   const mem = k.memory.buffer;
   new Int32Array(mem, countsPtr, 4 * nAmp).fill(0);
@@ -141,17 +161,22 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
       copyRows(a.bias, biasPtr, biasRows, first.dst.minY, y0, n);
       copyRows(a.dark, darkPtr, darkRows, first.dst.minY, y0, n);
       copyRows(a.flat, flatPtr, flatRows, first.dst.minY, y0, n);
+      if (ab) {
+        copyRows(ab.darkVariance, darkVarPtr, darkVarRows, first.dst.minY, y0, n);
+        copyRows(ab.flatVariance, flatVarPtr, flatVarRows, first.dst.minY, y0, n);
+      }
       for (const i of members) {
         const amp = a.amps[i];
         const { src, dst } = amp;
         const ox = (dst.minX - out.x0) * 4;
-        k.band(
+        const common = [
           rawPtr + (src.minX - raw.x0) * 4, rawW * 4,
           biasRows + ox, outW * 4,
           src.width, n, modelPtr + 4 * (maxH * i + y0), satPtr + maxH * i + y0, countsPtr + 16 * i,
           Number.isFinite(amp.satLevel) ? amp.satLevel : NaN, Number.isFinite(amp.satLevel) ? a.satBits : 0, a.nanBits,
-          a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits,
-        );
+        ];
+        if (ab) k.bandAfterBias(...common, a.darkC, ab.darkC2, amp.gain, amp.gain2!, amp.varInv!, amp.varRn2!, a.negBits, ab.flatS2);
+        else k.band(...common, a.darkC, amp.gain, amp.inv, amp.rn2, a.negBits);
       }
       const oy = first.dst.minY - out.y0 + y0;
       if (fullWidth) {

@@ -9,6 +9,7 @@ import { FUSED_FINAL_WASM_BASE64 } from './fusedFinalWasm.js';
 export interface KernelExports {
   memory: WebAssembly.Memory;
   band: (...args: number[]) => void;
+  bandAfterBias: (...args: number[]) => void;
   divide: (ptr: number, n: number, s: number) => void;
   scan: (src: number, width: number, rows: number, lo: number, high: number, cap: number, boxes: number, nBoxes: number) => number;
   medians32: (src: number, stride: number, rows: number, lo: number, hi: number) => void;

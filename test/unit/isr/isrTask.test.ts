@@ -143,6 +143,39 @@ describe('IsrTask', () => {
     expect((r.metadata.isr as Record<string, unknown>).NUMNANS).toBeGreaterThan(1);
   });
 
+  it.each([
+    ['ADU (IsrTask defaults)', {}],
+    ['electrons, MEAN flat (a scale that is not a float32)', { outputUnits: 'electron', flatScalingType: 'MEAN' }],
+  ] as const)('the variance made after bias runs in the SIMD kernel, bit for bit the JavaScript kernel and the step-by-step path: %s', async (_name, overrides) => {
+    const { setWasmKernelEnabled } = await import('../../../core/isr/fusedIsr.js');
+    // richInputs: a saturated star, a NaN, a hot column; dark and flat with variance planes and a SUSPECT bit.
+    const inp = richInputs();
+    const cfg = () => IsrConfig.make(overrides as Record<string, unknown>);
+    const wasm = runIsr(inp, cfg());
+    setWasmKernelEnabled(false);
+    let js;
+    try {
+      js = runIsr(inp, cfg());
+    } finally {
+      setWasmKernelEnabled(true);
+    }
+    const gen = cfg();
+    gen.useFusedPath = false;
+    const generic = runIsr(inp, gen);
+    const kernels = (r: typeof wasm) => (r.metadata.isr as Record<string, Record<string, unknown>>).fused;
+    expect(kernels(wasm)).toMatchObject({ 'kernel A': 'wasm-simd', 'kernel B': 'wasm-simd' });
+    expect(kernels(js)).toMatchObject({ 'kernel A': 'js-general', 'kernel B': 'js-general' });
+    for (const r of [js, generic]) {
+      const [i1, m1, v1] = planes(wasm.exposure);
+      const [i2, m2, v2] = planes(r.exposure);
+      expect(i1).toEqual(i2);
+      expect(m1).toEqual(m2);
+      expect(v1).toEqual(v2);
+    }
+    const md = (r: typeof wasm) => r.metadata.isr as Record<string, unknown>;
+    for (const key of ['NUMNANS', 'NEGATIVEVARIANCE', 'SATURATED A', 'SATURATED B']) expect(md(wasm)[key]).toEqual(md(generic)[key]);
+  });
+
   it('runs every step in order on a realistic frame: masks, interpolation, metadata', () => {
     const inp = richInputs();
     const before = (inp.raw as Exposure).image.clone();
