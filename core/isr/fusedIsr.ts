@@ -18,7 +18,7 @@ import { setWasmKernelsEnabled } from './kernels/wasmModule.js';
 import { takeBuffer } from './outputBuffers.js';
 
 let wasmEnabled = true;
-/** Turns the WebAssembly SIMD kernel off/on (tests compare it with the JavaScript kernel). */
+/** Turns the WebAssembly SIMD kernels off/on (tests compare them with the JavaScript code). */
 export function setWasmKernelEnabled(enabled: boolean): void {
   wasmEnabled = enabled;
   setWasmKernelsEnabled(enabled);
@@ -545,7 +545,7 @@ function fuseAmpCommon(amp: Amplifier, a: AmpPass, bias: MaskedImage, dark: Mask
 function isCommon(amp: Amplifier, a: AmpPass): boolean {
   if (amp.rawFlipX || amp.rawFlipY || Number.isFinite(a.suspectLevel) || a.bias === undefined || a.dark === undefined || a.flat === undefined) return false;
   if (!isZeroRegion(a.ccd.mask, amp.rawDataBBox) || !isZeroPlane(a.bias.mask)) return false;
-  if (a.finalVar) return a.afterBiasVar || (isBoundedRegion(a.ccd.variance, amp.rawDataBBox) && isBoundedRegion(a.bias.variance, a.bias.variance.bbox));
+  if (a.finalVar) return isBoundedRegion(a.ccd.variance, amp.rawDataBBox) && isBoundedRegion(a.bias.variance, a.bias.variance.bbox);
   return isZeroPlane(a.dark.variance) && isZeroPlane(a.flat.variance) && (a.afterBiasVar || (isZeroRegion(a.ccd.variance, amp.rawDataBBox) && isZeroPlane(a.bias.variance)));
 }
 
