@@ -4,6 +4,7 @@
 //      memory-copy floor (a Float32Array copy of the raw size) in both languages;
 //   2. a full 36-CCD exposure on a pool of worker threads (default 2);
 //   and, not compared, one CCD through IsrTask's defaults as `run-isr` runs them.
+// Each variant starts after a full garbage collection (see collectGarbage).
 // Usage: npx tsx bench/isr.ts [--data DIR] [--runs N] [--threads N] [--ccds N] [--pages warm|huge|4k]
 // Without --data the reference files are generated with /usr/bin/python3 ccdproc_reference.py.
 // Memory pages: each side runs as it ships. numpy asks for transparent huge pages on large arrays
@@ -15,6 +16,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Exposure, Image, MaskedImage } from '../core/image/index.js';
 import { IsrWorkerPool, loadIsrPreset, makeIsrConfig, recycleIsrOutput, runIsr } from '../core/isr/index.js';
 import { generateReference, loadReference, repoRoot } from '../test/unit/isr/ccdprocData.js';
@@ -47,8 +50,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+// A full garbage collection before each variant's warm-up, so that no variant pays for the garbage
+// of the one before. Not before every run, as the Python side does (gc.collect()): a forced full
+// collection also throws away V8's optimised code that refers to collected objects, and the next run
+// would then start cold (overscan statistics ~18 ms instead of ~3 in a test), which no real run does.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
 /** Median/min wall seconds and median/min CPU seconds (process.cpuUsage: this process, all threads), after two warm-up runs. */
 function time(fn: () => void): { median: number; min: number; cpu: number; cpuMin: number } {
+  collectGarbage();
   fn();
   fn();
   const ts: number[] = [];
