@@ -71,7 +71,7 @@ const COMMIT = /^\s*(COMMIT|END)\b/i;
  * could not be restarted, commits kept coming, or no worker runs) the committing thread
  * checkpoints itself.
  */
-const WAL_KEPT_BYTES = 4 << 20;
+export const WAL_KEPT_BYTES = 4 << 20;
 const WAL_CHECKPOINT_BYTES = 5 << 20;
 const WAL_FORCE_BYTES = 16 << 20;
 

@@ -137,7 +137,7 @@ describe('a transaction of many puts', () => {
     butler.close();
   });
 
-  it('checkpoints the registry WAL on the file worker once it has grown, not inside commits', async () => {
+  it('checkpoints the registry WAL on the file worker once it has grown, not inside commits, and empties it there when idle', async () => {
     const { root, butler } = setup();
     await workerRunning(butler);
     const db = join(root, 'gen3.sqlite3');
@@ -155,6 +155,11 @@ describe('a transaction of many puts', () => {
     const deadline = Date.now() + 20_000;
     while (statSync(db).size === before) {
       if (Date.now() > deadline) throw new Error('no background checkpoint within 20 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Everything copied and nobody writing: the worker empties the WAL file too (no commit has to shrink it).
+    while (statSync(`${db}-wal`).size > 0) {
+      if (Date.now() > deadline) throw new Error(`the WAL was not emptied in the background (${statSync(`${db}-wal`).size} bytes)`);
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(butler.registry.queryDatasets('metric', { collections: 'u/many39' })).toHaveLength(dataIds.length);
