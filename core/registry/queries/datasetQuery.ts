@@ -322,10 +322,29 @@ function decodeLeanRows(rec: DatasetTypeRecord, rows: unknown[][], layout: LeanL
   return out;
 }
 
+/** SQLite's "string or blob too big" (SQLITE_TOOBIG) or V8's "Invalid string length". */
+function isTooBig(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : '';
+  return code === 'SQLITE_TOOBIG' || /too big|Invalid string length/i.test(message);
+}
+
 export function queryDatasets(ctx: DatasetQueryContext, rec: DatasetTypeRecord, options: DatasetQueryOptions): DatasetRef[] {
   const planned = plan(ctx, rec, options, false);
   if (!planned) return [];
-  if (planned.lean) return decodeLean(ctx, rec, planned.params, ctx.db.prepare(planned.sql).rows(...planned.params)[0], planned.lean);
+  if (planned.lean) {
+    const layout = planned.lean;
+    let aggregate: unknown[];
+    try {
+      aggregate = ctx.db.prepare(planned.sql).rows(...planned.params)[0];
+    } catch (err) {
+      // The one-row aggregate grows with the RUN: past SQLite's string limit (~31 M IDs in one
+      // group_concat) or V8's, the rows come one by one instead.
+      if (!isTooBig(err)) throw err;
+      return decodeLeanRows(rec, ctx.db.prepare(layout.rowSql).rows(...planned.params), layout);
+    }
+    return decodeLean(ctx, rec, planned.params, aggregate, layout);
+  }
   const dt = rec.datasetType;
   const dims = dt.dimensions.required;
   const implied = options.fullDataIds ? dt.dimensions.implied : [];

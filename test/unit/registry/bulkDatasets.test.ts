@@ -2,7 +2,7 @@
 // deletion) and the lean one-RUN listing (constant governor columns left out of the rows, the
 // result fetched as one aggregate row), checked against the general query path, including
 // stored IDs that are not 32 lowercase hex digits.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataCoordinate } from '../../../core/dimensions/index.js';
 import { OrphanedRecordError, Registry } from '../../../core/registry/index.js';
 import { makeTestRegistry, rawDataIds, tai, tempDir } from './fixtures.js';
@@ -90,6 +90,35 @@ describe('listing one RUN', () => {
     expect(refs.map((r) => r.dataId.values.instrument)).toEqual(['Cam', 'Other']);
     expect(refs[1].dataId.equals(DataCoordinate.standardize(registry.dimensions, { instrument: 'Other', detector: 0, exposure: 1 }, { dimensions: refs[1].datasetType.dimensions }))).toBe(true);
     expect(lean('run')).toEqual(general('run'));
+  });
+
+  it('falls back to one row per dataset when the one-row aggregate would be too big for SQLite or V8', () => {
+    registry.registerRun('run');
+    registry.insertDatasets('raw', rawDataIds(), 'run');
+    const expected = lean('run');
+    const db = registry.db;
+    const prepare = db.prepare.bind(db);
+    // A RUN of tens of millions of IDs: SQLite refuses the group_concat (SQLITE_TOOBIG).
+    const spy = vi.spyOn(db, 'prepare').mockImplementation((sql: string) => {
+      const stmt = prepare(sql);
+      if (!sql.startsWith('SELECT count(*), unhex(')) return stmt;
+      return Object.assign(Object.create(Object.getPrototypeOf(stmt) as object) as typeof stmt, stmt, {
+        rows: () => {
+          throw Object.assign(new Error('string or blob too big'), { code: 'SQLITE_TOOBIG' });
+        },
+      });
+    });
+    try {
+      expect(lean('run')).toEqual(expected);
+      expect(spy.mock.calls.some(([sql]) => String(sql).startsWith('SELECT count(*), unhex('))).toBe(true);
+      // Any other failure is not hidden.
+      spy.mockImplementation(() => {
+        throw new Error('disk I/O error');
+      });
+      expect(() => lean('run')).toThrow('disk I/O error');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('lists thousands in the same order as the general path, empty RUNs and RUNs without the type too', () => {
