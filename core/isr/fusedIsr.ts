@@ -17,10 +17,8 @@ import { runWasmBands } from './kernels/wasmKernel.js';
 import { setWasmKernelsEnabled } from './kernels/wasmModule.js';
 import { takeBuffer } from './outputBuffers.js';
 
-let wasmEnabled = true;
 /** Turns the WebAssembly SIMD kernels off/on (tests compare them with the JavaScript code). */
 export function setWasmKernelEnabled(enabled: boolean): void {
-  wasmEnabled = enabled;
   setWasmKernelsEnabled(enabled);
 }
 
@@ -156,7 +154,8 @@ export interface FusedInputs {
 export function runFused(task: IsrTask, p: FusedInputs): Exposure {
   // The overscans are gathered by one sequential SIMD pass over the raw (unless CfhtIsrTask's scan
   // for its saturation estimate did it already).
-  const own = wasmEnabled && scanOf(p.ccd.image) === undefined ? scanRaw(p.ccd.image, { gather: p.detector.amplifiers.map((a) => a.rawSerialOverscanBBox) }) : undefined;
+  // (scanRaw gives undefined while the kernels are turned off.)
+  const own = scanOf(p.ccd.image) === undefined ? scanRaw(p.ccd.image, { gather: p.detector.amplifiers.map((a) => a.rawSerialOverscanBBox) }) : undefined;
   try {
     return runFusedScanned(task, p, scanOf(p.ccd.image));
   } finally {
@@ -584,7 +583,8 @@ function isBoundedRegion(plane: Image<Float32Array>, box: Box2I): boolean {
  * amplifier's JavaScript kernel).
  */
 function fuseBands(amps: readonly Amplifier[], passes: readonly AmpPass[]): AmpCounts[] | undefined {
-  if (!wasmEnabled || passes.length === 0) return undefined;
+  // runWasmBands gives undefined while the kernels are turned off.
+  if (passes.length === 0) return undefined;
   // Two kernels: the final-image variance (band) and the variance made after bias and propagated
   // (bandAfterBias, ip_isr's default); a variance left as the raw's takes the JavaScript kernels.
   const final = passes.every((a) => a.finalVar);

@@ -4,7 +4,7 @@
 // stays in cache: thin overscan columns read on their own would cost a cache and TLB miss per row.
 
 import { type Box2I, Image } from '../../image/index.js';
-import { align16, ensureBytes, kernel, SCRATCH_BYTES, scratchStart } from './wasmModule.js';
+import { align16, copyImageRows, ensureBytes, kernel, SCRATCH_BYTES, scratchStart } from './wasmModule.js';
 
 /** The two middle order statistics of each row of 32 values (medians32 in fusedFinal.wat). */
 export interface RowMiddles {
@@ -76,9 +76,7 @@ export function scanRaw(img: Image<Float32Array>, opts: { highAtOrAbove?: number
   let count = 0;
   for (let y0 = 0; y0 < height; y0 += bandRows) {
     const n = Math.min(bandRows, height - y0);
-    const row0 = img.offset + y0 * img.stride;
-    if (img.stride === width) band.set(img.array.subarray(row0, row0 + n * width));
-    else for (let j = 0; j < n; j++) band.set(img.array.subarray(row0 + j * img.stride, row0 + j * img.stride + width), j * width);
+    copyImageRows(img, y0, n, band);
     // The boxes' rows within this band, in band coordinates.
     let nb = 0;
     boxes.forEach((b, i) => {

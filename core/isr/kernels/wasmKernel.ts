@@ -7,7 +7,7 @@
 // conditions, so the caller uses the JavaScript kernel instead.
 
 import type { Box2I, Image, Mask } from '../../image/index.js';
-import { BAND_PLANE_BYTES, align16, ensureBytes, kernel, residentPlane, scratchStart } from './wasmModule.js';
+import { BAND_PLANE_BYTES, align16, copyImageRows, ensureBytes, kernel, residentPlane, scratchStart } from './wasmModule.js';
 
 /** One amplifier's part of the pass. */
 export interface WasmAmp {
@@ -155,9 +155,7 @@ export function runWasmBands(a: WasmBandArgs): WasmAmpCounts[] | undefined {
     for (let y0 = 0; y0 < h; y0 += band) {
       const n = Math.min(band, h - y0);
       // Raw rows of the band: whole rows, one copy when the raw is contiguous.
-      const rawRow0 = raw.offset + (first.src.minY - raw.y0 + y0) * raw.stride;
-      if (raw.stride === rawW) rawScratch.set(raw.array.subarray(rawRow0, rawRow0 + n * rawW));
-      else for (let j = 0; j < n; j++) rawScratch.set(raw.array.subarray(rawRow0 + j * raw.stride, rawRow0 + j * raw.stride + rawW), j * rawW);
+      copyImageRows(raw, first.src.minY - raw.y0 + y0, n, rawScratch);
       copyRows(a.bias, biasPtr, biasRows, first.dst.minY, y0, n);
       copyRows(a.dark, darkPtr, darkRows, first.dst.minY, y0, n);
       copyRows(a.flat, flatPtr, flatRows, first.dst.minY, y0, n);

@@ -66,6 +66,14 @@ export function align16(n: number): number {
   return (n + 15) & ~15;
 }
 
+/** Copies rows y..y+n-1 (0-based within the image) of an image, strided or not, into `into` as whole contiguous rows. */
+export function copyImageRows(img: Image<Float32Array>, y: number, n: number, into: Float32Array): void {
+  const row0 = img.offset + y * img.stride;
+  const w = img.width;
+  if (img.stride === w) into.set(img.array.subarray(row0, row0 + n * w));
+  else for (let j = 0; j < n; j++) into.set(img.array.subarray(row0 + j * img.stride, row0 + j * img.stride + w), j * w);
+}
+
 /** The first byte after the resident calibrations: a call's scratch starts here. */
 export function scratchStart(): number {
   return align16(top);

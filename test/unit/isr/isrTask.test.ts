@@ -48,6 +48,36 @@ function planes(e: Exposure): [Float32Array, Int32Array, Float32Array] {
   return [e.image.pixels(), e.mask.pixels(), e.variance.pixels()];
 }
 
+/**
+ * Runs the fused path with the SIMD kernels, with them turned off, and the step-by-step path:
+ * expects the SIMD kernel, then `jsKernel`, and the same three planes from all three.
+ */
+async function expectKernelsAgree(inp: IsrInputs, cfg: () => ReturnType<typeof IsrConfig.make>, jsKernel: string): Promise<{ wasm: ReturnType<typeof runIsr>; generic: ReturnType<typeof runIsr> }> {
+  const { setWasmKernelEnabled } = await import('../../../core/isr/fusedIsr.js');
+  const wasm = runIsr(inp, cfg());
+  setWasmKernelEnabled(false);
+  let js;
+  try {
+    js = runIsr(inp, cfg());
+  } finally {
+    setWasmKernelEnabled(true);
+  }
+  const gen = cfg();
+  gen.useFusedPath = false;
+  const generic = runIsr(inp, gen);
+  const kernels = (r: typeof wasm) => (r.metadata.isr as Record<string, Record<string, unknown>>).fused;
+  expect(kernels(wasm)).toMatchObject({ 'kernel A': 'wasm-simd', 'kernel B': 'wasm-simd' });
+  expect(kernels(js)).toMatchObject({ 'kernel A': jsKernel, 'kernel B': jsKernel });
+  for (const r of [js, generic]) {
+    const [i1, m1, v1] = planes(wasm.exposure);
+    const [i2, m2, v2] = planes(r.exposure);
+    expect(i1).toEqual(i2);
+    expect(m1).toEqual(m2);
+    expect(v1).toEqual(v2);
+  }
+  return { wasm, generic };
+}
+
 describe('IsrTask', () => {
   it.each([
     ['defaults (ADU, variance after bias, interpolation)', {}],
@@ -85,32 +115,11 @@ describe('IsrTask', () => {
   // USER: flat used as is; MEAN_FLOAT32: a float32 scale the kernel divides by; MEAN: a double
   // scale, so the normalised flat plane is made in JavaScript first.
   it.each(['USER', 'MEAN_FLOAT32', 'MEAN'] as const)('the WebAssembly SIMD kernel and the JavaScript kernel agree bit for bit (final-image variance, flat scaling %s)', async (flatScalingType) => {
-    const { setWasmKernelEnabled } = await import('../../../core/isr/fusedIsr.js');
     const base = richInputs();
     // Zero calibration variances and masks: the configuration the SIMD kernel serves.
     const inp = { ...base, dark: makeCalib(detector, (x) => 0.02 + (x === 20 ? 5 : 0), 1000), flat: makeCalib(detector, (x, y) => 0.95 + 0.0005 * x - 0.0003 * y) };
     const cfg = () => IsrConfig.make({ outputUnits: 'electron', varianceSource: 'FINAL_IMAGE', flatScalingType, overscan: { fitType: 'MEDIAN_PER_ROW', overscanIsInt: false } });
-    const wasm = runIsr(inp, cfg());
-    setWasmKernelEnabled(false);
-    let js;
-    try {
-      js = runIsr(inp, cfg());
-    } finally {
-      setWasmKernelEnabled(true);
-    }
-    const gen = cfg();
-    gen.useFusedPath = false;
-    const generic = runIsr(inp, gen);
-    const kernels = (r: typeof wasm) => (r.metadata.isr as Record<string, Record<string, unknown>>).fused;
-    expect(kernels(wasm)).toMatchObject({ 'kernel A': 'wasm-simd', 'kernel B': 'wasm-simd' });
-    expect(kernels(js)).toMatchObject({ 'kernel A': 'js-common', 'kernel B': 'js-common' });
-    for (const r of [js, generic]) {
-      const [i1, m1, v1] = planes(wasm.exposure);
-      const [i2, m2, v2] = planes(r.exposure);
-      expect(i1).toEqual(i2);
-      expect(m1).toEqual(m2);
-      expect(v1).toEqual(v2);
-    }
+    await expectKernelsAgree(inp, cfg, 'js-common');
   });
 
   it('takes the SIMD kernel with real masters (variance planes) for the final-image variance, and not when a variance could make the NaN test fire', () => {
@@ -147,31 +156,10 @@ describe('IsrTask', () => {
     ['ADU (IsrTask defaults)', {}],
     ['electrons, MEAN flat (a scale that is not a float32)', { outputUnits: 'electron', flatScalingType: 'MEAN' }],
   ] as const)('the variance made after bias runs in the SIMD kernel, bit for bit the JavaScript kernel and the step-by-step path: %s', async (_name, overrides) => {
-    const { setWasmKernelEnabled } = await import('../../../core/isr/fusedIsr.js');
     // richInputs: a saturated star, a NaN, a hot column; dark and flat with variance planes and a SUSPECT bit.
     const inp = richInputs();
     const cfg = () => IsrConfig.make(overrides as Record<string, unknown>);
-    const wasm = runIsr(inp, cfg());
-    setWasmKernelEnabled(false);
-    let js;
-    try {
-      js = runIsr(inp, cfg());
-    } finally {
-      setWasmKernelEnabled(true);
-    }
-    const gen = cfg();
-    gen.useFusedPath = false;
-    const generic = runIsr(inp, gen);
-    const kernels = (r: typeof wasm) => (r.metadata.isr as Record<string, Record<string, unknown>>).fused;
-    expect(kernels(wasm)).toMatchObject({ 'kernel A': 'wasm-simd', 'kernel B': 'wasm-simd' });
-    expect(kernels(js)).toMatchObject({ 'kernel A': 'js-general', 'kernel B': 'js-general' });
-    for (const r of [js, generic]) {
-      const [i1, m1, v1] = planes(wasm.exposure);
-      const [i2, m2, v2] = planes(r.exposure);
-      expect(i1).toEqual(i2);
-      expect(m1).toEqual(m2);
-      expect(v1).toEqual(v2);
-    }
+    const { wasm, generic } = await expectKernelsAgree(inp, cfg, 'js-general');
     const md = (r: typeof wasm) => r.metadata.isr as Record<string, unknown>;
     for (const key of ['NUMNANS', 'NEGATIVEVARIANCE', 'SATURATED A', 'SATURATED B']) expect(md(wasm)[key]).toEqual(md(generic)[key]);
   });
